@@ -1,0 +1,28 @@
+"""manage.py create_staff - create or update a staff member with a role and a region."""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from aidflow.regions.models import Role
+from aidflow.regions.services import staff_save
+
+
+class Command(BaseCommand):
+    help = "Create a staff member, or update one by username (role, region, password, name)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", required=True)
+        parser.add_argument("--password", help="required for a new user; changes the password of an existing one")
+        parser.add_argument("--role", required=True, help=", ".join(Role.values))
+        parser.add_argument("--region", help="region code at the role's level (none for admin)")
+        parser.add_argument("--name", help="the person's full name as shown in AidFlow")
+
+    def handle(self, *args, username, password, role, region, name, **options):
+        try:
+            user = staff_save(username=username, password=password, role=role, region_code=region, name=name)
+        except ValidationError as error:
+            lines = [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
+            raise CommandError("Nothing was saved.\n" + "\n".join(lines)) from None
+        profile = user.staff
+        where = f" in {profile.region}" if profile.region_id else ""
+        self.stdout.write(f"Saved {user.username}: {profile.role}{where}.")

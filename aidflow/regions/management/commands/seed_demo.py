@@ -1,0 +1,46 @@
+"""manage.py seed_demo - Dezhou regions, the shipped policy, demo staff for every role; prints the logins."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from aidflow.regions.services import regions_import, staff_save
+
+REGIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "regions-dezhou.csv"
+
+# The one demo password; the demo logins are printed by this command and exist nowhere else.
+DEMO_PASSWORD = "Demo-aid-2026!"
+
+# (username, role, region code, name): every role in two counties, 陵城区 and 平原县, plus a city auditor.
+DEMO_STAFF = [
+    ("clerk_beijie", "village_clerk", "371403105201", "李秀英"),
+    ("clerk_laoli", "village_clerk", "371403105202", "王建国"),
+    ("clerk_nanyoufang", "village_clerk", "371426102201", "张桂兰"),
+    ("reviewer_shentou", "township_reviewer", "371403105", "刘志强"),
+    ("reviewer_qiancao", "township_reviewer", "371426102", "赵丽"),
+    ("approver_lingcheng", "county_approver", "371403", "陈明"),
+    ("approver_pingyuan", "county_approver", "371426", "孙伟"),
+    ("auditor_lingcheng", "auditor", "371403", "周敏"),
+    ("auditor_dezhou", "auditor", "3714", "吴刚"),
+    ("admin", "admin", None, "系统管理员"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data: Dezhou regions, the Dezhou policy and demo staff for every role. Idempotent."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            result = regions_import(text=REGIONS_FILE.read_text(encoding="utf-8-sig"))
+            self.stdout.write(
+                f"Regions: {result.created} created, {result.updated} updated, {result.unchanged} unchanged."
+            )
+            for username, role, region, name in DEMO_STAFF:
+                staff_save(username=username, password=DEMO_PASSWORD, role=role, region_code=region, name=name)
+
+        self.stdout.write("")
+        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"  {'username':<22}{'role':<20}{'region':<14}name")
+        for username, role, region, name in DEMO_STAFF:
+            self.stdout.write(f"  {username:<22}{role:<20}{region or '-':<14}{name}")

@@ -1,0 +1,264 @@
+"""Services for regions and staff: the only code that writes them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from aidflow.regions.codes import level_of, normalise_code, parent_code
+from aidflow.regions.models import (
+    ROLE_LEVELS,
+    ROLE_PERMISSION,
+    Level,
+    Region,
+    Role,
+    StaffProfile,
+)
+
+User = get_user_model()
+
+# Model permissions of the admin role: it manages regions and staff in the Django admin and
+# nothing else (it is not a superuser, so it holds no case scope).
+ADMIN_MODEL_PERMISSIONS = [
+    ("regions", "view_region"),
+    ("regions", "add_region"),
+    ("regions", "change_region"),
+    ("regions", "view_staffprofile"),
+    ("regions", "add_staffprofile"),
+    ("regions", "change_staffprofile"),
+    ("auth", "view_user"),
+    ("auth", "change_user"),
+    ("auth", "view_group"),
+]
+
+
+class RegionImportError(Exception):
+    """A region file that cannot be imported; names the row and the reason."""
+
+
+@dataclass(frozen=True)
+class RegionImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _read_region_rows(text: str) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    if "code" not in header or "name" not in header:
+        raise RegionImportError(_("Row 1 (header): the header must start with code,name; got %(header)s.") % {
+            "header": ",".join(header) or _("nothing")
+        })
+    reader.fieldnames = header
+    # Row numbers count the header as row 1, as a spreadsheet shows them.
+    return [(number, row) for number, row in enumerate(reader, start=2)]
+
+
+def regions_import(*, text: str) -> RegionImportResult:
+    """Create or update regions from CSV text `code,name[,level,source]`; all rows or none.
+
+    Parents must exist already or appear in the same file. Importing the same file twice
+    changes nothing the second time.
+    """
+    rows = _read_region_rows(text)
+    if not rows:
+        raise RegionImportError(_("The file has a header but no regions."))
+
+    parsed: dict[str, tuple[int, str, str, str]] = {}
+    for number, row in rows:
+        raw_code = (row.get("code") or "").strip()
+        try:
+            code = normalise_code(raw_code)
+        except ValidationError as error:
+            raise RegionImportError(_("Row %(row)d: bad code: %(reason)s") % {
+                "row": number, "reason": " ".join(error.messages)
+            }) from None
+        name = (row.get("name") or "").strip()
+        if not name:
+            raise RegionImportError(_("Row %(row)d: the name of region %(code)s is empty.") % {
+                "row": number, "code": code
+            })
+        level = level_of(code)
+        given_level = (row.get("level") or "").strip()
+        if given_level:
+            if given_level not in Level.values:
+                raise RegionImportError(
+                    _("Row %(row)d: unknown level %(level)r (use %(levels)s).") % {
+                        "row": number, "level": given_level, "levels": ", ".join(Level.values)
+                    }
+                )
+            if given_level != level:
+                raise RegionImportError(
+                    _("Row %(row)d: level %(level)s does not fit code %(code)s, which has %(length)d digits (%(expected)s).")
+                    % {"row": number, "level": given_level, "code": code, "length": len(code), "expected": level}
+                )
+        if code in parsed:
+            raise RegionImportError(_("Row %(row)d: region %(code)s already appears in row %(first)d.") % {
+                "row": number, "code": code, "first": parsed[code][0]
+            })
+        parsed[code] = (number, name, level, (row.get("source") or "").strip())
+
+    with transaction.atomic():
+        existing = {region.code: region for region in Region.objects.select_for_update().filter(code__in=parsed)}
+        known_parents = set(
+            Region.objects.filter(code__in={parent_code(code) for code in parsed} - {None}).values_list("code", flat=True)
+        )
+        for code, (number, _name, _level, _source) in parsed.items():
+            parent = parent_code(code)
+            if parent is not None and parent not in parsed and parent not in known_parents:
+                raise RegionImportError(
+                    _("Row %(row)d: region %(code)s has no parent: %(parent)s is neither in the database nor in the file.")
+                    % {"row": number, "code": code, "parent": parent}
+                )
+
+        created = updated = unchanged = 0
+        # Shorter codes first, so every parent is saved before its children.
+        for code in sorted(parsed, key=lambda item: (len(item), item)):
+            _number, name, level, source = parsed[code]
+            parent = parent_code(code)
+            region = existing.get(code)
+            if region is None:
+                Region.objects.create(code=code, name=name, level=level, parent_id=parent, source=source)
+                created += 1
+            elif (region.name, region.level, region.parent_id, region.source) != (name, level, parent, source):
+                region.name, region.level, region.parent_id, region.source = name, level, parent, source
+                region.save()
+                updated += 1
+            else:
+                unchanged += 1
+    return RegionImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def role_groups_ensure() -> dict[str, Group]:
+    """The five role groups, created on first use; the admin group carries its model permissions."""
+    groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
+    wanted = Permission.objects.none()
+    for app_label, codename in ADMIN_MODEL_PERMISSIONS:
+        wanted |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    groups[Role.ADMIN].permissions.add(*wanted)
+    return groups
+
+
+def staff_check(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    region_code: str | None,
+    name: str | None = None,
+) -> tuple[User | None, Region | None]:
+    """Check a staff change without writing: returns (existing user or None, region).
+
+    Raises ValidationError with a message per field (username, password, role, region).
+    """
+    errors: dict[str, list[str]] = {}
+    username = (username or "").strip()
+    if not username:
+        errors.setdefault("username", []).append(_("A username is required."))
+    if role not in Role.values:
+        errors.setdefault("role", []).append(
+            _("Unknown role %(role)r; use one of %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)}
+        )
+
+    region = None
+    if role in Role.values:
+        allowed_levels = ROLE_LEVELS[role]
+        if not allowed_levels:
+            if region_code:
+                errors.setdefault("region", []).append(
+                    _("The %(role)s role works without a region; leave the region out.") % {"role": role}
+                )
+        elif not region_code:
+            errors.setdefault("region", []).append(
+                _("The %(role)s role needs a region (%(levels)s).") % {"role": role, "levels": ", ".join(allowed_levels)}
+            )
+        else:
+            try:
+                code = normalise_code(region_code)
+            except ValidationError as error:
+                errors.setdefault("region", []).extend(error.messages)
+            else:
+                region = Region.objects.filter(code=code).first()
+                if region is None:
+                    errors.setdefault("region", []).append(
+                        _("Unknown region %(code)s: import the region file first.") % {"code": code}
+                    )
+                elif region.level not in allowed_levels:
+                    errors.setdefault("region", []).append(
+                        _("Region %(region)s is a %(level)s; the %(role)s role needs a %(levels)s.")
+                        % {
+                            "region": str(region),
+                            "level": region.level,
+                            "role": role,
+                            "levels": " or ".join(allowed_levels),
+                        }
+                    )
+
+    user = User.objects.filter(username=username).first() if username else None
+    if user is None and not password:
+        errors.setdefault("password", []).append(_("A new staff member needs a password."))
+    if password:
+        candidate = user or User(username=username, first_name=name or "")
+        try:
+            validate_password(password, user=candidate)
+        except ValidationError as error:
+            errors.setdefault("password", []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return user, region
+
+
+def staff_save(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    region_code: str | None,
+    name: str | None = None,
+) -> User:
+    """Create a staff member or update one by username: role group, profile and region scope.
+
+    Raises ValidationError with a message per field; writes nothing when any check fails.
+    """
+    user, region = staff_check(
+        username=username, password=password, role=role, region_code=region_code, name=name
+    )
+    username = username.strip()
+
+    with transaction.atomic():
+        groups = role_groups_ensure()
+        if user is None:
+            user = User(username=username)
+        if name is not None:
+            user.first_name = name
+        if password:
+            user.set_password(password)
+        user.is_staff = role == Role.ADMIN
+        user.save()
+
+        profile = StaffProfile.objects.select_for_update().filter(user=user).first()
+        if profile is not None and profile.region_id:
+            old_region = profile.region
+            for permission in ROLE_PERMISSION.values():
+                remove_perm(f"regions.{permission}", user, old_region)
+        if profile is None:
+            profile = StaffProfile(user=user)
+        profile.role = role
+        profile.region = region
+        profile.save()
+
+        user.groups.remove(*[group for name_, group in groups.items() if name_ != role])
+        user.groups.add(groups[role])
+        if region is not None:
+            assign_perm(f"regions.{ROLE_PERMISSION[role]}", user, region)
+    return user

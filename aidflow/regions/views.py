@@ -1,0 +1,50 @@
+"""The workbench home page: what this user does, and where."""
+
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from aidflow.regions.models import Role
+from aidflow.regions.scope import visible_regions
+
+ROLE_DUTIES = {
+    Role.VILLAGE_CLERK: [
+        _("File medical-aid applications for villagers, with their household, hospital stays and documents."),
+        _("Check the materials are genuine within 3 days of receiving them, then forward them to the township."),
+        _("Collect missing materials when a higher level returns an application, and resubmit it."),
+    ],
+    Role.TOWNSHIP_REVIEWER: [
+        _("Visit the applicant's home within 7 days and record the household's economy and insurance."),
+        _("Forward eligible applications to the county, or refuse them with written reasons."),
+        _("Deliver decision notices to applicants and record the delivery."),
+    ],
+    Role.COUNTY_APPROVER: [
+        _("Re-check applications within 10 days and approve or refuse them."),
+        _("Approve the computed amount, or less with a written reason; never more."),
+    ],
+    Role.AUDITOR: [
+        _("Trace every decision in your region: who did what, when, and on what facts."),
+        _("You can read everything in your region and change nothing."),
+    ],
+    Role.ADMIN: [
+        _("Manage regions and staff accounts in the administration site."),
+        _("You do not handle applications."),
+    ],
+}
+
+
+class HomeView(TemplateView):
+    """A home page per role."""
+
+    template_name = "aidflow/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        profile = getattr(user, "staff", None)
+        context["profile"] = profile
+        if profile is not None:
+            context["duties"] = ROLE_DUTIES.get(profile.role, [])
+            context["region"] = profile.region
+            if profile.region is not None:
+                context["subregion_count"] = visible_regions(user).exclude(code=profile.region_id).count()
+        return context
