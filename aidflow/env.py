@@ -49,9 +49,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ImproperlyConfigured(
-        f"The environment variable {name} must be True or False, got {value!r}."
-    )
+    raise ImproperlyConfigured(f"The environment variable {name} must be True or False, got {value!r}.")
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -61,13 +59,9 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise ImproperlyConfigured(
-            f"The environment variable {name} must be a whole number, got {value!r}."
-        ) from None
+        raise ImproperlyConfigured(f"The environment variable {name} must be a whole number, got {value!r}.") from None
     if minimum is not None and number < minimum:
-        raise ImproperlyConfigured(
-            f"The environment variable {name} must be at least {minimum}, got {number}."
-        )
+        raise ImproperlyConfigured(f"The environment variable {name} must be at least {minimum}, got {number}.")
     return number
 
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import path
 from django.views.i18n import JavaScriptCatalog, set_language
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
@@ -22,13 +22,22 @@ class WorkbenchApp(Application):
     index_path = path("", HomeView.as_view(), name="index")
 
 
+class StaffAuthViewset(AuthViewset):
+    """Login, logout and password change; no self-service reset by e-mail (administrators reset)."""
+
+    pass_reset_path = None
+    pass_reset_done_path = None
+    pass_reset_confirm_path = None
+    pass_reset_complete_path = None
+
+
 site = Site(title=settings.AIDFLOW_SITE_TITLE, viewsets=[WorkbenchApp()])
 
 admin.site.site_header = settings.AIDFLOW_SITE_TITLE
 admin.site.site_title = settings.AIDFLOW_SITE_TITLE
 
 urlpatterns = [
-    path("accounts/", AuthViewset(with_profile_view=False).urls),
+    path("accounts/", StaffAuthViewset(with_profile_view=False).urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),

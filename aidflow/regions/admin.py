@@ -48,7 +48,9 @@ class StaffProfileForm(forms.ModelForm):
             staff_check(**self.save_arguments)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
-                self.add_error("region_code" if field == "region" else field if field in self.fields else None, messages)
+                self.add_error(
+                    "region_code" if field == "region" else field if field in self.fields else None, messages
+                )
         return cleaned
 
 

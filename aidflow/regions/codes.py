@@ -25,9 +25,7 @@ def normalise_code(raw: str) -> str:
             shortened = code[:keep]
         code = shortened
     if len(code) not in CODE_LENGTH_LEVEL:
-        raise ValidationError(
-            _("A region code has 2, 4, 6, 9 or 12 digits, got %(code)r.") % {"code": raw}
-        )
+        raise ValidationError(_("A region code has 2, 4, 6, 9 or 12 digits, got %(code)r.") % {"code": raw})
     if code[:2] == "00":
         raise ValidationError(_("%(code)r is not a region code.") % {"code": raw})
     return code

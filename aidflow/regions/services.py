@@ -56,9 +56,10 @@ def _read_region_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip() for name in (reader.fieldnames or [])]
     if "code" not in header or "name" not in header:
-        raise RegionImportError(_("Row 1 (header): the header must start with code,name; got %(header)s.") % {
-            "header": ",".join(header) or _("nothing")
-        })
+        raise RegionImportError(
+            _("Row 1 (header): the header must start with code,name; got %(header)s.")
+            % {"header": ",".join(header) or _("nothing")}
+        )
     reader.fieldnames = header
     # Row numbers count the header as row 1, as a spreadsheet shows them.
     return [(number, row) for number, row in enumerate(reader, start=2)]
@@ -80,44 +81,52 @@ def regions_import(*, text: str) -> RegionImportResult:
         try:
             code = normalise_code(raw_code)
         except ValidationError as error:
-            raise RegionImportError(_("Row %(row)d: bad code: %(reason)s") % {
-                "row": number, "reason": " ".join(error.messages)
-            }) from None
+            raise RegionImportError(
+                _("Row %(row)d: bad code: %(reason)s") % {"row": number, "reason": " ".join(error.messages)}
+            ) from None
         name = (row.get("name") or "").strip()
         if not name:
-            raise RegionImportError(_("Row %(row)d: the name of region %(code)s is empty.") % {
-                "row": number, "code": code
-            })
+            raise RegionImportError(
+                _("Row %(row)d: the name of region %(code)s is empty.") % {"row": number, "code": code}
+            )
         level = level_of(code)
         given_level = (row.get("level") or "").strip()
         if given_level:
             if given_level not in Level.values:
                 raise RegionImportError(
-                    _("Row %(row)d: unknown level %(level)r (use %(levels)s).") % {
-                        "row": number, "level": given_level, "levels": ", ".join(Level.values)
-                    }
+                    _("Row %(row)d: unknown level %(level)r (use %(levels)s).")
+                    % {"row": number, "level": given_level, "levels": ", ".join(Level.values)}
                 )
             if given_level != level:
                 raise RegionImportError(
-                    _("Row %(row)d: level %(level)s does not fit code %(code)s, which has %(length)d digits (%(expected)s).")
+                    _(
+                        "Row %(row)d: level %(level)s does not fit code %(code)s, "
+                        "which has %(length)d digits (%(expected)s)."
+                    )
                     % {"row": number, "level": given_level, "code": code, "length": len(code), "expected": level}
                 )
         if code in parsed:
-            raise RegionImportError(_("Row %(row)d: region %(code)s already appears in row %(first)d.") % {
-                "row": number, "code": code, "first": parsed[code][0]
-            })
+            raise RegionImportError(
+                _("Row %(row)d: region %(code)s already appears in row %(first)d.")
+                % {"row": number, "code": code, "first": parsed[code][0]}
+            )
         parsed[code] = (number, name, level, (row.get("source") or "").strip())
 
     with transaction.atomic():
         existing = {region.code: region for region in Region.objects.select_for_update().filter(code__in=parsed)}
         known_parents = set(
-            Region.objects.filter(code__in={parent_code(code) for code in parsed} - {None}).values_list("code", flat=True)
+            Region.objects.filter(code__in={parent_code(code) for code in parsed} - {None}).values_list(
+                "code", flat=True
+            )
         )
         for code, (number, _name, _level, _source) in parsed.items():
             parent = parent_code(code)
             if parent is not None and parent not in parsed and parent not in known_parents:
                 raise RegionImportError(
-                    _("Row %(row)d: region %(code)s has no parent: %(parent)s is neither in the database nor in the file.")
+                    _(
+                        "Row %(row)d: region %(code)s has no parent: "
+                        "%(parent)s is neither in the database nor in the file."
+                    )
                     % {"row": number, "code": code, "parent": parent}
                 )
 
@@ -180,7 +189,8 @@ def staff_check(
                 )
         elif not region_code:
             errors.setdefault("region", []).append(
-                _("The %(role)s role needs a region (%(levels)s).") % {"role": role, "levels": ", ".join(allowed_levels)}
+                _("The %(role)s role needs a region (%(levels)s).")
+                % {"role": role, "levels": ", ".join(allowed_levels)}
             )
         else:
             try:
@@ -230,9 +240,7 @@ def staff_save(
 
     Raises ValidationError with a message per field; writes nothing when any check fails.
     """
-    user, region = staff_check(
-        username=username, password=password, role=role, region_code=region_code, name=name
-    )
+    user, region = staff_check(username=username, password=password, role=role, region_code=region_code, name=name)
     username = username.strip()
 
     with transaction.atomic():

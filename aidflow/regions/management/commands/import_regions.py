@@ -24,6 +24,4 @@ class Command(BaseCommand):
             result = regions_import(text=text)
         except RegionImportError as error:
             raise CommandError(f"{file}: {error} Nothing was imported.") from None
-        self.stdout.write(
-            f"{file}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged."
-        )
+        self.stdout.write(f"{file}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged.")

@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 staff_save(username=username, password=DEMO_PASSWORD, role=role, region_code=region, name=name)
 
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write(f"  {'username':<22}{'role':<20}{'region':<14}name")
         for username, role, region, name in DEMO_STAFF:
             self.stdout.write(f"  {username:<22}{role:<20}{region or '-':<14}{name}")

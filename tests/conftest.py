@@ -1,0 +1,111 @@
+"""Shared fixtures: the Dezhou regions and the personas every test talks about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from aidflow.regions.services import regions_import, staff_save
+
+REGIONS_FILE = Path(__file__).resolve().parent.parent / "aidflow" / "regions" / "data" / "regions-dezhou.csv"
+PASSWORD = "Test-pass-2026!"
+
+# Two counties, each with a township and two villages, so scope can be tested across every level.
+LINGCHENG = "371403"
+SHENTOU = "371403105"
+BEIJIE = "371403105201"
+LAOLI = "371403105202"
+MIZHEN = "371403102"
+XIAOWANG = "371403102201"
+PINGYUAN = "371426"
+QIANCAO = "371426102"
+NANYOUFANG = "371426102201"
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests skip, with the reason shown, when the database is SQLite."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" in engine:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (CI runs these)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per password; tests check roles and scope, not hash strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    # Production serves collected, hashed files; tests serve the apps' static folders directly.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service and command messages in English; pages pick their own language per request."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def regions(db):
+    """The shipped Dezhou region file, imported through the real service."""
+    regions_import(text=REGIONS_FILE.read_text(encoding="utf-8"))
+
+
+def make_staff(username: str, role: str, region: str | None, name: str = "测试用户"):
+    return staff_save(username=username, password=PASSWORD, role=role, region_code=region, name=name)
+
+
+@pytest.fixture
+def clerk(regions):
+    return make_staff("clerk", "village_clerk", BEIJIE, "李秀英")
+
+
+@pytest.fixture
+def neighbour_clerk(regions):
+    """A clerk of another village in the same township."""
+    return make_staff("clerk2", "village_clerk", LAOLI, "王建国")
+
+
+@pytest.fixture
+def reviewer(regions):
+    return make_staff("reviewer", "township_reviewer", SHENTOU, "刘志强")
+
+
+@pytest.fixture
+def approver(regions):
+    return make_staff("approver", "county_approver", LINGCHENG, "陈明")
+
+
+@pytest.fixture
+def auditor(regions):
+    return make_staff("auditor", "auditor", LINGCHENG, "周敏")
+
+
+@pytest.fixture
+def city_auditor(regions):
+    return make_staff("city_auditor", "auditor", "3714", "吴刚")
+
+
+@pytest.fixture
+def outsider(regions):
+    """A county approver from another county: must see nothing of 陵城区."""
+    return make_staff("outsider", "county_approver", PINGYUAN, "孙伟")
+
+
+@pytest.fixture
+def admin_user(regions):
+    return make_staff("sysadmin", "admin", None, "系统管理员")
