@@ -31,7 +31,12 @@ class StaffAuthViewset(AuthViewset):
     pass_reset_complete_path = None
 
 
-site = Site(title=settings.AIDFLOW_SITE_TITLE, viewsets=[WorkbenchApp()])
+site = Site(
+    title=settings.AIDFLOW_SITE_TITLE,
+    # One application holds every screen, so the site-level list of applications is not shown.
+    menu_template_name=None,
+    viewsets=[WorkbenchApp()],
+)
 
 admin.site.site_header = settings.AIDFLOW_SITE_TITLE
 admin.site.site_title = settings.AIDFLOW_SITE_TITLE
