@@ -38,6 +38,8 @@ ADMIN_MODEL_PERMISSIONS = [
     ("auth", "view_user"),
     ("auth", "change_user"),
     ("auth", "view_group"),
+    ("policy", "view_policyversion"),
+    ("policy", "view_policyrule"),
 ]
 
 

@@ -1,13 +1,20 @@
 """manage.py seed_demo - Dezhou regions, the shipped policy, demo staff for every role; prints the logins."""
 
+import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from aidflow.policy.services import policy_load
 from aidflow.regions.services import regions_import, staff_save
 
-REGIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "regions-dezhou.csv"
+DATA = Path(__file__).resolve().parents[2] / "data"
+REGIONS_FILE = DATA / "regions-dezhou.csv"
+# A synthetic community in 德城区新湖街道 (which the Dezhou file lists no villages for), so the
+# calculation example of the interface documentation runs against demo data.
+DEMO_REGIONS_FILE = DATA / "regions-demo.csv"
+POLICY_FILE = Path(__file__).resolve().parents[3] / "policy" / "data" / "dezhou-2015-69.json"
 
 # The one demo password; the demo logins are printed by this command and exist nowhere else.
 DEMO_PASSWORD = "Demo-aid-2026!"
@@ -32,10 +39,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            result = regions_import(text=REGIONS_FILE.read_text(encoding="utf-8-sig"))
-            self.stdout.write(
-                f"Regions: {result.created} created, {result.updated} updated, {result.unchanged} unchanged."
-            )
+            for path in (REGIONS_FILE, DEMO_REGIONS_FILE):
+                result = regions_import(text=path.read_text(encoding="utf-8-sig"))
+                self.stdout.write(
+                    f"Regions from {path.name}: {result.created} created, {result.updated} updated, "
+                    f"{result.unchanged} unchanged."
+                )
+            version, created = policy_load(data=json.loads(POLICY_FILE.read_text(encoding="utf-8")))
+            self.stdout.write(f"Policy {version.code}: {'loaded' if created else 'already loaded'}.")
             for username, role, region, name in DEMO_STAFF:
                 staff_save(username=username, password=DEMO_PASSWORD, role=role, region_code=region, name=name)
 

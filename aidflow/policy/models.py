@@ -1,0 +1,96 @@
+"""Versioned aid policy: rates, caps, deductibles, day limits and authorities are data, not code."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CategoryGroup(models.TextChoices):
+    KEY_RECIPIENT = "key_recipient", _("Key recipient")
+    LOW_INCOME = "low_income", _("Low-income")
+
+
+class AidType(models.TextChoices):
+    HOSPITALIZATION = "hospitalization", _("Hospitalization aid")
+    MAJOR_DISEASE = "major_disease", _("Major-disease aid")
+    OUTPATIENT = "outpatient", _("Outpatient aid")
+
+
+class Category(models.TextChoices):
+    DIBAO = "dibao", _("Minimum-living-guarantee recipient")
+    TEKUN = "tekun", _("Person in extreme poverty")
+    ORPHAN = "orphan", _("Orphan")
+    CHILD_IN_DISTRESS = "child_in_distress", _("Child in distress")
+    LOW_INCOME = "low_income", _("Low-income person")
+
+
+CATEGORY_GROUP = {
+    Category.DIBAO: CategoryGroup.KEY_RECIPIENT,
+    Category.TEKUN: CategoryGroup.KEY_RECIPIENT,
+    Category.ORPHAN: CategoryGroup.KEY_RECIPIENT,
+    Category.CHILD_IN_DISTRESS: CategoryGroup.KEY_RECIPIENT,
+    Category.LOW_INCOME: CategoryGroup.LOW_INCOME,
+}
+
+
+class PolicyVersion(models.Model):
+    """One immutable version of a region's medical-aid policy, as loaded from a policy file."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=500)
+    region_code = models.CharField(
+        _("region code"), max_length=12, db_index=True, help_text=_("Applies to regions with this code prefix.")
+    )
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    low_income_multiplier = models.DecimalField(_("low-income multiplier"), max_digits=6, decimal_places=4)
+    dibao_standard_rural = models.DecimalField(_("rural minimum-living standard"), max_digits=12, decimal_places=2)
+    dibao_standard_urban = models.DecimalField(_("urban minimum-living standard"), max_digits=12, decimal_places=2)
+    notes = models.TextField(_("notes"), blank=True)
+    # The whole normalised file: stage limits, authorities and everything a later feature reads.
+    content = models.JSONField(_("content"))
+    content_sha256 = models.CharField(_("content SHA-256"), max_length=64)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        ordering = ["region_code", "-effective_from"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def stage_limits(self) -> dict:
+        return self.content["stage_limits"]
+
+    def authority_for(self, region_code: str) -> dict | None:
+        """The deciding authority for a region: the longest matching entry of `authorities`, else `authority`."""
+        authorities = self.content.get("authorities") or {}
+        for length in (12, 9, 6, 4, 2):
+            entry = authorities.get(region_code[:length]) if len(region_code) >= length else None
+            if entry:
+                return entry
+        return self.content.get("authority")
+
+
+class PolicyRule(models.Model):
+    """Rate, deductible and annual cap for one category group and aid type within a policy version."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="rules")
+    category_group = models.CharField(_("category group"), max_length=20, choices=CategoryGroup.choices)
+    aid_type = models.CharField(_("aid type"), max_length=20, choices=AidType.choices)
+    rate = models.DecimalField(_("rate"), max_digits=5, decimal_places=4)
+    deductible = models.DecimalField(_("annual deductible"), max_digits=12, decimal_places=2)
+    annual_cap = models.DecimalField(_("annual cap"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("policy rule")
+        verbose_name_plural = _("policy rules")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "category_group", "aid_type"], name="policy_rule_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version.code}: {self.category_group}/{self.aid_type}"

@@ -1,0 +1,177 @@
+"""Reading JSON input field by field, collecting one message per bad field (path-named, e.g. stays[0].charity)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+CENT = Decimal("0.01")
+MISSING = object()
+
+
+class InputErrors(Exception):
+    """Raised with every field error found, as {"field.path": ["message", ...]}."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class FieldReader:
+    """Collects errors while reading fields, so one pass reports every bad field at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.setdefault(path, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InputErrors(self.errors)
+
+    def get(self, data: Any, key: str, path: str, *, required: bool = True) -> Any:
+        if not isinstance(data, dict):
+            return MISSING
+        if key not in data or data[key] is None:
+            if required:
+                self.error(path, _("This field is required."))
+            return MISSING
+        return data[key]
+
+    def obj(self, data: Any, key: str, path: str, *, required: bool = True) -> dict | None:
+        value = self.get(data, key, path, required=required)
+        if value is MISSING:
+            return None
+        if not isinstance(value, dict):
+            self.error(path, _("Must be an object."))
+            return None
+        return value
+
+    def text(self, data: Any, key: str, path: str, *, required: bool = True, max_length: int = 500) -> str | None:
+        value = self.get(data, key, path, required=required)
+        if value is MISSING:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(path, _("Must be a non-empty text."))
+            return None
+        if len(value) > max_length:
+            self.error(path, _("Must be at most %(count)d characters.") % {"count": max_length})
+            return None
+        return value.strip()
+
+    def choice(self, data: Any, key: str, path: str, choices: list[str], *, required: bool = True) -> str | None:
+        value = self.get(data, key, path, required=required)
+        if value is MISSING:
+            return None
+        if value not in choices:
+            self.error(
+                path,
+                _("Unknown value %(value)r; use one of %(choices)s.") % {"value": value, "choices": ", ".join(choices)},
+            )
+            return None
+        return value
+
+    def boolean(self, data: Any, key: str, path: str, *, default: bool | None = None) -> bool | None:
+        value = self.get(data, key, path, required=default is None)
+        if value is MISSING:
+            return default
+        if not isinstance(value, bool):
+            self.error(path, _("Must be true or false."))
+            return None
+        return value
+
+    def integer(self, data: Any, key: str, path: str, *, minimum: int, maximum: int) -> int | None:
+        value = self.get(data, key, path)
+        if value is MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(path, _("Must be a whole number."))
+            return None
+        if not minimum <= value <= maximum:
+            self.error(
+                path, _("Must be between %(minimum)d and %(maximum)d.") % {"minimum": minimum, "maximum": maximum}
+            )
+            return None
+        return value
+
+    def decimal(
+        self,
+        data: Any,
+        key: str,
+        path: str,
+        *,
+        places: int,
+        minimum: Decimal | None = Decimal(0),
+        maximum: Decimal | None = None,
+        required: bool = True,
+        above_minimum: bool = False,
+    ) -> Decimal | None:
+        value = self.get(data, key, path, required=required)
+        if value is MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error(path, _('Must be a number written as a string, e.g. "1234.50".'))
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            self.error(path, _("%(value)r is not a number.") % {"value": value})
+            return None
+        if not number.is_finite():
+            self.error(path, _("%(value)r is not a number.") % {"value": value})
+            return None
+        if number.as_tuple().exponent < -places:
+            self.error(path, _("At most %(places)d decimal places.") % {"places": places})
+            return None
+        if minimum is not None and (number <= minimum if above_minimum else number < minimum):
+            if above_minimum:
+                self.error(path, _("Must be greater than %(minimum)s.") % {"minimum": minimum})
+            elif minimum == 0:
+                self.error(path, _("Must not be negative."))
+            else:
+                self.error(path, _("Must be at least %(minimum)s.") % {"minimum": minimum})
+            return None
+        if maximum is not None and number > maximum:
+            self.error(path, _("Must be at most %(maximum)s.") % {"maximum": maximum})
+            return None
+        return number
+
+    def money(self, data: Any, key: str, path: str, *, required: bool = True, positive: bool = False) -> Decimal | None:
+        return self.decimal(
+            data, key, path, places=2, required=required, maximum=Decimal("999999999.99"), above_minimum=positive
+        )
+
+    def date(self, data: Any, key: str, path: str, *, required: bool = True) -> datetime.date | None:
+        value = self.get(data, key, path, required=required)
+        if value is MISSING:
+            return None
+        if not isinstance(value, str):
+            self.error(path, _("Must be a date YYYY-MM-DD."))
+            return None
+        try:
+            if len(value) != 10:  # fromisoformat would also take the basic form 20260310
+                raise ValueError(value)
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            self.error(path, _("%(value)r is not a date YYYY-MM-DD.") % {"value": value})
+            return None
+
+
+def money_text(amount: Decimal) -> str:
+    """Money as the contract writes it: a string with two decimals, rounded half-up."""
+    return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def rate_text(rate: Decimal) -> str:
+    """A rate with at least two decimals ("0.70", "0.725")."""
+    text = format(rate.normalize(), "f")
+    whole, _dot, fraction = text.partition(".")
+    return f"{whole}.{fraction.ljust(2, '0')}"
+
+
+def round_money(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
