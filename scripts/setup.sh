@@ -12,7 +12,7 @@ REQUIREMENTS=${1:-requirements.txt}
 # tests (chromium). Installed only when missing and only when we are root; otherwise say what to do.
 APT_PACKAGES=(fonts-noto-cjk poppler-utils)
 if [ "$REQUIREMENTS" = "requirements-dev.txt" ]; then
-  APT_PACKAGES+=(chromium chromium-driver)
+  APT_PACKAGES+=(chromium chromium-driver gettext)
 fi
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
