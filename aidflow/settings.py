@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "aidflow.regions",
     "aidflow.policy",
     "aidflow.cases",
+    "workflows",
 ]
 
 MIDDLEWARE = [

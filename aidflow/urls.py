@@ -8,7 +8,17 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
+from aidflow.cases.views import (
+    ApplicationDetailView,
+    ApplicationListView,
+    DocumentDownloadView,
+    FilingPreviewView,
+    FilingView,
+    InboxView,
+    WithdrawView,
+)
 from aidflow.regions.views import HomeView
+from workflows.views import TaskView
 
 
 class WorkbenchApp(Application):
@@ -20,6 +30,16 @@ class WorkbenchApp(Application):
     menu_template_name = "aidflow/workbench_menu.html"
 
     index_path = path("", HomeView.as_view(), name="index")
+    inbox_path = path("inbox/", InboxView.as_view(), name="inbox")
+    applications_path = path("applications/", ApplicationListView.as_view(), name="applications")
+    filing_path = path("applications/new/", FilingView.as_view(), name="filing")
+    filing_preview_path = path("applications/new/preview/", FilingPreviewView.as_view(), name="filing_preview")
+    application_path = path("applications/<int:pk>/", ApplicationDetailView.as_view(), name="application")
+    task_path = path("applications/<int:pk>/tasks/<int:task_pk>/", TaskView.as_view(), name="task")
+    withdraw_path = path("applications/<int:pk>/withdraw/", WithdrawView.as_view(), name="withdraw")
+    document_path = path(
+        "applications/<int:pk>/documents/<int:document_pk>/", DocumentDownloadView.as_view(), name="document"
+    )
 
 
 class StaffAuthViewset(AuthViewset):

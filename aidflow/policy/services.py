@@ -273,12 +273,10 @@ def policy_terms(version: PolicyVersion) -> PolicyTerms:
 
 
 def approved_history(*, id_number: str, aid_type: str, year: int) -> History:
-    """Sums over the person's approved applications of this aid type and medical year.
+    """Sums over the person's approved applications of this aid type and medical year."""
+    from aidflow.cases.services import approved_history_sums
 
-    Application records arrive with the procedure (aidflow.cases); until AidFlow stores approved
-    applications there is nothing to sum, so a request without `history` starts from zero.
-    """
-    return History()
+    return approved_history_sums(id_number=id_number, aid_type=aid_type, year=year)
 
 
 def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from aidflow.cases.demo import seed_demo_applications
 from aidflow.policy.services import policy_load
 from aidflow.regions.services import regions_import, staff_save
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Policy {version.code}: {'loaded' if created else 'already loaded'}.")
             for username, role, region, name in DEMO_STAFF:
                 staff_save(username=username, password=DEMO_PASSWORD, role=role, region_code=region, name=name)
+            seed_demo_applications(self.stdout)
 
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")

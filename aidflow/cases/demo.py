@@ -1,0 +1,147 @@
+"""Demo applications in every stage, filed and moved on through the real services."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from aidflow.cases.identity import check_character
+from aidflow.cases.models import Application
+from aidflow.cases.services import UploadedDocument, application_file, open_task, task_complete
+
+# A tiny but well-formed PDF standing in for scanned materials.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def demo_id(area: str, birth: datetime.date, order: str) -> str:
+    first17 = f"{area}{birth:%Y%m%d}{order}"
+    return first17 + check_character(first17)
+
+
+def _stay(hospital: str, level: int, days_ago: int, length: int, eligible: str, basic: str, serious: str) -> dict:
+    today = timezone.localdate()
+    discharge = today - datetime.timedelta(days=days_ago)
+    admission = discharge - datetime.timedelta(days=length)
+    return {
+        "hospital": hospital,
+        "hospital_level": level,
+        "admission_date": admission.isoformat(),
+        "discharge_date": discharge.isoformat(),
+        "total_cost": str(round(float(eligible) * 1.12, 2)),
+        "eligible_cost": eligible,
+        "basic_insurance": basic,
+        "serious_illness_insurance": serious,
+        "other_insurance": "0.00",
+        "charity": "0.00",
+    }
+
+
+def _filing(village: str, name: str, id_number: str, income: str, size: int, stays: list[dict]) -> dict:
+    return {
+        "region": village,
+        "applicant": {"name": name, "id_number": id_number, "phone": "13905340000"},
+        "category": "low_income",
+        "aid_type": "major_disease",
+        "patient": {"id_number": id_number, "severely_disabled": False, "seriously_ill": True},
+        "household": {"size": size, "monthly_income": income, "residence": "rural"},
+        "stays": stays,
+    }
+
+
+# (filing clerk, village, applicant, ID area, birth, order, how far to take it)
+DEMO_CASES = [
+    ("clerk_beijie", "371403105201", "王秀英", "371403", datetime.date(1952, 4, 18), "022", "village_check"),
+    ("clerk_beijie", "371403105201", "李长河", "371403", datetime.date(1948, 9, 2), "013", "township_review"),
+    ("clerk_laoli", "371403105202", "张淑芬", "371403", datetime.date(1958, 1, 30), "044", "county_approval"),
+    ("clerk_laoli", "371403105202", "刘建军", "371403", datetime.date(1961, 6, 11), "031", "supplement"),
+    ("clerk_beijie", "371403105201", "赵玉兰", "371403", datetime.date(1950, 12, 5), "062", "notice_delivery"),
+    ("clerk_beijie", "371403105201", "孙德明", "371403", datetime.date(1945, 3, 27), "015", "closed"),
+    ("clerk_laoli", "371403105202", "周桂香", "371403", datetime.date(1956, 8, 8), "028", "rejected"),
+    ("clerk_nanyoufang", "371426102201", "陈国栋", "371426", datetime.date(1949, 11, 19), "017", "village_check"),
+    ("clerk_nanyoufang", "371426102201", "杨秀珍", "371426", datetime.date(1953, 2, 14), "046", "county_approval"),
+]
+
+
+def seed_demo_applications(stdout) -> None:
+    """File the demo cases once; a second run finds them and does nothing."""
+    users = {user.username: user for user in get_user_model().objects.all()}
+    if Application.objects.filter(filed_by__username__in=[case[0] for case in DEMO_CASES]).exists():
+        stdout.write("Demo applications: already there.")
+        return
+    reviewer = {"371403105": users["reviewer_shentou"], "371426102": users["reviewer_qiancao"]}
+    approver = {"371403": users["approver_lingcheng"], "371426": users["approver_pingyuan"]}
+    today = timezone.localdate().isoformat()
+    for clerk_name, village, name, area, birth, order, target in DEMO_CASES:
+        clerk = users[clerk_name]
+        stays = [_stay("德州市人民医院", 3, 40, 14, "52000.00", "30000.00", "5000.00")]
+        if target in ("village_check", "closed"):
+            stays.append(_stay("陵城区人民医院", 2, 20, 8, "9000.00", "6500.00", "0.00"))
+        documents = [
+            UploadedDocument("id_card", SimpleUploadedFile("身份证.pdf", DEMO_PDF)),
+            UploadedDocument("diagnosis", SimpleUploadedFile("诊断证明.pdf", DEMO_PDF)),
+            UploadedDocument("settlement_bill", SimpleUploadedFile("结算单.pdf", DEMO_PDF)),
+        ]
+        application = application_file(
+            user=clerk,
+            data=_filing(village, name, demo_id(area, birth, order), "1200.00", 3, stays),
+            documents=documents,
+        )
+        the_reviewer = reviewer[village[:9]]
+        the_approver = approver[village[:6]]
+
+        def step(user, payload):
+            nonlocal application
+            application = task_complete(user=user, task_id=open_task(application).pk, payload=payload)
+
+        if target == "village_check":
+            continue
+        step(clerk, {"decision": "forward", "findings": "材料齐全，经核实属实。"})
+        if target == "township_review":
+            continue
+        if target == "supplement":
+            step(
+                the_reviewer,
+                {
+                    "decision": "return",
+                    "visit_date": today,
+                    "visitors": "刘志强、村委会主任",
+                    "findings": "入户核实家庭情况，缺少住院费用结算单原件。",
+                    "reasons": "请补充住院费用结算单原件。",
+                    "missing": ["住院费用结算单原件"],
+                },
+            )
+            continue
+        if target == "rejected":
+            step(
+                the_reviewer,
+                {
+                    "decision": "reject",
+                    "visit_date": today,
+                    "visitors": "刘志强",
+                    "findings": "入户核实：家庭另有经营收入，人均收入超过低保标准的1.3倍。",
+                    "reasons": "家庭人均收入高于当地低保标准1.3倍，不符合低收入人员救助条件。",
+                },
+            )
+            continue
+        step(
+            the_reviewer,
+            {
+                "decision": "forward",
+                "visit_date": today,
+                "visitors": "刘志强、村委会主任",
+                "findings": "入户核实：家庭3人，务农为主，无商业保险，无社会帮扶。情况属实。",
+            },
+        )
+        if target == "county_approval":
+            continue
+        step(the_approver, {"decision": "approve"})
+        if target == "notice_delivery":
+            continue
+        step(the_reviewer, {"delivered_on": today, "method": "in_person", "recipient": name})
+    stdout.write(f"Demo applications: {len(DEMO_CASES)} filed, in every stage.")

@@ -1,0 +1,287 @@
+"""The case file: the Application record (the process artifact), its household, stays, documents and
+the record of each stage's decision."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aidflow.cases.identity import mask_name, mask_resident_id
+from aidflow.policy.models import AidType, Category
+
+
+class Stage(models.TextChoices):
+    VILLAGE_CHECK = "village_check", _("Village check")
+    TOWNSHIP_REVIEW = "township_review", _("Township review")
+    COUNTY_APPROVAL = "county_approval", _("County approval")
+    SUPPLEMENT = "supplement", _("Supplement materials")
+    NOTICE_DELIVERY = "notice_delivery", _("Notice delivery")
+    CLOSED = "closed", _("Closed")
+
+
+class Status(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Residence(models.TextChoices):
+    RURAL = "rural", _("Rural")
+    URBAN = "urban", _("Urban")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class ApplicationCounter(models.Model):
+    """The last number issued per county and year; locked while a number is taken, so numbers have no gaps."""
+
+    county_code = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["county_code", "year"], name="application_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.county_code}-{self.year}: {self.last}"
+
+
+class Application(models.Model):
+    """A medical-aid application: who applies, for what, the frozen calculation and where it stands."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    village = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="applications", verbose_name=_("village")
+    )
+    process = models.OneToOneField(
+        "viewflow.Process",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application",
+    )
+
+    # Applicant (the patient). Sex and birth date come from the ID number.
+    applicant_name = models.CharField(_("applicant name"), max_length=50)
+    id_number = models.CharField(_("resident ID number"), max_length=18, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    severely_disabled = models.BooleanField(_("severely disabled (grade 1 or 2)"), default=False)
+    seriously_ill = models.BooleanField(_("seriously ill"), default=False)
+
+    # Household.
+    household_size = models.PositiveSmallIntegerField(_("household size"))
+    household_monthly_income = models.DecimalField(_("household monthly income"), max_digits=12, decimal_places=2)
+    residence = models.CharField(_("residence"), max_length=5, choices=Residence.choices)
+
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    aid_type = models.CharField(_("aid type"), max_length=20, choices=AidType.choices)
+    filing_date = models.DateField(_("filing date"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
+    )
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    # The calculation: the policy version, the exact inputs and the result, so the amount can be
+    # re-derived years later.
+    policy = models.ForeignKey(
+        "policy.PolicyVersion", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("policy version")
+    )
+    calculation_input = models.JSONField(_("calculation input"))
+    calculation = models.JSONField(_("calculation"))
+    medical_year = models.PositiveSmallIntegerField(_("medical year"))
+    computed_amount = models.DecimalField(_("computed amount"), max_digits=12, decimal_places=2)
+    remaining_total = models.DecimalField(_("remaining cost"), max_digits=12, decimal_places=2)
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.VILLAGE_CHECK)
+    # NULL until decided: the API reports `decision: null`, which an empty string would blur.
+    decision = models.CharField(  # noqa: DJ001
+        _("decision"), max_length=10, choices=Decision.choices, null=True, blank=True
+    )
+    amount = models.DecimalField(_("approved amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # Where a supplement goes back to, and what is missing.
+    returned_from = models.CharField(_("returned from"), max_length=16, choices=Stage.choices, blank=True)
+    missing_materials = models.JSONField(_("missing materials"), default=list, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-filed_at"]
+        indexes = [
+            models.Index(fields=["village", "stage"]),
+            models.Index(fields=["id_number", "aid_type", "medical_year", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.applicant_name)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_resident_id(self.id_number)
+
+    @property
+    def township_code(self) -> str:
+        return self.village_id[:9]
+
+    @property
+    def county_code(self) -> str:
+        return self.village_id[:6]
+
+    @property
+    def per_capita_income(self):
+        return (self.household_monthly_income / self.household_size).quantize(Decimal("0.01"))
+
+
+class HouseholdMember(models.Model):
+    """Another member of the applicant's household, with their monthly income."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("name"), max_length=50)
+    relation = models.CharField(_("relation to the applicant"), max_length=20)
+    monthly_income = models.DecimalField(_("monthly income"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"
+
+
+class HospitalStay(models.Model):
+    """One hospital stay with its costs and what insurance and others paid."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="stays")
+    index = models.PositiveSmallIntegerField()
+    hospital = models.CharField(_("hospital"), max_length=200)
+    hospital_level = models.PositiveSmallIntegerField(_("hospital level"))
+    admission_date = models.DateField(_("admission date"))
+    discharge_date = models.DateField(_("discharge date"))
+    total_cost = models.DecimalField(_("total cost"), max_digits=12, decimal_places=2)
+    eligible_cost = models.DecimalField(_("compliant cost"), max_digits=12, decimal_places=2)
+    basic_insurance = models.DecimalField(_("basic insurance"), max_digits=12, decimal_places=2)
+    serious_illness_insurance = models.DecimalField(_("serious-illness insurance"), max_digits=12, decimal_places=2)
+    other_insurance = models.DecimalField(_("other insurance"), max_digits=12, decimal_places=2, default=0)
+    charity = models.DecimalField(_("charity and social help"), max_digits=12, decimal_places=2, default=0)
+    referral = models.BooleanField(_("referred"), default=False)
+    referral_number = models.CharField(_("referral number"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("hospital stay")
+        verbose_name_plural = _("hospital stays")
+        ordering = ["application", "index"]
+        constraints = [models.UniqueConstraint(fields=["application", "index"], name="stay_index_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.hospital} {self.admission_date} - {self.discharge_date}"
+
+
+class DocumentKind(models.TextChoices):
+    ID_CARD = "id_card", _("ID card")
+    HOUSEHOLD_REGISTER = "household_register", _("Household register")
+    DISABILITY_CERTIFICATE = "disability_certificate", _("Disability certificate")
+    INCOME_PROOF = "income_proof", _("Household income proof")
+    DIAGNOSIS = "diagnosis", _("Diagnosis")
+    INPATIENT_RECORD = "inpatient_record", _("Inpatient record")
+    SETTLEMENT_BILL = "settlement_bill", _("Settlement bill")
+    OTHER = "other", _("Other")
+
+
+def document_path(instance: Document, filename: str) -> str:
+    # A generated name: the uploader's file name never reaches the file system.
+    return f"documents/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """An uploaded material (PDF, JPEG or PNG, checked by content), stored outside the web root."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class DeliveryMethod(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    POST = "post", _("By post")
+    ELECTRONIC = "electronic", _("Electronic")
+
+
+ACTION_LABELS = {
+    "filed": _("filed"),
+    "forwarded": _("forwarded"),
+    "returned": _("returned for materials"),
+    "resubmitted": _("resubmitted"),
+    "rejected": _("refused"),
+    "approved": _("approved"),
+    "delivered": _("notice delivered"),
+    "withdrawn": _("withdrawn"),
+}
+
+
+class StageRecord(models.Model):
+    """What one person decided at one stage, on what facts: the case page's timeline."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="records")
+    task = models.OneToOneField("viewflow.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    action = models.CharField(_("action"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    findings = models.TextField(_("findings"), blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    missing = models.JSONField(_("missing materials"), default=list, blank=True)
+    visit_date = models.DateField(_("home visit date"), null=True, blank=True)
+    visitors = models.CharField(_("visited by"), max_length=200, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+    override_reason = models.TextField(_("reason for a lower amount"), blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    delivery_method = models.CharField(_("delivery method"), max_length=12, choices=DeliveryMethod.choices, blank=True)
+    recipient = models.CharField(_("recipient"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("stage record")
+        verbose_name_plural = _("stage records")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.stage} {self.action} by {self.actor_id}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

@@ -1,0 +1,681 @@
+"""Services of the procedure: filing, each stage's decision, supplements, withdrawal, documents.
+
+Every change to a case goes through one of these functions - the web UI, the API, commands and
+tests alike. Each checks role, scope and task state itself (viewflow's own checks run only in its
+views), runs in one transaction under the flow's select_for_update lock, and refuses rather than
+half-writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from aidflow.cases.models import (
+    Application,
+    ApplicationCounter,
+    Decision,
+    DeliveryMethod,
+    Document,
+    DocumentKind,
+    HospitalStay,
+    HouseholdMember,
+    Stage,
+    StageRecord,
+    Status,
+)
+from aidflow.policy.calculator import History, calculate, medical_year, parse_request
+from aidflow.policy.services import policy_select, policy_terms
+from aidflow.policy.values import FieldReader, InputErrors, money_text
+from aidflow.regions.models import Level, Region, Role
+from aidflow.regions.scope import in_scope
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+# Stages at which someone decides on the case; one person may decide at only one of them.
+DECISION_STAGES = (Stage.VILLAGE_CHECK, Stage.TOWNSHIP_REVIEW, Stage.COUNTY_APPROVAL)
+STAGE_PERMISSION = {
+    Stage.VILLAGE_CHECK: "regions.check_village",
+    Stage.SUPPLEMENT: "regions.check_village",
+    Stage.TOWNSHIP_REVIEW: "regions.review_township",
+    Stage.NOTICE_DELIVERY: "regions.review_township",
+    Stage.COUNTY_APPROVAL: "regions.approve_county",
+}
+
+
+class ActionForbidden(Exception):
+    """The user's role may never take this action (HTTP 403)."""
+
+
+class NotFound(Exception):
+    """The object does not exist or lies outside the user's scope (HTTP 404)."""
+
+
+class TaskNotOpen(Exception):
+    """The task was already handled or is no longer open (HTTP 409)."""
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def role_of(user) -> str | None:
+    profile = getattr(user, "staff", None)
+    return profile.role if profile is not None else None
+
+
+def applications_visible(user):
+    """Applications inside the user's scope, as an SQL prefix filter on the village code."""
+    from aidflow.regions.scope import scope_q
+
+    return Application.objects.filter(scope_q(user, "village__code"))
+
+
+def application_get(*, user, pk) -> Application:
+    """One application, or NotFound when it does not exist or lies outside the user's scope."""
+    try:
+        return applications_visible(user).select_related("village__parent__parent", "policy").get(pk=pk)
+    except (Application.DoesNotExist, ValueError):
+        raise NotFound(_("No such application.")) from None
+
+
+def stages_for(user) -> list[str]:
+    """The stages whose tasks this user's role works on."""
+    return {
+        Role.VILLAGE_CLERK: [Stage.VILLAGE_CHECK, Stage.SUPPLEMENT],
+        Role.TOWNSHIP_REVIEWER: [Stage.TOWNSHIP_REVIEW, Stage.NOTICE_DELIVERY],
+        Role.COUNTY_APPROVER: [Stage.COUNTY_APPROVAL],
+    }.get(role_of(user), [])
+
+
+def inbox(user):
+    """Applications waiting for this user: their current stage is one the user works on, in scope."""
+    from aidflow.regions.scope import scope_q
+
+    queryset = Application.objects.none()
+    for stage in stages_for(user):
+        queryset = queryset | Application.objects.filter(
+            scope_q(user, "village__code", [STAGE_PERMISSION[stage]]), stage=stage
+        )
+    return queryset
+
+
+def open_task(application: Application) -> Task | None:
+    if application.process_id is None:
+        return None
+    return (
+        Task.objects.filter(process_id=application.process_id, status__in=OPEN_TASK_STATUSES, flow_task_type="HUMAN")
+        .order_by("-created")
+        .first()
+    )
+
+
+def can_act(user, application: Application) -> bool:
+    """Whether the user may complete the application's current task now."""
+    stage = application.stage
+    return (
+        stage != Stage.CLOSED
+        and stage in stages_for(user)
+        and in_scope(user, application.village_id, [STAGE_PERMISSION[stage]])
+    )
+
+
+def approved_history_sums(*, id_number: str, aid_type: str, year: int, exclude_pk=None) -> History:
+    """What the person's approved applications of this aid type and medical year already used."""
+    queryset = Application.objects.filter(
+        id_number=id_number, aid_type=aid_type, medical_year=year, status=Status.APPROVED
+    )
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    sums = queryset.aggregate(remaining=Sum("remaining_total"), granted=Sum("amount"))
+    return History(
+        remaining_before=sums["remaining"] or Decimal("0.00"), granted_before=sums["granted"] or Decimal("0.00")
+    )
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The file's type from its first bytes: PDF, JPEG or PNG, whatever its name or declared type."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+@dataclass
+class UploadedDocument:
+    kind: str
+    file: object  # a Django UploadedFile
+
+
+def _check_documents(documents: list[UploadedDocument], reader: FieldReader, prefix: str = "documents") -> None:
+    for index, document in enumerate(documents):
+        path = f"{prefix}[{index}]"
+        if document.kind not in DocumentKind.values:
+            reader.error(f"{path}.kind", _("Unknown document kind %(kind)r.") % {"kind": document.kind})
+        upload = document.file
+        if upload is None:
+            reader.error(f"{path}.file", _("No file was uploaded."))
+            continue
+        if upload.size > MAX_DOCUMENT_BYTES:
+            reader.error(f"{path}.file", _("The file is larger than 20 MB."))
+            continue
+        if upload.size == 0:
+            reader.error(f"{path}.file", _("The file is empty."))
+            continue
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if sniff_content_type(head) is None:
+            reader.error(f"{path}.file", _("Only PDF, JPEG and PNG files are accepted; this file is none of them."))
+
+
+def _store_document(*, application: Application, document: UploadedDocument, user, stage: str) -> Document:
+    upload = document.file
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    stored = Document(
+        application=application,
+        kind=document.kind,
+        original_name=(getattr(upload, "name", "") or "")[:200],
+        content_type=sniff_content_type(head),
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+        stage=stage,
+    )
+    stored.file.save("upload", upload, save=False)
+    stored.save()
+    return stored
+
+
+def document_add(*, user, application: Application, kind: str, file) -> Document:
+    """Add a document to an open application; only the clerk of its village, before a decision."""
+    if role_of(user) != Role.VILLAGE_CLERK:
+        raise ActionForbidden(_("Only the village clerk adds documents."))
+    if not in_scope(user, application.village_id, ["regions.check_village"]):
+        raise NotFound(_("No such application."))
+    reader = FieldReader()
+    _check_documents([UploadedDocument(kind, file)], reader)
+    if reader.errors:
+        raise InputErrors({key.replace("documents[0].", ""): value for key, value in reader.errors.items()})
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Status.IN_PROGRESS or locked.stage not in (Stage.VILLAGE_CHECK, Stage.SUPPLEMENT):
+            raise TaskNotOpen(_("Documents can be added while the village handles the application."))
+        return _store_document(application=locked, document=UploadedDocument(kind, file), user=user, stage=locked.stage)
+
+
+# --- filing ------------------------------------------------------------------------------------
+
+
+def _next_number(county_code: str, year: int) -> str:
+    """Take the next number for the county and year inside the caller's transaction: gap-free, unique."""
+    ApplicationCounter.objects.bulk_create(
+        [ApplicationCounter(county_code=county_code, year=year, last=0)], ignore_conflicts=True
+    )
+    counter = ApplicationCounter.objects.select_for_update().get(county_code=county_code, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{county_code}-{year}-{counter.last:05d}"
+
+
+def _read_applicant(data: dict, reader: FieldReader) -> dict:
+    applicant = reader.obj(data, "applicant", "applicant")
+    name = reader.text(applicant, "name", "applicant.name", max_length=50) if applicant else None
+    phone = reader.text(applicant, "phone", "applicant.phone", required=False, max_length=20) if applicant else None
+    if phone and not phone.replace("-", "").replace(" ", "").isdigit():
+        reader.error("applicant.phone", _("A phone number has digits only."))
+    if (
+        applicant
+        and applicant.get("id_number")
+        and data.get("patient", {}).get("id_number")
+        not in (
+            None,
+            applicant.get("id_number"),
+        )
+    ):
+        reader.error("applicant.id_number", _("The applicant and the patient have different ID numbers."))
+    return {"name": name, "phone": phone or ""}
+
+
+def _read_members(data: dict, reader: FieldReader) -> list[dict]:
+    household = data.get("household") if isinstance(data.get("household"), dict) else {}
+    raw = household.get("members")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        reader.error("household.members", _("Must be a list."))
+        return []
+    members = []
+    for index, member in enumerate(raw):
+        path = f"household.members[{index}]"
+        name = reader.text(member, "name", f"{path}.name", max_length=50)
+        relation = reader.text(member, "relation", f"{path}.relation", max_length=20)
+        income = reader.money(member, "monthly_income", f"{path}.monthly_income", required=False)
+        members.append({"name": name, "relation": relation, "monthly_income": income or Decimal("0.00")})
+    return members
+
+
+def calculation_input_of(data: dict) -> dict:
+    """The calculation request as stored with the application (section 4 fields, no history)."""
+    patient = data.get("patient") or {}
+    household = data.get("household") or {}
+    return {
+        "region": data.get("region"),
+        "filing_date": data.get("filing_date"),
+        "category": data.get("category"),
+        "aid_type": data.get("aid_type"),
+        "patient": {
+            "id_number": patient.get("id_number"),
+            "severely_disabled": patient.get("severely_disabled", False),
+            "seriously_ill": patient.get("seriously_ill", False),
+        },
+        "household": {
+            "size": household.get("size"),
+            "monthly_income": household.get("monthly_income"),
+            "residence": household.get("residence"),
+        },
+        "stays": [
+            {key: value for key, value in stay.items() if key not in ("referral", "referral_number")}
+            if isinstance(stay, dict)
+            else stay
+            for stay in (data.get("stays") or [])
+        ]
+        if isinstance(data.get("stays"), list)
+        else data.get("stays"),
+    }
+
+
+def application_file(*, user, data: dict, documents: list[UploadedDocument] | None = None) -> Application:
+    """File an application for a villager (the village clerk) and start the procedure.
+
+    `data` is the calculation request of INTERFACES section 4 without `history`, with `region` the
+    village code, plus `applicant` {name, id_number, phone} and optional `household.members`.
+    """
+    from workflows.medical_aid import MedicalAidFlow
+
+    if role_of(user) != Role.VILLAGE_CLERK:
+        raise ActionForbidden(_("Only a village clerk files applications."))
+    if not isinstance(data, dict):
+        raise InputErrors({"body": [_("The request is a JSON object.")]})
+    documents = documents or []
+    today = timezone.localdate()
+    data = dict(data)
+    if data.get("filing_date") in (None, ""):
+        data["filing_date"] = today.isoformat()
+    # The applicant is the patient: the ID number may be given in either place.
+    applicant_raw = data.get("applicant") if isinstance(data.get("applicant"), dict) else {}
+    if isinstance(data.get("patient"), dict):
+        data["patient"] = dict(data["patient"])
+    elif data.get("patient") is None:
+        data["patient"] = {}
+    if not data["patient"].get("id_number") and applicant_raw.get("id_number"):
+        data["patient"]["id_number"] = applicant_raw["id_number"]
+
+    reader = FieldReader()
+    applicant = _read_applicant(data, reader)
+    members = _read_members(data, reader)
+    _check_documents(documents, reader)
+    try:
+        request = parse_request(calculation_input_of(data), today=today)
+    except InputErrors as error:
+        for key, messages in error.errors.items():
+            for message in messages:
+                reader.error(key, message)
+        request = None
+    referrals = []
+    for index, stay in enumerate(data.get("stays") or [] if isinstance(data.get("stays"), list) else []):
+        if isinstance(stay, dict):
+            referral = reader.boolean(stay, "referral", f"stays[{index}].referral", default=False)
+            number = reader.text(
+                stay, "referral_number", f"stays[{index}].referral_number", required=False, max_length=64
+            )
+            referrals.append((bool(referral), number or ""))
+    village = None
+    if request is not None:
+        village = Region.objects.filter(code=request.region).first()
+        if village is None or village.level != Level.VILLAGE:
+            reader.error("region", _("Region %(code)s is not a known village.") % {"code": request.region})
+        elif not in_scope(user, village.code, ["regions.check_village"]):
+            raise ActionForbidden(_("You file applications for your own village only."))
+    reader.raise_if_any()
+
+    version = policy_select(region_code=village.code, filing_date=request.filing_date)
+    year = medical_year(request)
+    history = approved_history_sums(id_number=request.patient.number, aid_type=request.aid_type, year=year)
+    result = calculate(request, policy_terms(version) if version else None, history)
+    stored_input = calculation_input_of(data)
+    stored_input["patient"]["id_number"] = request.patient.number
+    stored_input["region"] = village.code
+
+    with transaction.atomic():
+        application = Application(
+            number=_next_number(village.code[:6], request.filing_date.year),
+            village=village,
+            applicant_name=applicant["name"],
+            id_number=request.patient.number,
+            phone=applicant["phone"],
+            sex=request.patient.sex,
+            birth_date=request.patient.birth_date,
+            severely_disabled=request.severely_disabled,
+            seriously_ill=request.seriously_ill,
+            household_size=request.household_size,
+            household_monthly_income=request.monthly_income,
+            residence=request.residence,
+            category=request.category,
+            aid_type=request.aid_type,
+            filing_date=request.filing_date,
+            filed_by=user,
+            policy=version,
+            calculation_input=stored_input,
+            calculation=result,
+            medical_year=year,
+            computed_amount=Decimal(result["amount"]),
+            remaining_total=Decimal(result["remaining"]),
+            stage=Stage.VILLAGE_CHECK,
+        )
+        application.save()
+        HouseholdMember.objects.bulk_create(HouseholdMember(application=application, **member) for member in members)
+        HospitalStay.objects.bulk_create(
+            HospitalStay(
+                application=application,
+                index=index,
+                hospital=stay.hospital,
+                hospital_level=stay.hospital_level,
+                admission_date=stay.admission_date,
+                discharge_date=stay.discharge_date,
+                total_cost=stay.total_cost,
+                eligible_cost=stay.eligible_cost,
+                basic_insurance=stay.basic_insurance,
+                serious_illness_insurance=stay.serious_illness_insurance,
+                other_insurance=stay.other_insurance,
+                charity=stay.charity,
+                referral=referrals[index][0] if index < len(referrals) else False,
+                referral_number=referrals[index][1] if index < len(referrals) else "",
+            )
+            for index, stay in enumerate(request.stays)
+        )
+        for document in documents:
+            _store_document(application=application, document=document, user=user, stage=Stage.VILLAGE_CHECK)
+        StageRecord.objects.create(application=application, stage=Stage.VILLAGE_CHECK, action="filed", actor=user)
+        MedicalAidFlow.start.run(application=application)
+        application.save(update_fields=["process"])
+    return application
+
+
+# --- completing tasks --------------------------------------------------------------------------
+
+
+def _already_handled(task: Task) -> TaskNotOpen:
+    if task.status == STATUS.DONE and task.owner_id:
+        who = task.owner.get_full_name() or task.owner.get_username()
+        when = date_format(timezone.localtime(task.finished), "Y-m-d H:i")
+        return TaskNotOpen(_("Already handled by %(who)s at %(when)s.") % {"who": who, "when": when})
+    return TaskNotOpen(_("This task is no longer open (%(status)s).") % {"status": task.get_status_display()})
+
+
+def _payload_errors(stage: str, payload: dict, application: Application) -> tuple[dict, FieldReader]:
+    """Validate a stage payload (INTERFACES section 5) into clean values."""
+    reader = FieldReader()
+    clean: dict = {}
+    if not isinstance(payload, dict):
+        reader.error("body", _("The request is a JSON object."))
+        return clean, reader
+    today = timezone.localdate()
+    if stage == Stage.VILLAGE_CHECK:
+        clean["decision"] = reader.choice(payload, "decision", "decision", ["forward", "return"])
+        clean["findings"] = reader.text(payload, "findings", "findings", required=False, max_length=5000) or ""
+        missing = payload.get("missing") or []
+        if not isinstance(missing, list) or not all(isinstance(item, str) and item.strip() for item in missing):
+            reader.error("missing", _("Must be a list of the missing materials."))
+            missing = []
+        clean["missing"] = [item.strip() for item in missing]
+        if clean["decision"] == "return" and not clean["missing"] and not clean["findings"]:
+            reader.error("missing", _("Say which materials are missing."))
+    elif stage == Stage.TOWNSHIP_REVIEW:
+        clean["decision"] = reader.choice(payload, "decision", "decision", ["forward", "reject", "return"])
+        clean["visit_date"] = reader.date(payload, "visit_date", "visit_date")
+        if clean["visit_date"] and clean["visit_date"] > today:
+            reader.error("visit_date", _("The home visit date is in the future."))
+        if clean["visit_date"] and clean["visit_date"] < application.filing_date:
+            reader.error("visit_date", _("The home visit date is before the filing date."))
+        clean["visitors"] = reader.text(payload, "visitors", "visitors", required=False, max_length=200) or ""
+        clean["findings"] = reader.text(payload, "findings", "findings", max_length=5000)
+        needs_reasons = clean["decision"] in ("reject", "return")
+        clean["reasons"] = reader.text(payload, "reasons", "reasons", required=needs_reasons, max_length=5000) or ""
+        missing = payload.get("missing") or []
+        clean["missing"] = [item.strip() for item in missing if isinstance(item, str) and item.strip()]
+    elif stage == Stage.COUNTY_APPROVAL:
+        clean["decision"] = reader.choice(payload, "decision", "decision", ["approve", "reject", "return"])
+        needs_reasons = clean["decision"] in ("reject", "return")
+        clean["reasons"] = reader.text(payload, "reasons", "reasons", required=needs_reasons, max_length=5000) or ""
+        clean["amount"] = reader.money(payload, "amount", "amount", required=False)
+        clean["override_reason"] = (
+            reader.text(payload, "override_reason", "override_reason", required=False, max_length=5000) or ""
+        )
+        missing = payload.get("missing") or []
+        clean["missing"] = [item.strip() for item in missing if isinstance(item, str) and item.strip()]
+    elif stage == Stage.SUPPLEMENT:
+        clean["note"] = reader.text(payload, "note", "note", max_length=5000)
+    elif stage == Stage.NOTICE_DELIVERY:
+        clean["delivered_on"] = reader.date(payload, "delivered_on", "delivered_on")
+        if clean["delivered_on"] and clean["delivered_on"] > today:
+            reader.error("delivered_on", _("The delivery date is in the future."))
+        clean["method"] = reader.choice(payload, "method", "method", DeliveryMethod.values)
+        clean["recipient"] = reader.text(payload, "recipient", "recipient", max_length=100)
+    return clean, reader
+
+
+def _recalculate(application: Application) -> dict:
+    """The amount now, with the stored inputs, the application's own policy version and today's history."""
+    request = parse_request(application.calculation_input, today=application.filing_date)
+    history = approved_history_sums(
+        id_number=application.id_number,
+        aid_type=application.aid_type,
+        year=application.medical_year,
+        exclude_pk=application.pk,
+    )
+    return calculate(request, policy_terms(application.policy) if application.policy else None, history)
+
+
+def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocument] | None = None) -> Application:
+    """Complete an open task with the stage's payload; the one way a case moves on.
+
+    Raises ActionForbidden (role may never do this), NotFound (outside scope), TaskNotOpen
+    (already handled), or InputErrors (bad payload).
+    """
+    try:
+        task = Task.objects.select_related("process").get(pk=task_id)
+    except (Task.DoesNotExist, ValueError):
+        raise NotFound(_("No such task.")) from None
+    application = Application.objects.filter(process_id=task.process_id).first()
+    if application is None:
+        raise NotFound(_("No such task."))
+    stage = task.flow_task.name if task.flow_task else None
+    if stage not in STAGE_PERMISSION:
+        raise NotFound(_("No such task."))
+    if not applications_visible(user).filter(pk=application.pk).exists():
+        raise NotFound(_("No such task."))
+    if stage not in stages_for(user):
+        raise ActionForbidden(_("Your role does not handle this stage."))
+
+    clean, reader = _payload_errors(stage, payload, application)
+    if stage == Stage.SUPPLEMENT:
+        _check_documents(documents or [], reader)
+    reader.raise_if_any()
+
+    flow_class = task.flow_task.flow_class
+    with flow_class.lock(task.process_id):
+        task = Task.objects.select_related("process", "owner").get(pk=task.pk)
+        application = Application.objects.select_for_update().select_related("policy").get(pk=application.pk)
+        if task.status not in OPEN_TASK_STATUSES:
+            raise _already_handled(task)
+        if task.owner_id and task.owner_id != user.pk:
+            raise TaskNotOpen(_("This task is being handled by someone else."))
+        if not task.owner_id and not task.flow_task.can_assign(user, task):
+            raise NotFound(_("No such task."))
+        if stage in DECISION_STAGES:
+            other = (
+                StageRecord.objects.filter(application=application, actor=user, stage__in=DECISION_STAGES)
+                .exclude(stage=stage)
+                .exclude(action__in=["filed", "resubmitted"])
+                .first()
+            )
+            if other is not None:
+                raise ActionForbidden(
+                    _("You decided this application at the %(stage)s stage; another person must decide this one.")
+                    % {"stage": other.get_stage_display()}
+                )
+
+        record = StageRecord(application=application, task=task, stage=stage, actor=user)
+        route = None
+        now = timezone.now()
+        if stage == Stage.VILLAGE_CHECK:
+            route = clean["decision"]
+            record.action = "forwarded" if route == "forward" else "returned"
+            record.findings, record.missing = clean["findings"], clean["missing"]
+        elif stage == Stage.TOWNSHIP_REVIEW:
+            decision = clean["decision"]
+            record.action = {"forward": "forwarded", "reject": "rejected", "return": "returned"}[decision]
+            record.visit_date, record.visitors = clean["visit_date"], clean["visitors"]
+            record.findings, record.reasons, record.missing = clean["findings"], clean["reasons"], clean["missing"]
+            route = decision
+            if decision == "reject":
+                application.status, application.decision = Status.REJECTED, Decision.REJECTED
+                application.amount = None
+        elif stage == Stage.COUNTY_APPROVAL:
+            decision = clean["decision"]
+            record.reasons, record.missing = clean["reasons"], clean["missing"]
+            route = "return" if decision == "return" else "decide"
+            if decision == "approve":
+                result = _recalculate(application)
+                computed = Decimal(result["amount"])
+                if not result["eligible"]:
+                    raise InputErrors(
+                        {"decision": [_("The calculation finds the applicant not eligible; reject or return.")]}
+                    )
+                amount = clean["amount"] if clean["amount"] is not None else computed
+                if amount > computed:
+                    raise InputErrors(
+                        {
+                            "amount": [
+                                _("The amount may not exceed the computed %(amount)s.")
+                                % {"amount": money_text(computed)}
+                            ]
+                        }
+                    )
+                if amount < computed and not clean["override_reason"]:
+                    raise InputErrors(
+                        {"override_reason": [_("Give the reason for awarding less than the computed amount.")]}
+                    )
+                if amount <= 0:
+                    raise InputErrors({"amount": [_("An approval needs an amount above zero.")]})
+                application.calculation = result
+                application.computed_amount = computed
+                application.remaining_total = Decimal(result["remaining"])
+                application.status, application.decision, application.amount = (
+                    Status.APPROVED,
+                    Decision.APPROVED,
+                    amount,
+                )
+                record.action, record.amount = "approved", amount
+                record.override_reason = clean["override_reason"] if amount < computed else ""
+            elif decision == "reject":
+                application.status, application.decision = Status.REJECTED, Decision.REJECTED
+                record.action = "rejected"
+            else:
+                record.action = "returned"
+        elif stage == Stage.SUPPLEMENT:
+            record.action = "resubmitted"
+            record.findings = clean["note"]
+            for document in documents or []:
+                _store_document(application=application, document=document, user=user, stage=Stage.SUPPLEMENT)
+        elif stage == Stage.NOTICE_DELIVERY:
+            record.action = "delivered"
+            record.delivered_on, record.delivery_method = clean["delivered_on"], clean["method"]
+            record.recipient = clean["recipient"]
+
+        # Where the case goes next, mirrored on the application for lists and scope filters.
+        if route == "return":
+            application.returned_from = stage
+            application.missing_materials = clean.get("missing") or []
+            application.stage = Stage.SUPPLEMENT
+        elif stage == Stage.SUPPLEMENT:
+            application.stage = application.returned_from
+        elif stage == Stage.VILLAGE_CHECK:
+            application.stage = Stage.TOWNSHIP_REVIEW
+        elif stage == Stage.TOWNSHIP_REVIEW:
+            application.stage = Stage.COUNTY_APPROVAL if route == "forward" else Stage.NOTICE_DELIVERY
+        elif stage == Stage.COUNTY_APPROVAL:
+            application.stage = Stage.NOTICE_DELIVERY
+        elif stage == Stage.NOTICE_DELIVERY:
+            application.stage = Stage.CLOSED
+            application.closed_at = now
+        record.save()
+        application.save()
+
+        task.process.data = {"route": "forward" if route == "forward" else route}
+        task.process.save(update_fields=["data"])
+        activation = task.flow_task.activation_class(task)
+        if task.status == STATUS.NEW:
+            activation.assign(user)
+        if task.status == STATUS.ASSIGNED:
+            activation.start(None)
+        activation.execute()
+        if stage == Stage.SUPPLEMENT:
+            application.returned_from = ""
+            application.missing_materials = []
+            application.save(update_fields=["returned_from", "missing_materials"])
+    return application
+
+
+def application_withdraw(*, user, application_id, reason: str) -> Application:
+    """The clerk withdraws an application before a decision, with a reason."""
+    if role_of(user) != Role.VILLAGE_CLERK:
+        raise ActionForbidden(_("Only the village clerk withdraws an application."))
+    application = application_get(user=user, pk=application_id)
+    if not in_scope(user, application.village_id, ["regions.check_village"]):
+        raise NotFound(_("No such application."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputErrors({"reason": [_("Give the reason for withdrawing.")]})
+    from workflows.medical_aid import MedicalAidFlow
+
+    with MedicalAidFlow.lock(application.process_id):
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status != Status.IN_PROGRESS or application.stage == Stage.NOTICE_DELIVERY:
+            raise TaskNotOpen(_("The application is already decided or closed; it can no longer be withdrawn."))
+        now = timezone.now()
+        Task.objects.filter(process_id=application.process_id, status__in=OPEN_TASK_STATUSES).update(
+            status=STATUS.CANCELED, finished=now
+        )
+        process = application.process
+        process.status, process.finished = "CANCELED", now
+        process.save(update_fields=["status", "finished"])
+        StageRecord.objects.create(
+            application=application, stage=application.stage, action="withdrawn", actor=user, reasons=reason
+        )
+        application.status = Status.WITHDRAWN
+        application.stage = Stage.CLOSED
+        application.closed_at = now
+        application.save()
+    return application

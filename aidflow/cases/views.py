@@ -1,0 +1,342 @@
+"""Case screens: inbox, application list, filing form with a live calculation, case page, documents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from aidflow.cases import services
+from aidflow.cases.models import Stage, Status
+from aidflow.policy.values import InputErrors
+from aidflow.regions.models import Role
+from workflows.forms import (
+    STAGE_FORMS,
+    DocumentFormSet,
+    FilingForm,
+    MemberFormSet,
+    StayFormSet,
+    WithdrawForm,
+)
+
+PAGE_SIZE = 50
+
+
+def _list_context(request, queryset):
+    stage = request.GET.get("stage") or ""
+    status = request.GET.get("status") or ""
+    query = (request.GET.get("q") or "").strip()
+    if stage in Stage.values:
+        queryset = queryset.filter(stage=stage)
+    if status in Status.values:
+        queryset = queryset.filter(status=status)
+    if query:
+        queryset = queryset.filter(Q(number__icontains=query) | Q(applicant_name__icontains=query))
+    queryset = queryset.select_related("village").order_by("-filed_at", "-pk")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "page": page,
+        "applications": page.object_list,
+        "stage": stage,
+        "status": status,
+        "q": query,
+        "stages": Stage.choices,
+        "statuses": Status.choices,
+    }
+
+
+class InboxView(TemplateView):
+    """Applications waiting for this user's action."""
+
+    template_name = "cases/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(_list_context(self.request, services.inbox(self.request.user)))
+        context["title"] = _("My tasks")
+        return context
+
+
+class ApplicationListView(TemplateView):
+    """Every application in the user's scope, with filters."""
+
+    template_name = "cases/application_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(_list_context(self.request, services.applications_visible(self.request.user)))
+        context["title"] = _("Applications")
+        return context
+
+
+def filing_data(form, stays, members) -> tuple[dict, list[int]]:
+    """The filing request (INTERFACES section 4 shape) from the filing forms."""
+    cleaned = form.cleaned_data
+    stay_rows = []
+    stay_forms = []
+    for index, stay_form in enumerate(stays.forms):
+        data = stay_form.cleaned_data if stay_form.is_valid() else {}
+        if not data:
+            continue
+        stay_forms.append(index)
+        stay_rows.append(
+            {
+                "hospital": data["hospital"],
+                "hospital_level": data["hospital_level"],
+                "admission_date": data["admission_date"].isoformat(),
+                "discharge_date": data["discharge_date"].isoformat(),
+                "total_cost": str(data["total_cost"]),
+                "eligible_cost": str(data["eligible_cost"]),
+                "basic_insurance": str(data["basic_insurance"]),
+                "serious_illness_insurance": str(data["serious_illness_insurance"]),
+                "other_insurance": str(data.get("other_insurance") or "0.00"),
+                "charity": str(data.get("charity") or "0.00"),
+                "referral": bool(data.get("referral")),
+                "referral_number": data.get("referral_number") or None,
+            }
+        )
+    member_rows = [
+        {
+            "name": member.cleaned_data["name"],
+            "relation": member.cleaned_data["relation"],
+            "monthly_income": str(member.cleaned_data.get("monthly_income") or "0.00"),
+        }
+        for member in members.forms
+        if member.is_valid() and member.cleaned_data
+    ]
+    return (
+        {
+            "applicant": {
+                "name": cleaned["applicant_name"],
+                "id_number": cleaned["id_number"],
+                "phone": cleaned["phone"],
+            },
+            "category": cleaned["category"],
+            "aid_type": cleaned["aid_type"],
+            "patient": {
+                "id_number": cleaned["id_number"],
+                "severely_disabled": cleaned["severely_disabled"],
+                "seriously_ill": cleaned["seriously_ill"],
+            },
+            "household": {
+                "size": cleaned["household_size"],
+                "monthly_income": str(cleaned["household_monthly_income"]),
+                "residence": cleaned["residence"],
+                "members": member_rows,
+            },
+            "stays": stay_rows,
+        },
+        stay_forms,
+    )
+
+
+SERVICE_FIELD_TO_FORM = {
+    "applicant.name": "applicant_name",
+    "applicant.phone": "phone",
+    "applicant.id_number": "id_number",
+    "patient.id_number": "id_number",
+    "patient.severely_disabled": "severely_disabled",
+    "patient.seriously_ill": "seriously_ill",
+    "household.size": "household_size",
+    "household.monthly_income": "household_monthly_income",
+    "household.residence": "residence",
+    "category": "category",
+    "aid_type": "aid_type",
+}
+
+
+def apply_service_errors(errors: dict, form, stays, stay_forms: list[int], documents=None) -> None:
+    """Show the service's field errors next to the fields they name."""
+    for path, messages_ in errors.items():
+        for message in messages_:
+            if path in SERVICE_FIELD_TO_FORM:
+                form.add_error(SERVICE_FIELD_TO_FORM[path], message)
+            elif path.startswith("stays[") and "]." in path:
+                index, field = path[len("stays[") :].split("].", 1)
+                target = stays.forms[stay_forms[int(index)]] if int(index) < len(stay_forms) else None
+                if target is not None and field in target.fields:
+                    target.add_error(field, message)
+                else:
+                    form.add_error(None, f"{path}: {message}")
+            elif path.startswith("documents[") and documents is not None and "]." in path:
+                index, field = path[len("documents[") :].split("].", 1)
+                form.add_error(
+                    None, _("Document %(number)s: %(message)s") % {"number": int(index) + 1, "message": message}
+                )
+            else:
+                form.add_error(None, message if path in ("stays", "region", "body") else f"{path}: {message}")
+
+
+class FilingView(TemplateView):
+    """The clerk's filing form: applicant, household, stays, documents, and a live calculation."""
+
+    template_name = "cases/filing.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if services.role_of(request.user) != Role.VILLAGE_CLERK:
+            return HttpResponseForbidden(_("Only a village clerk files applications."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data=None, files=None):
+        return (
+            FilingForm(data),
+            StayFormSet(data, prefix="stays"),
+            MemberFormSet(data, prefix="members"),
+            DocumentFormSet(data, files, prefix="documents"),
+        )
+
+    def get(self, request, *args, **kwargs):
+        form, stays, members, documents = self.forms()
+        return self.render_to_response(
+            self.get_context_data(form=form, stays=stays, members=members, documents=documents)
+        )
+
+    def post(self, request, *args, **kwargs):
+        form, stays, members, documents = self.forms(request.POST, request.FILES)
+        valid = all([form.is_valid(), stays.is_valid(), members.is_valid(), documents.is_valid()])
+        if valid:
+            data, stay_forms = filing_data(form, stays, members)
+            data["region"] = request.user.staff.region_id
+            uploads = [
+                services.UploadedDocument(document.cleaned_data["kind"], document.cleaned_data["file"])
+                for document in documents.forms
+                if document.cleaned_data
+            ]
+            try:
+                application = services.application_file(user=request.user, data=data, documents=uploads)
+            except InputErrors as error:
+                apply_service_errors(error.errors, form, stays, stay_forms, documents)
+            except services.ActionForbidden as error:
+                return HttpResponseForbidden(str(error))
+            else:
+                messages.success(request, _("Application %(number)s filed.") % {"number": application.number})
+                return redirect("workbench:application", pk=application.pk)
+        return self.render_to_response(
+            self.get_context_data(form=form, stays=stays, members=members, documents=documents), status=400
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["village"] = self.request.user.staff.region
+        context["preview_url"] = reverse("workbench:filing_preview")
+        return context
+
+
+class FilingPreviewView(View):
+    """The calculation for the filing form as it stands (JSON), with the explanation lines."""
+
+    def post(self, request, *args, **kwargs):
+        if services.role_of(request.user) != Role.VILLAGE_CLERK:
+            return JsonResponse({"detail": _("Only a village clerk files applications.")}, status=403)
+        form, stays, members = (
+            FilingForm(request.POST),
+            StayFormSet(request.POST, prefix="stays"),
+            MemberFormSet(request.POST, prefix="members"),
+        )
+        if not form.is_valid() or not stays.is_valid():
+            errors = {key: [str(message) for message in value] for key, value in form.errors.items()}
+            for index, stay_form in enumerate(stays.forms):
+                for key, value in stay_form.errors.items():
+                    errors[f"stays[{index}].{key}"] = [str(message) for message in value]
+            return JsonResponse({"detail": _("Fill in the form to see the calculation."), "errors": errors}, status=400)
+        data, _stay_forms = filing_data(form, stays, members)
+        data["region"] = request.user.staff.region_id
+        data["filing_date"] = None
+        from aidflow.policy.services import aid_calculate
+
+        try:
+            return JsonResponse(aid_calculate(data=data))
+        except InputErrors as error:
+            return JsonResponse({"detail": _("Invalid calculation request."), "errors": error.errors}, status=400)
+
+
+class ApplicationDetailView(TemplateView):
+    """The whole case file, its timeline, and the current stage's form for whoever may act."""
+
+    template_name = "cases/application_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.application = services.application_get(user=request.user, pk=kwargs["pk"])
+        except services.NotFound:
+            raise Http404(_("No such application.")) from None
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = self.application
+        user = self.request.user
+        task = services.open_task(application)
+        can_act = task is not None and services.can_act(user, application)
+        if can_act and form is None:
+            form = STAGE_FORMS[application.stage]()
+        context.update(
+            {
+                "application": application,
+                "stays": application.stays.all(),
+                "members": application.members.all(),
+                "documents": application.documents.select_related("uploaded_by"),
+                "records": application.records.select_related("actor", "actor__staff"),
+                "task": task,
+                "can_act": can_act,
+                "form": form if can_act else None,
+                "can_withdraw": services.role_of(user) == Role.VILLAGE_CLERK
+                and application.status == Status.IN_PROGRESS
+                and application.stage != Stage.NOTICE_DELIVERY
+                and services.in_scope(user, application.village_id, ["regions.check_village"]),
+                "withdraw_form": WithdrawForm(),
+                "calculation": application.calculation,
+                "stage_names": dict(Stage.choices),
+            }
+        )
+        return context
+
+
+class DocumentDownloadView(View):
+    """A document, only through this permission-checked view, always as an attachment."""
+
+    def get(self, request, pk, document_pk):
+        try:
+            application = services.application_get(user=request.user, pk=pk)
+        except services.NotFound:
+            raise Http404(_("No such document.")) from None
+        document = application.documents.filter(pk=document_pk).first()
+        if document is None:
+            raise Http404(_("No such document."))
+        extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[document.content_type]
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=f"{application.number}-{document.kind}-{document.pk}.{extension}",
+            content_type=document.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class WithdrawView(View):
+    def post(self, request, pk):
+        form = WithdrawForm(request.POST)
+        reason = form.data.get("reason", "")
+        try:
+            services.application_withdraw(user=request.user, application_id=pk, reason=reason)
+        except services.NotFound:
+            raise Http404(_("No such application.")) from None
+        except services.ActionForbidden as error:
+            return HttpResponseForbidden(str(error))
+        except (InputErrors, services.TaskNotOpen) as error:
+            if isinstance(error, InputErrors):
+                text = " ".join(message for messages_ in error.errors.values() for message in messages_)
+            else:
+                text = str(error)
+            messages.error(request, text)
+        else:
+            messages.success(request, _("The application was withdrawn."))
+        return redirect("workbench:application", pk=pk)
