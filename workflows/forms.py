@@ -35,7 +35,10 @@ class FilingForm(forms.Form):
 class StayForm(forms.Form):
     hospital = forms.CharField(label=_("Hospital"), max_length=200)
     hospital_level = forms.TypedChoiceField(
-        label=_("Hospital level"), choices=[(1, _("Level 1")), (2, _("Level 2")), (3, _("Level 3"))], coerce=int
+        label=_("Hospital level"),
+        # A blank first choice, so an untouched extra row stays empty and is skipped.
+        choices=[("", "---------"), (1, _("Level 1")), (2, _("Level 2")), (3, _("Level 3"))],
+        coerce=int,
     )
     admission_date = forms.DateField(label=_("Admission date"), widget=DATE)
     discharge_date = forms.DateField(label=_("Discharge date"), widget=DATE)
@@ -73,7 +76,7 @@ class MemberForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *DocumentKind.choices])
     file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 20 MB)"))
 
     layout = Layout(Row(Column("kind", desktop=4), Column("file", desktop=8)))

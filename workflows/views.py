@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
 
 from aidflow.cases import services
 from aidflow.cases.views import ApplicationDetailView
@@ -27,10 +28,14 @@ class TaskView(ApplicationDetailView):
             self.application = services.application_get(user=request.user, pk=pk)
         except services.NotFound:
             raise Http404(_("No such application.")) from None
-        stage = self.application.stage
-        form_class = STAGE_FORMS.get(stage)
-        if form_class is None:
+        task = Task.objects.filter(pk=task_pk, process_id=self.application.process_id).first()
+        if task is None or task.flow_task is None or task.flow_task.name not in STAGE_FORMS:
             raise Http404(_("No such task."))
+        if task.status not in services.OPEN_TASK_STATUSES:
+            messages.error(request, str(services.task_not_open_error(task)))
+            return redirect("workbench:application", pk=pk)
+        stage = task.flow_task.name
+        form_class = STAGE_FORMS[stage]
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
             documents = []

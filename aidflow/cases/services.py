@@ -425,7 +425,7 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
 # --- completing tasks --------------------------------------------------------------------------
 
 
-def _already_handled(task: Task) -> TaskNotOpen:
+def task_not_open_error(task: Task) -> TaskNotOpen:
     if task.status == STATUS.DONE and task.owner_id:
         who = task.owner.get_full_name() or task.owner.get_username()
         when = date_format(timezone.localtime(task.finished), "Y-m-d H:i")
@@ -528,7 +528,7 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
         task = Task.objects.select_related("process", "owner").get(pk=task.pk)
         application = Application.objects.select_for_update().select_related("policy").get(pk=application.pk)
         if task.status not in OPEN_TASK_STATUSES:
-            raise _already_handled(task)
+            raise task_not_open_error(task)
         if task.owner_id and task.owner_id != user.pk:
             raise TaskNotOpen(_("This task is being handled by someone else."))
         if not task.owner_id and not task.flow_task.can_assign(user, task):
