@@ -109,3 +109,14 @@ def outsider(regions):
 @pytest.fixture
 def admin_user(regions):
     return make_staff("sysadmin", "admin", None, "系统管理员")
+
+
+@pytest.fixture
+def policy(regions):
+    """The shipped Dezhou policy, loaded through the real service."""
+    import json
+
+    from aidflow.policy.services import policy_load
+
+    path = Path(__file__).resolve().parent.parent / "aidflow" / "policy" / "data" / "dezhou-2015-69.json"
+    return policy_load(data=json.loads(path.read_text(encoding="utf-8")))[0]

@@ -526,7 +526,9 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
     flow_class = task.flow_task.flow_class
     with flow_class.lock(task.process_id):
         task = Task.objects.select_related("process", "owner").get(pk=task.pk)
-        application = Application.objects.select_for_update().select_related("policy").get(pk=application.pk)
+        application = (
+            Application.objects.select_for_update(of=("self",)).select_related("policy").get(pk=application.pk)
+        )
         if task.status not in OPEN_TASK_STATUSES:
             raise task_not_open_error(task)
         if task.owner_id and task.owner_id != user.pk:

@@ -2,14 +2,7 @@
 
 import pytest
 
-from aidflow.policy.services import policy_load
 from tests.conftest import MIZHEN, NANYOUFANG, make_staff
-from tests.policy.test_policy_versions import shipped
-
-
-@pytest.fixture
-def policy(regions):
-    return policy_load(data=shipped())[0]
 
 
 @pytest.fixture

@@ -1,0 +1,83 @@
+"""Concurrent use on PostgreSQL: one transition per task, gap-free numbers. Real threads, real row locks."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+from viewflow.workflow.models import Task
+
+from aidflow.cases.models import Application, StageRecord
+from aidflow.cases.services import TaskNotOpen, application_file, open_task, task_complete
+from tests.conftest import BEIJIE, LAOLI, make_staff
+from tests.idnumbers import resident_id
+from tests.workflows.helpers import filing
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def run_in_threads(functions):
+    """Start all functions at once; return each one's result or exception."""
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def worker(index, function):
+        try:
+            barrier.wait()
+            results[index] = function()
+        except Exception as error:  # collected for the assertions
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(index, function)) for index, function in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    close_old_connections()
+    return results
+
+
+def test_two_people_completing_the_same_task_make_one_transition(policy, clerk):
+    second_clerk = make_staff("clerk-b", "village_clerk", BEIJIE, "李二")
+    application = application_file(user=clerk, data=filing(BEIJIE))
+    task = open_task(application)
+
+    results = run_in_threads(
+        [
+            lambda: task_complete(user=clerk, task_id=task.pk, payload={"decision": "forward", "findings": "甲"}),
+            lambda: task_complete(
+                user=second_clerk, task_id=task.pk, payload={"decision": "forward", "findings": "乙"}
+            ),
+        ]
+    )
+    successes = [result for result in results if isinstance(result, Application)]
+    refusals = [result for result in results if isinstance(result, TaskNotOpen)]
+    assert len(successes) == 1 and len(refusals) == 1, results
+    assert "Already handled by" in str(refusals[0])
+    assert StageRecord.objects.filter(application=application, action="forwarded").count() == 1
+    assert Task.objects.filter(process_id=application.process_id, flow_task_type="HUMAN").count() == 2
+    application.refresh_from_db()
+    assert application.stage == "township_review"
+
+
+def test_concurrent_filings_get_gap_free_unique_numbers(policy, clerk):
+    other = make_staff("clerk-laoli", "village_clerk", LAOLI, "王建国")
+    people = [resident_id(__import__("datetime").date(1950, 1, 1 + index), order=f"{index:03d}") for index in range(8)]
+
+    def file(user, region, id_number):
+        data = filing(region)
+        data["applicant"] = dict(data["applicant"], id_number=id_number)
+        data["patient"] = dict(data["patient"], id_number=id_number)
+        return lambda: application_file(user=user, data=data)
+
+    results = run_in_threads(
+        [
+            file(clerk if index % 2 else other, BEIJIE if index % 2 else LAOLI, person)
+            for index, person in enumerate(people)
+        ]
+    )
+    assert all(isinstance(result, Application) for result in results), results
+    numbers = sorted(Application.objects.values_list("number", flat=True))
+    year = numbers[0].split("-")[1]
+    assert numbers == [f"371403-{year}-{sequence:05d}" for sequence in range(1, 9)]
