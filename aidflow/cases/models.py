@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aidflow.cases.identity import mask_name, mask_resident_id
@@ -109,6 +110,8 @@ class Application(models.Model):
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.VILLAGE_CHECK)
+    # When the current stage received the case: the start of its clock.
+    stage_received_at = models.DateTimeField(_("received at this stage"), default=timezone.now)
     # NULL until decided: the API reports `decision: null`, which an empty string would blur.
     decision = models.CharField(  # noqa: DJ001
         _("decision"), max_length=10, choices=Decision.choices, null=True, blank=True

@@ -632,6 +632,7 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
         elif stage == Stage.NOTICE_DELIVERY:
             application.stage = Stage.CLOSED
             application.closed_at = now
+        application.stage_received_at = now
         record.save()
         application.save()
 
