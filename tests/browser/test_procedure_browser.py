@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from aidflow.cases.models import Application
 from tests.browser.conftest import log_in, screenshot
@@ -18,6 +19,18 @@ def choose(page, name, value):
     field = page.locator(f"vf-field-select[name='{name}']")
     field.locator(".mdc-select__anchor").click()
     field.locator(f"li[data-value='{value}']").click()
+
+
+def pick(page, name, value):
+    """Check a Material radio button once its web component has rendered, and make sure it stuck."""
+    radio = page.locator(f"input[name={name}][value={value}]")
+    radio.wait_for(state="attached")
+    for _attempt in range(5):
+        radio.check(force=True)
+        page.wait_for_timeout(100)
+        if radio.is_checked():
+            return
+    expect(radio).to_be_checked()
 
 
 def log_out(page):
@@ -100,7 +113,7 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     screenshot(page, "procedure-2-filed")
 
     # Village check by the clerk.
-    page.check("input[name=decision][value=forward]", force=True)
+    pick(page, "decision", "forward")
     page.fill("textarea[name=findings]", "材料齐全，经核实属实。")
     submit_task(page, "村级核查已完成")
     log_out(page)
@@ -113,7 +126,7 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     page.click(f"text={application.number}")
     page.wait_for_url(f"**/applications/{application.pk}/")
     page.locator("#task-form").wait_for()
-    page.check("input[name=decision][value=forward]", force=True)
+    pick(page, "decision", "forward")
     page.fill("input[name=visit_date]", today.isoformat())
     page.fill("input[name=visitors]", "刘志强、村委会主任")
     page.fill("textarea[name=findings]", "入户核实：家庭3人，务农为主，无商业保险。")
@@ -129,7 +142,7 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     page.wait_for_url(f"**/applications/{application.pk}/")
     page.locator("#task-form").wait_for()
     assert "核算金额 1500.00 元" in page.content()
-    page.check("input[name=decision][value=approve]", force=True)
+    pick(page, "decision", "approve")
     screenshot(page, "procedure-5-county-approval")
     submit_task(page, "县级审批决定已作出")
     log_out(page)
@@ -139,7 +152,7 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     page.goto(f"/workbench/applications/{application.pk}/")
     page.wait_for_load_state("networkidle")
     page.fill("input[name=delivered_on]", today.isoformat())
-    page.check("input[name=method][value=in_person]", force=True)
+    pick(page, "method", "in_person")
     page.fill("input[name=recipient]", "王秀英")
     screenshot(page, "procedure-6-delivery")
     submit_task(page, "送达已登记")
