@@ -49,9 +49,14 @@ def fill_stay(page, index, hospital, level, admission, discharge, total, eligibl
     page.fill(f"input[name='{prefix}serious_illness_insurance']", serious)
 
 
-def submit_task(page, expect_text):
+def submit_task(page, next_stage):
+    """Submit the stage form and wait until the case page shows the next stage."""
     page.click("#task-submit")
-    page.get_by_text(expect_text).first.wait_for()
+    try:
+        page.locator("h1 .af-stage", has_text=next_stage).wait_for()
+    except Exception:
+        screenshot(page, "procedure-failure")
+        raise
 
 
 def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
@@ -109,13 +114,13 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     page.wait_for_load_state("networkidle")
     application = Application.objects.get()
     assert f"/applications/{application.pk}/" in page.url
-    assert "已受理" in page.content()
+    page.locator("h1 .af-stage", has_text="村级核查").wait_for()
     screenshot(page, "procedure-2-filed")
 
     # Village check by the clerk.
     pick(page, "decision", "forward")
     page.fill("textarea[name=findings]", "材料齐全，经核实属实。")
-    submit_task(page, "村级核查已完成")
+    submit_task(page, "乡镇审核")
     log_out(page)
 
     # Township reviewer finds it in the inbox, records the home visit and forwards.
@@ -131,7 +136,7 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     page.fill("input[name=visitors]", "刘志强、村委会主任")
     page.fill("textarea[name=findings]", "入户核实：家庭3人，务农为主，无商业保险。")
     screenshot(page, "procedure-4-township-review")
-    submit_task(page, "乡镇审核已完成")
+    submit_task(page, "县级审批")
     log_out(page)
 
     # County approver approves at the computed amount.
@@ -144,7 +149,7 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     assert "核算金额 1500.00 元" in page.content()
     pick(page, "decision", "approve")
     screenshot(page, "procedure-5-county-approval")
-    submit_task(page, "县级审批决定已作出")
+    submit_task(page, "决定书送达")
     log_out(page)
 
     # The township records the delivery.
@@ -155,7 +160,7 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     pick(page, "method", "in_person")
     page.fill("input[name=recipient]", "王秀英")
     screenshot(page, "procedure-6-delivery")
-    submit_task(page, "送达已登记")
+    submit_task(page, "已办结")
     screenshot(page, "procedure-7-closed")
 
     application.refresh_from_db()
