@@ -8,6 +8,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
+from aidflow.audit.views import ApplicationHistoryView, AuditExportView, AuditSearchView
 from aidflow.cases.views import (
     ApplicationDetailView,
     ApplicationListView,
@@ -37,6 +38,11 @@ class WorkbenchApp(Application):
     application_path = path("applications/<int:pk>/", ApplicationDetailView.as_view(), name="application")
     task_path = path("applications/<int:pk>/tasks/<int:task_pk>/", TaskView.as_view(), name="task")
     withdraw_path = path("applications/<int:pk>/withdraw/", WithdrawView.as_view(), name="withdraw")
+    audit_path = path("audit/", AuditSearchView.as_view(), name="audit")
+    audit_export_path = path("audit/export.csv", AuditExportView.as_view(), name="audit_export")
+    application_history_path = path(
+        "applications/<int:pk>/history/", ApplicationHistoryView.as_view(), name="application_history"
+    )
     document_path = path(
         "applications/<int:pk>/documents/<int:document_pk>/", DocumentDownloadView.as_view(), name="document"
     )

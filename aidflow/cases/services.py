@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from aidflow.audit.services import audit_record
 from aidflow.cases.models import (
     Application,
     ApplicationCounter,
@@ -207,6 +208,17 @@ def _store_document(*, application: Application, document: UploadedDocument, use
     return stored
 
 
+def _audit_documents(user, application: Application, documents: list[Document], stage: str) -> None:
+    for document in documents:
+        audit_record(
+            actor=user,
+            action="document_uploaded",
+            application=application,
+            stage=stage,
+            details={"document": document.pk, "kind": document.kind, "sha256": document.sha256, "size": document.size},
+        )
+
+
 def document_add(*, user, application: Application, kind: str, file) -> Document:
     """Add a document to an open application; only the clerk of its village, before a decision."""
     if role_of(user) != Role.VILLAGE_CLERK:
@@ -221,7 +233,11 @@ def document_add(*, user, application: Application, kind: str, file) -> Document
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status != Status.IN_PROGRESS or locked.stage not in (Stage.VILLAGE_CHECK, Stage.SUPPLEMENT):
             raise TaskNotOpen(_("Documents can be added while the village handles the application."))
-        return _store_document(application=locked, document=UploadedDocument(kind, file), user=user, stage=locked.stage)
+        stored = _store_document(
+            application=locked, document=UploadedDocument(kind, file), user=user, stage=locked.stage
+        )
+        _audit_documents(user, locked, [stored], locked.stage)
+        return stored
 
 
 # --- filing ------------------------------------------------------------------------------------
@@ -414,11 +430,31 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
             )
             for index, stay in enumerate(request.stays)
         )
-        for document in documents:
+        stored = [
             _store_document(application=application, document=document, user=user, stage=Stage.VILLAGE_CHECK)
+            for document in documents
+        ]
         StageRecord.objects.create(application=application, stage=Stage.VILLAGE_CHECK, action="filed", actor=user)
         MedicalAidFlow.start.run(application=application)
         application.save(update_fields=["process"])
+        # Audit last: the chain's lock is then held only for the rest of the commit.
+        audit_record(
+            actor=user,
+            action="filed",
+            application=application,
+            stage=Stage.VILLAGE_CHECK,
+            details={
+                "number": application.number,
+                "category": application.category,
+                "aid_type": application.aid_type,
+                "policy": version.code if version else None,
+                "computed_amount": result["amount"],
+                "eligible": result["eligible"],
+                "reasons": [reason["code"] for reason in result["reasons"]],
+                "stays": len(request.stays),
+            },
+        )
+        _audit_documents(user, application, stored, Stage.VILLAGE_CHECK)
     return application
 
 
@@ -548,6 +584,13 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
                     % {"stage": other.get_stage_display()}
                 )
 
+        before = {
+            "status": application.status,
+            "stage": application.stage,
+            "decision": application.decision,
+            "amount": money_text(application.amount) if application.amount is not None else None,
+        }
+        stored_documents = []
         record = StageRecord(application=application, task=task, stage=stage, actor=user)
         route = None
         now = timezone.now()
@@ -609,8 +652,10 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
         elif stage == Stage.SUPPLEMENT:
             record.action = "resubmitted"
             record.findings = clean["note"]
-            for document in documents or []:
+            stored_documents = [
                 _store_document(application=application, document=document, user=user, stage=Stage.SUPPLEMENT)
+                for document in documents or []
+            ]
         elif stage == Stage.NOTICE_DELIVERY:
             record.action = "delivered"
             record.delivered_on, record.delivery_method = clean["delivered_on"], clean["method"]
@@ -648,6 +693,27 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
             application.returned_from = ""
             application.missing_materials = []
             application.save(update_fields=["returned_from", "missing_materials"])
+        after = {
+            "status": application.status,
+            "stage": application.stage,
+            "decision": application.decision,
+            "amount": money_text(application.amount) if application.amount is not None else None,
+        }
+        facts = {key: value for key, value in clean.items() if value not in (None, "", [])}
+        if stage == Stage.COUNTY_APPROVAL and record.action == "approved":
+            facts["computed_amount"] = money_text(application.computed_amount)
+        audit_record(
+            actor=user,
+            action=record.action,
+            application=application,
+            stage=stage,
+            details={
+                "task": task.pk,
+                "facts": facts,
+                "changed": {key: [before[key], after[key]] for key in before if before[key] != after[key]},
+            },
+        )
+        _audit_documents(user, application, stored_documents, stage)
     return application
 
 
@@ -677,8 +743,19 @@ def application_withdraw(*, user, application_id, reason: str) -> Application:
         StageRecord.objects.create(
             application=application, stage=application.stage, action="withdrawn", actor=user, reasons=reason
         )
+        before_stage = application.stage
         application.status = Status.WITHDRAWN
         application.stage = Stage.CLOSED
         application.closed_at = now
         application.save()
+        audit_record(
+            actor=user,
+            action="withdrawn",
+            application=application,
+            stage=before_stage,
+            details={
+                "reason": reason,
+                "changed": {"status": ["in_progress", "withdrawn"], "stage": [before_stage, "closed"]},
+            },
+        )
     return application

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from aidflow.audit.services import audit_record
 from aidflow.cases import services
 from aidflow.cases.models import Stage, Status
 from aidflow.policy.values import InputErrors
@@ -266,6 +267,8 @@ class ApplicationDetailView(TemplateView):
             self.application = services.application_get(user=request.user, pk=kwargs["pk"])
         except services.NotFound:
             raise Http404(_("No such application.")) from None
+        # The case page shows the full ID number and household income: who looked is recorded.
+        audit_record(actor=request.user, action="case_viewed", application=self.application)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, form=None, **kwargs):
@@ -318,6 +321,12 @@ class DocumentDownloadView(View):
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
+        audit_record(
+            actor=request.user,
+            action="document_downloaded",
+            application=application,
+            details={"document": document.pk, "kind": document.kind, "sha256": document.sha256},
+        )
         return response
 
 

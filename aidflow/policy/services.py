@@ -14,6 +14,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aidflow.audit.services import audit_record
 from aidflow.policy.calculator import History, PolicyTerms, Rule, calculate, medical_year, parse_request
 from aidflow.policy.models import AidType, CategoryGroup, PolicyRule, PolicyVersion
 from aidflow.policy.values import FieldReader, InputErrors, money_text, rate_text
@@ -238,6 +239,13 @@ def policy_load(*, data: object) -> tuple[PolicyVersion, bool]:
                 annual_cap=Decimal(rule["annual_cap"]),
             )
             for rule in content["rules"]
+        )
+        audit_record(
+            actor=None,
+            actor_name="load_policy",
+            action="policy_loaded",
+            region=version.region_code,
+            details={"code": version.code, "sha256": digest, "rules": len(content["rules"])},
         )
     return version, True
 

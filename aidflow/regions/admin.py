@@ -69,4 +69,4 @@ class StaffProfileAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        staff_save(**form.save_arguments)
+        staff_save(**form.save_arguments, actor=request.user)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from aidflow.audit.services import audit_record
 from aidflow.regions.codes import level_of, normalise_code, parent_code
 from aidflow.regions.models import (
     ROLE_LEVELS,
@@ -147,6 +148,13 @@ def regions_import(*, text: str) -> RegionImportResult:
                 updated += 1
             else:
                 unchanged += 1
+        if created or updated:
+            audit_record(
+                actor=None,
+                actor_name="import_regions",
+                action="regions_imported",
+                details={"created": created, "updated": updated, "unchanged": unchanged},
+            )
     return RegionImportResult(created=created, updated=updated, unchanged=unchanged)
 
 
@@ -237,6 +245,7 @@ def staff_save(
     role: str,
     region_code: str | None,
     name: str | None = None,
+    actor=None,
 ) -> User:
     """Create a staff member or update one by username: role group, profile and region scope.
 
@@ -247,6 +256,7 @@ def staff_save(
 
     with transaction.atomic():
         groups = role_groups_ensure()
+        created = user is None
         if user is None:
             user = User(username=username)
         if name is not None:
@@ -257,6 +267,8 @@ def staff_save(
         user.save()
 
         profile = StaffProfile.objects.select_for_update().filter(user=user).first()
+        old_role = profile.role if profile is not None else None
+        old_region_code = profile.region_id if profile is not None else None
         if profile is not None and profile.region_id:
             old_region = profile.region
             for permission in ROLE_PERMISSION.values():
@@ -271,4 +283,18 @@ def staff_save(
         user.groups.add(groups[role])
         if region is not None:
             assign_perm(f"regions.{ROLE_PERMISSION[role]}", user, region)
+        audit_record(
+            actor=actor,
+            actor_name=None if actor is not None else "manage.py",
+            action="staff_saved",
+            region=region.code if region is not None else "",
+            details={
+                "username": user.username,
+                "created": created,
+                "role": [old_role, role],
+                "region": [old_region_code, region.code if region is not None else None],
+                "permission": f"regions.{ROLE_PERMISSION[role]}" if role in ROLE_PERMISSION else None,
+                "password_changed": bool(password),
+            },
+        )
     return user

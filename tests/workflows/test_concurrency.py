@@ -6,6 +6,8 @@ import pytest
 from django.db import close_old_connections, connection
 from viewflow.workflow.models import Task
 
+from aidflow.audit.models import AuditEvent
+from aidflow.audit.services import audit_verify
 from aidflow.cases.models import Application, StageRecord
 from aidflow.cases.services import TaskNotOpen, application_file, open_task, task_complete
 from tests.conftest import BEIJIE, LAOLI, make_staff
@@ -82,3 +84,9 @@ def test_concurrent_filings_get_gap_free_unique_numbers(policy, clerk):
     numbers = sorted(Application.objects.values_list("number", flat=True))
     year = numbers[0].split("-")[1]
     assert numbers == [f"371403-{year}-{sequence:05d}" for sequence in range(1, 9)]
+    # The audit events of those parallel filings form one linear chain.
+    report = audit_verify()
+    assert report.ok, report
+    assert AuditEvent.objects.filter(action="filed").count() == 8
+    seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))

@@ -1,0 +1,19 @@
+"""manage.py verify_audit - check the audit hash chain: `ok N events`, or exit 1 with the first broken seq."""
+
+import sys
+
+from django.core.management.base import BaseCommand
+
+from aidflow.audit.services import audit_verify
+
+
+class Command(BaseCommand):
+    help = "Verify the audit log's hash chain."
+
+    def handle(self, *args, **options):
+        report = audit_verify()
+        if report.ok:
+            self.stdout.write(f"ok {report.count} events")
+            return
+        self.stdout.write(f"broken at seq {report.broken_seq}: {report.reason}")
+        sys.exit(1)

@@ -1,0 +1,36 @@
+"""The audit log: an append-only, hash-chained record of who did what, when, in which role, on what facts."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One audited action. Never updated or deleted by AidFlow; PostgreSQL refuses it by trigger."""
+
+    seq = models.BigIntegerField(_("sequence number"), unique=True)
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    region = models.CharField(_("region"), max_length=12, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=40, db_index=True)
+    application = models.ForeignKey(
+        "cases.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    stage = models.CharField(_("stage"), max_length=20, blank=True)
+    details = models.JSONField(_("details"), default=dict)
+    client_address = models.CharField(_("client address"), max_length=45, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["at"]), models.Index(fields=["actor_name"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} by {self.actor_name or '-'}"

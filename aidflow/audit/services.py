@@ -1,0 +1,155 @@
+"""Writing and checking the audit chain.
+
+`audit_record` is called by the services inside the same transaction as the change it records:
+if the event cannot be written, the change rolls back. Events form one linear chain: each takes the
+next sequence number and hashes the previous event's hash with its own canonical JSON. On
+PostgreSQL a transaction-scoped advisory lock serialises writers (taken last in each transaction,
+so no other lock is ever awaited while holding it); SQLite serialises writing transactions itself.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from aidflow.audit.models import AuditEvent
+
+GENESIS = "0" * 64
+ADVISORY_LOCK_KEY = 7_311_540_001  # any constant shared by every AidFlow process
+client_address: contextvars.ContextVar[str] = contextvars.ContextVar("aidflow_client_address", default="")
+
+
+def canonical(event: AuditEvent) -> str:
+    """The event as canonical JSON: sorted keys, no spaces, UTF-8; what the hash covers."""
+    body = {
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "actor": event.actor_name,
+        "role": event.role,
+        "region": event.region,
+        "action": event.action,
+        "application": event.application_id,
+        "stage": event.stage,
+        "details": event.details,
+        "client_address": event.client_address,
+    }
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def event_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256((prev_hash + canonical(event)).encode("utf-8")).hexdigest()
+
+
+def _json_safe(value):
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    application=None,
+    stage: str = "",
+    details: dict | None = None,
+    region: str = "",
+    actor_name: str | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction (or its own)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+        authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+        profile = getattr(actor, "staff", None) if authenticated else None
+        if not region:
+            if application is not None:
+                region = application.village_id
+            elif profile is not None:
+                region = profile.region_id or ""
+        event = AuditEvent(
+            seq=(last["seq"] + 1) if last else 1,
+            at=timezone.now(),
+            actor=actor if authenticated else None,
+            actor_name=actor_name or (actor.get_username() if authenticated else ""),
+            role=profile.role if profile is not None else "",
+            region=region,
+            action=action,
+            application=application,
+            stage=stage or "",
+            details=_json_safe(details or {}),
+            client_address=client_address.get(),
+            prev_hash=last["hash"] if last else GENESIS,
+        )
+        event.hash = event_hash(event.prev_hash, event)
+        event.save(force_insert=True)
+    return event
+
+
+@dataclass
+class ChainReport:
+    ok: bool
+    count: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def audit_verify(*, batch_size: int = 2000) -> ChainReport:
+    """Recompute the chain in sequence order; report the first event that does not fit."""
+    previous_hash = None
+    previous_seq = None
+    count = 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
+        if previous_seq is not None and event.seq != previous_seq + 1:
+            return ChainReport(False, count, event.seq, f"sequence jumps from {previous_seq} to {event.seq}")
+        expected_prev = previous_hash if previous_hash is not None else event.prev_hash
+        if previous_hash is None and event.seq == 1 and event.prev_hash != GENESIS:
+            return ChainReport(False, count, event.seq, "the first event does not start the chain")
+        if event.prev_hash != expected_prev:
+            return ChainReport(False, count, event.seq, "previous hash does not match")
+        if event_hash(event.prev_hash, event) != event.hash:
+            return ChainReport(False, count, event.seq, "content does not match its hash")
+        previous_hash, previous_seq = event.hash, event.seq
+        count += 1
+    return ChainReport(True, count)
+
+
+class AuditPurgeRefused(Exception):
+    """A purge would delete events younger than the retention period."""
+
+
+RETENTION_DAYS = 183  # six months
+
+
+def audit_purge(*, before) -> int:
+    """Delete events before a date at least six months ago; the purge itself is audited.
+
+    On PostgreSQL the table's trigger allows the DELETE only inside this function's transaction
+    and only for rows older than six months, whatever the caller asks.
+    """
+    import datetime
+
+    latest_allowed = timezone.localdate() - datetime.timedelta(days=RETENTION_DAYS)
+    if before > latest_allowed:
+        raise AuditPurgeRefused(
+            f"Refused: audit events are kept at least six months; the latest cutoff today is "
+            f"{latest_allowed.isoformat()}, not {before.isoformat()}."
+        )
+    cutoff = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL aidflow.allow_purge = 'on'")
+        count, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
+        audit_record(
+            actor=None,
+            actor_name="purge_audit",
+            action="audit_purged",
+            details={"before": before.isoformat(), "deleted": count},
+        )
+    return count

@@ -1,0 +1,287 @@
+"""The audit log: one event per action, a verifiable chain, protection, auditor screens."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from aidflow.audit.models import AuditEvent
+from aidflow.audit.services import AuditPurgeRefused, audit_purge, audit_record, audit_verify
+from aidflow.cases.models import Application
+from aidflow.cases.services import application_file, application_withdraw, open_task, task_complete
+from tests.conftest import BEIJIE, PASSWORD, make_staff
+from tests.workflows.helpers import filing, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def events_since(seq):
+    return list(AuditEvent.objects.filter(seq__gt=seq).order_by("seq"))
+
+
+def last_seq():
+    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def test_each_workflow_action_writes_exactly_one_event(policy, clerk, reviewer, approver):
+    from aidflow.cases.services import UploadedDocument
+
+    start = last_seq()
+    application = application_file(user=clerk, data=filing(BEIJIE), documents=[UploadedDocument("diagnosis", pdf())])
+    filed, uploaded = events_since(start)
+    assert (filed.action, filed.actor_name, filed.role, filed.region, filed.stage) == (
+        "filed",
+        "clerk",
+        "village_clerk",
+        BEIJIE,
+        "village_check",
+    )
+    assert filed.application_id == application.pk
+    assert filed.details["computed_amount"] == "1000.00" and filed.details["policy"] == "dezhou-2015-69"
+    assert uploaded.action == "document_uploaded" and len(uploaded.details["sha256"]) == 64
+
+    today = timezone.localdate().isoformat()
+    steps = [
+        (clerk, {"decision": "return", "missing": ["户口簿"]}, "returned", "village_check"),
+        (clerk, {"note": "已补充户口簿"}, "resubmitted", "supplement"),
+        (clerk, {"decision": "forward"}, "forwarded", "village_check"),
+        (
+            reviewer,
+            {"decision": "forward", "visit_date": today, "findings": "属实", "visitors": "刘"},
+            "forwarded",
+            "township_review",
+        ),
+        (
+            approver,
+            {"decision": "approve", "amount": "800.00", "override_reason": "已获其他资助"},
+            "approved",
+            "county_approval",
+        ),
+        (reviewer, {"delivered_on": today, "method": "post", "recipient": "王秀英"}, "delivered", "notice_delivery"),
+    ]
+    for user, payload, action, stage in steps:
+        before = last_seq()
+        application = task_complete(user=user, task_id=open_task(application).pk, payload=payload)
+        (event,) = events_since(before)
+        assert (event.action, event.stage, event.actor_name) == (action, stage, user.username)
+    approval = AuditEvent.objects.get(action="approved")
+    assert approval.details["facts"]["amount"] == "800.00"
+    assert approval.details["facts"]["override_reason"] == "已获其他资助"
+    assert approval.details["facts"]["computed_amount"] == "1000.00"
+    assert approval.details["changed"]["status"] == ["in_progress", "approved"]
+    assert approval.details["changed"]["amount"] == [None, "800.00"]
+    assert audit_verify().ok
+
+
+def test_withdrawal_and_document_views_and_case_views_are_audited(policy, clerk, auditor):
+    application = application_file(user=clerk, data=filing(BEIJIE), documents=[])
+    before = last_seq()
+    application_withdraw(user=clerk, application_id=application.pk, reason="已出院回家")
+    (event,) = events_since(before)
+    assert (event.action, event.details["reason"]) == ("withdrawn", "已出院回家")
+
+    client = Client(REMOTE_ADDR="10.1.2.3")
+    client.force_login(auditor)
+    before = last_seq()
+    assert client.get(f"/workbench/applications/{application.pk}/").status_code == 200
+    (viewed,) = events_since(before)
+    assert (viewed.action, viewed.actor_name, viewed.role, viewed.client_address) == (
+        "case_viewed",
+        "auditor",
+        "auditor",
+        "10.1.2.3",
+    )
+
+
+def test_logins_failures_lockouts_and_staff_changes_are_audited(regions):
+    before = last_seq()
+    user = make_staff("newclerk", "village_clerk", BEIJIE)
+    (saved,) = events_since(before)
+    assert saved.action == "staff_saved" and saved.details["role"] == [None, "village_clerk"]
+    assert saved.details["permission"] == "regions.check_village"
+
+    client = Client()
+    before = last_seq()
+    client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert [event.action for event in events_since(before)] == ["login"]
+    client.post("/accounts/logout/")
+    before = last_seq()
+    for _attempt in range(5):
+        client.post("/accounts/login/", {"username": user.username, "password": "Wrong-pass-99!"})
+    actions = [event.action for event in events_since(before)]
+    assert actions.count("login_failed") == 5 and actions.count("lockout") == 1
+    assert all("Wrong-pass" not in str(event.details) for event in events_since(before))
+
+
+def test_policy_loads_are_audited(regions):
+    from aidflow.policy.services import policy_load
+    from tests.policy.test_policy_versions import shipped
+
+    before = last_seq()
+    policy_load(data=shipped())
+    (event,) = events_since(before)
+    assert event.action == "policy_loaded" and event.details["code"] == "dezhou-2015-69"
+    policy_load(data=shipped())  # unchanged: nothing loaded, nothing recorded
+    assert last_seq() == event.seq
+
+
+def test_verify_audit_command_and_tampering(policy, clerk, capsys):
+    application_file(user=clerk, data=filing(BEIJIE))
+    call_command("verify_audit")
+    count = AuditEvent.objects.count()
+    assert capsys.readouterr().out.strip() == f"ok {count} events"
+    target = AuditEvent.objects.get(action="filed")
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL refuses the UPDATE itself (see test_postgresql_refuses_changes)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET details = %s WHERE seq = %s", ['{"computed_amount": "9000.00"}', target.seq]
+        )
+    with pytest.raises(SystemExit) as caught:
+        call_command("verify_audit")
+    assert caught.value.code == 1
+    assert f"broken at seq {target.seq}" in capsys.readouterr().out
+
+
+def test_deleted_row_breaks_the_chain(policy, clerk):
+    application_file(user=clerk, data=filing(BEIJIE))
+    application_file(user=clerk, data=filing(BEIJIE))
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL refuses the DELETE itself")
+    middle = AuditEvent.objects.get(action="filed", application__number__endswith="00001")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq = %s", [middle.seq])
+    report = audit_verify()
+    assert not report.ok and report.broken_seq == middle.seq + 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_changes(policy, clerk):
+    from django.db import transaction
+    from django.db.utils import InternalError, ProgrammingError
+
+    application_file(user=clerk, data=filing(BEIJIE))
+    for statement in (
+        "UPDATE audit_auditevent SET action = 'x'",
+        "DELETE FROM audit_auditevent",
+        "TRUNCATE audit_auditevent CASCADE",
+    ):
+        with pytest.raises((InternalError, ProgrammingError)) as caught, transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+        assert "append-only" in str(caught.value)
+    assert audit_verify().ok
+
+
+def test_failed_audit_write_rolls_back_the_action(policy, clerk, monkeypatch):
+    import aidflow.cases.services as case_services
+
+    def broken(**kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(case_services, "audit_record", broken)
+    with pytest.raises(RuntimeError):
+        application_file(user=clerk, data=filing(BEIJIE))
+    assert Application.objects.count() == 0
+    monkeypatch.undo()
+    application = application_file(user=clerk, data=filing(BEIJIE))
+    assert application.number.endswith("-00001")  # the failed filing used no number
+    monkeypatch.setattr(case_services, "audit_record", broken)
+    with pytest.raises(RuntimeError):
+        task_complete(user=clerk, task_id=open_task(application).pk, payload={"decision": "forward"})
+    application.refresh_from_db()
+    assert application.stage == "village_check" and open_task(application).flow_task.name == "village_check"
+
+
+def test_purge_refuses_events_younger_than_six_months(regions):
+    audit_record(actor=None, actor_name="x", action="test")
+    with pytest.raises(AuditPurgeRefused):
+        audit_purge(before=timezone.localdate())
+    with pytest.raises(AuditPurgeRefused):
+        audit_purge(before=timezone.localdate() - datetime.timedelta(days=150))
+    assert audit_purge(before=timezone.localdate() - datetime.timedelta(days=200)) == 0
+    assert AuditEvent.objects.filter(action="test").exists()
+    assert AuditEvent.objects.filter(action="audit_purged").exists()
+
+
+def test_auditor_screens_search_export_and_history(policy, clerk, auditor, outsider):
+    application = application_file(user=clerk, data=filing(BEIJIE))
+    client = Client()
+    client.force_login(auditor)
+    page = client.get("/workbench/audit/", {"action": "filed"}).content.decode()
+    assert application.number in page
+    before = last_seq()
+    response = client.get("/workbench/audit/export.csv", {"actor": "clerk"})
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode("utf-8-sig")
+    assert body.splitlines()[0].startswith("seq,at,actor")
+    assert application.number in body
+    (exported,) = events_since(before)
+    assert exported.action == "audit_exported" and exported.details["rows"] >= 1
+    history = client.get(f"/workbench/applications/{application.pk}/history/").content.decode()
+    assert "filed" in history and AuditEvent.objects.get(action="filed").hash in history
+    # Other roles do not read the audit log; other regions do not see the events.
+    other = Client()
+    other.force_login(clerk)
+    assert other.get("/workbench/audit/").status_code == 403
+    outside = Client()
+    outside.force_login(make_staff("auditor-py", "auditor", "371426"))
+    assert application.number not in outside.get("/workbench/audit/").content.decode()
+    assert outside.get(f"/workbench/applications/{application.pk}/history/").status_code == 404
+
+
+def post_routes():
+    """Names of the workbench routes whose views accept POST."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+            elif isinstance(pattern, URLPattern) and namespace.startswith("workbench"):
+                view_class = getattr(pattern.callback, "view_class", None)
+                if view_class is not None and hasattr(view_class, "post"):
+                    found.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_auditor_can_change_nothing(policy, clerk, auditor):
+    """Every state-changing URL answers an auditor 403 or 404 and changes nothing."""
+
+    application = application_file(user=clerk, data=filing(BEIJIE))
+    task = open_task(application)
+    document = application.documents.first()
+    client = Client()
+    client.force_login(auditor)
+    before = AuditEvent.objects.exclude(action="case_viewed").count()
+    posts = [
+        "/workbench/applications/new/",
+        "/workbench/applications/new/preview/",
+        f"/workbench/applications/{application.pk}/tasks/{task.pk}/",
+        f"/workbench/applications/{application.pk}/withdraw/",
+        "/admin/regions/region/add/",
+        f"/admin/regions/staffprofile/{auditor.staff.pk}/change/",
+    ]
+    assert post_routes() == {
+        "workbench:filing",
+        "workbench:filing_preview",
+        "workbench:task",
+        "workbench:withdraw",
+    }, "a new POST route: add it to this sweep"
+    for url in posts:
+        response = client.post(url, {"decision": "forward", "reason": "x", "role": "admin"})
+        assert response.status_code in (302, 403, 404), (url, response.status_code)
+        if response.status_code == 302:
+            assert "/login/" in response["Location"]  # the admin sends non-admins to its login
+    application.refresh_from_db()
+    assert (application.stage, application.status) == ("village_check", "in_progress")
+    assert AuditEvent.objects.exclude(action="case_viewed").count() == before
+    assert document is None or application.documents.count() == 1
