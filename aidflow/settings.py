@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "aidflow.policy",
     "aidflow.cases",
     "aidflow.audit",
+    "aidflow.calendars",
+    "aidflow.reports",
     "workflows",
 ]
 
@@ -88,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "aidflow.cases.context_processors.notifications",
             ],
         },
     },
@@ -186,6 +189,9 @@ CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_BACKEND = None
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deadlines": {"task": "aidflow.sweep_deadlines", "schedule": 15 * 60},
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -16,9 +16,11 @@ from aidflow.cases.views import (
     FilingPreviewView,
     FilingView,
     InboxView,
+    NotificationsView,
     WithdrawView,
 )
 from aidflow.regions.views import HomeView
+from aidflow.reports.views import OnTimeView
 from workflows.views import TaskView
 
 
@@ -38,6 +40,8 @@ class WorkbenchApp(Application):
     application_path = path("applications/<int:pk>/", ApplicationDetailView.as_view(), name="application")
     task_path = path("applications/<int:pk>/tasks/<int:task_pk>/", TaskView.as_view(), name="task")
     withdraw_path = path("applications/<int:pk>/withdraw/", WithdrawView.as_view(), name="withdraw")
+    ontime_path = path("reports/on-time/", OnTimeView.as_view(), name="ontime")
+    notifications_path = path("notifications/", NotificationsView.as_view(), name="notifications")
     audit_path = path("audit/", AuditSearchView.as_view(), name="audit")
     audit_export_path = path("audit/export.csv", AuditExportView.as_view(), name="audit_export")
     application_history_path = path(

@@ -8,8 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from aidflow.calendars.services import due_date
+from aidflow.cases.deadlines import deadlines_sweep
 from aidflow.cases.identity import check_character
-from aidflow.cases.models import Application
+from aidflow.cases.models import Application, StageClock
 from aidflow.cases.services import UploadedDocument, application_file, open_task, task_complete
 
 # A tiny but well-formed PDF standing in for scanned materials.
@@ -144,4 +146,22 @@ def seed_demo_applications(stdout) -> None:
         if target == "notice_delivery":
             continue
         step(the_reviewer, {"delivered_on": today, "method": "in_person", "recipient": name})
-    stdout.write(f"Demo applications: {len(DEMO_CASES)} filed, in every stage.")
+    _backdate_one_township_review()
+    result = deadlines_sweep()
+    stdout.write(
+        f"Demo applications: {len(DEMO_CASES)} filed, in every stage; one township review is overdue "
+        f"({result.escalations} escalation, {result.reminders} reminders sent)."
+    )
+
+
+def _backdate_one_township_review() -> None:
+    """Make the demo's township review 10 days old, so the township's inbox shows a late case."""
+    clock = StageClock.objects.filter(stage="township_review", outcome="open").order_by("pk").first()
+    if clock is None:
+        return
+    received = clock.received_at - datetime.timedelta(days=10)
+    due = due_date(received=received, days=clock.days, counting=clock.counting)
+    StageClock.objects.filter(pk=clock.pk).update(received_at=received, due_date=due.date, provisional=due.provisional)
+    Application.objects.filter(pk=clock.application_id).update(
+        stage_received_at=received, stage_due_date=due.date, stage_due_provisional=due.provisional
+    )

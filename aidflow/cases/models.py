@@ -110,8 +110,10 @@ class Application(models.Model):
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.VILLAGE_CHECK)
-    # When the current stage received the case: the start of its clock.
+    # When the current stage received the case, and its statutory due date (None: no limit applies).
     stage_received_at = models.DateTimeField(_("received at this stage"), default=timezone.now)
+    stage_due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    stage_due_provisional = models.BooleanField(_("due date provisional"), default=False)
     # NULL until decided: the API reports `decision: null`, which an empty string would blur.
     decision = models.CharField(  # noqa: DJ001
         _("decision"), max_length=10, choices=Decision.choices, null=True, blank=True
@@ -149,6 +151,21 @@ class Application(models.Model):
     @property
     def county_code(self) -> str:
         return self.village_id[:6]
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until the current stage's due date (negative when late); None without a limit."""
+        if self.stage_due_date is None or self.stage == Stage.CLOSED:
+            return None
+        return (self.stage_due_date - timezone.localdate()).days
+
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -(self.days_left or 0))
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
 
     @property
     def per_capita_income(self):
@@ -245,6 +262,51 @@ class DeliveryMethod(models.TextChoices):
     ELECTRONIC = "electronic", _("Electronic")
 
 
+class ClockOutcome(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Completed")
+    RETURNED = "returned", _("Returned")
+    CANCELED = "canceled", _("Canceled")
+
+
+class StageClock(models.Model):
+    """One stage's statutory clock: received, due, and when and how it ended."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="clocks")
+    task = models.OneToOneField("viewflow.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    region = models.CharField(_("region"), max_length=12, db_index=True)
+    received_at = models.DateTimeField(_("received at"))
+    days = models.PositiveSmallIntegerField(_("days allowed"), null=True, blank=True)
+    counting = models.CharField(_("counting"), max_length=10, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    provisional = models.BooleanField(_("provisional"), default=False)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ClockOutcome.choices, default=ClockOutcome.OPEN)
+
+    class Meta:
+        verbose_name = _("stage clock")
+        verbose_name_plural = _("stage clocks")
+        ordering = ["received_at", "pk"]
+        indexes = [
+            models.Index(fields=["outcome", "due_date"]),
+            models.Index(fields=["stage", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.stage} due {self.due_date}"
+
+    @property
+    def late(self) -> bool | None:
+        """Completed after the due date (None while open or without a limit)."""
+        if self.due_date is None or self.completed_at is None:
+            return None
+        return timezone.localtime(self.completed_at).date() > self.due_date
+
+
 ACTION_LABELS = {
     "filed": _("filed"),
     "forwarded": _("forwarded"),
@@ -288,3 +350,43 @@ class StageRecord(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+
+class NoticeKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class DeadlineNotice(models.Model):
+    """That a reminder or escalation was sent for a clock: each kind at most once per clock."""
+
+    clock = models.ForeignKey(StageClock, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clock", "kind"], name="deadline_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for clock {self.clock_id}"
+
+
+class Notification(models.Model):
+    """An in-app message for one user: the bell in the top bar counts the unread ones."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=NoticeKind.choices)
+    text = models.CharField(_("text"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text

@@ -24,6 +24,7 @@ from aidflow.audit.services import audit_record
 from aidflow.cases.models import (
     Application,
     ApplicationCounter,
+    ClockOutcome,
     Decision,
     DeliveryMethod,
     Document,
@@ -31,6 +32,7 @@ from aidflow.cases.models import (
     HospitalStay,
     HouseholdMember,
     Stage,
+    StageClock,
     StageRecord,
     Status,
 )
@@ -107,6 +109,12 @@ def inbox(user):
             scope_q(user, "village__code", [STAGE_PERMISSION[stage]]), stage=stage
         )
     return queryset
+
+
+def overdue_filter(queryset, today=None):
+    """Applications whose current stage is past its due date."""
+    today = today or timezone.localdate()
+    return queryset.filter(stage_due_date__lt=today).exclude(stage=Stage.CLOSED)
 
 
 def open_task(application: Application) -> Task | None:
@@ -437,6 +445,8 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
         StageRecord.objects.create(application=application, stage=Stage.VILLAGE_CHECK, action="filed", actor=user)
         MedicalAidFlow.start.run(application=application)
         application.save(update_fields=["process"])
+        _clock_open(application, timezone.now())
+        application.save(update_fields=["stage_received_at", "stage_due_date", "stage_due_provisional"])
         # Audit last: the chain's lock is then held only for the rest of the commit.
         audit_record(
             actor=user,
@@ -456,6 +466,49 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
         )
         _audit_documents(user, application, stored, Stage.VILLAGE_CHECK)
     return application
+
+
+# --- stage clocks ------------------------------------------------------------------------------
+
+STAGE_REGION_LENGTH = {
+    Stage.VILLAGE_CHECK: 12,
+    Stage.SUPPLEMENT: 12,
+    Stage.TOWNSHIP_REVIEW: 9,
+    Stage.NOTICE_DELIVERY: 9,
+    Stage.COUNTY_APPROVAL: 6,
+}
+
+
+def _clock_open(application: Application, now) -> None:
+    """Start the clock of the application's new open task, with the due date its policy sets."""
+    from aidflow.calendars.services import due_date
+
+    task = open_task(application)
+    if task is None or application.stage == Stage.CLOSED:
+        application.stage_due_date, application.stage_due_provisional = None, False
+        return
+    limit = (application.policy.stage_limits if application.policy else {}).get(application.stage)
+    due = due_date(received=now, days=limit["days"], counting=limit["counting"]) if limit else None
+    StageClock.objects.create(
+        application=application,
+        task=task,
+        stage=application.stage,
+        region=application.village_id[: STAGE_REGION_LENGTH[application.stage]],
+        received_at=now,
+        days=limit["days"] if limit else None,
+        counting=limit["counting"] if limit else "",
+        due_date=due.date if due else None,
+        provisional=due.provisional if due else False,
+    )
+    application.stage_received_at = now
+    application.stage_due_date = due.date if due else None
+    application.stage_due_provisional = due.provisional if due else False
+
+
+def _clock_close(application: Application, *, user, now, outcome: str) -> None:
+    StageClock.objects.filter(application=application, outcome=ClockOutcome.OPEN).update(
+        completed_at=now, completed_by=user, outcome=outcome
+    )
 
 
 # --- completing tasks --------------------------------------------------------------------------
@@ -677,9 +730,11 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
         elif stage == Stage.NOTICE_DELIVERY:
             application.stage = Stage.CLOSED
             application.closed_at = now
-        application.stage_received_at = now
         record.save()
         application.save()
+        _clock_close(
+            application, user=user, now=now, outcome=ClockOutcome.RETURNED if route == "return" else ClockOutcome.DONE
+        )
 
         task.process.data = {"route": "forward" if route == "forward" else route}
         task.process.save(update_fields=["data"])
@@ -692,7 +747,17 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
         if stage == Stage.SUPPLEMENT:
             application.returned_from = ""
             application.missing_materials = []
-            application.save(update_fields=["returned_from", "missing_materials"])
+        # A new task has a new clock; a return stopped the old one.
+        _clock_open(application, now)
+        application.save(
+            update_fields=[
+                "returned_from",
+                "missing_materials",
+                "stage_received_at",
+                "stage_due_date",
+                "stage_due_provisional",
+            ]
+        )
         after = {
             "status": application.status,
             "stage": application.stage,
@@ -744,6 +809,8 @@ def application_withdraw(*, user, application_id, reason: str) -> Application:
             application=application, stage=application.stage, action="withdrawn", actor=user, reasons=reason
         )
         before_stage = application.stage
+        _clock_close(application, user=user, now=now, outcome=ClockOutcome.CANCELED)
+        application.stage_due_date, application.stage_due_provisional = None, False
         application.status = Status.WITHDRAWN
         application.stage = Stage.CLOSED
         application.closed_at = now

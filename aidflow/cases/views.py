@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from aidflow.audit.services import audit_record
 from aidflow.cases import services
-from aidflow.cases.models import Stage, Status
+from aidflow.cases.models import Notification, Stage, Status
 from aidflow.policy.values import InputErrors
 from aidflow.regions.models import Role
 from workflows.forms import (
@@ -33,13 +34,17 @@ def _list_context(request, queryset):
     stage = request.GET.get("stage") or ""
     status = request.GET.get("status") or ""
     query = (request.GET.get("q") or "").strip()
+    overdue = request.GET.get("overdue") in ("true", "1", "on")
     if stage in Stage.values:
         queryset = queryset.filter(stage=stage)
     if status in Status.values:
         queryset = queryset.filter(status=status)
     if query:
         queryset = queryset.filter(Q(number__icontains=query) | Q(applicant_name__icontains=query))
-    queryset = queryset.select_related("village").order_by("-filed_at", "-pk")
+    if overdue:
+        queryset = services.overdue_filter(queryset)
+    # Most urgent first: by due date, cases without a limit after them, newest filings last.
+    queryset = queryset.select_related("village").order_by(F("stage_due_date").asc(nulls_last=True), "-filed_at", "-pk")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "page": page,
@@ -47,6 +52,8 @@ def _list_context(request, queryset):
         "stage": stage,
         "status": status,
         "q": query,
+        "overdue": overdue,
+        "today": timezone.localdate(),
         "stages": Stage.choices,
         "statuses": Status.choices,
     }
@@ -286,6 +293,7 @@ class ApplicationDetailView(TemplateView):
                 "members": application.members.all(),
                 "documents": application.documents.select_related("uploaded_by"),
                 "records": application.records.select_related("actor", "actor__staff"),
+                "clocks": application.clocks.all(),
                 "task": task,
                 "can_act": can_act,
                 "form": form if can_act else None,
@@ -349,3 +357,18 @@ class WithdrawView(View):
         else:
             messages.success(request, _("The application was withdrawn."))
         return redirect("workbench:application", pk=pk)
+
+
+class NotificationsView(TemplateView):
+    """The user's notifications, newest first; POST marks them all read."""
+
+    template_name = "cases/notifications.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["notifications"] = Notification.objects.filter(recipient=self.request.user)[:200]
+        return context
+
+    def post(self, request, *args, **kwargs):
+        Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("workbench:notifications")

@@ -42,6 +42,10 @@ class HomeView(TemplateView):
         user = self.request.user
         profile = getattr(user, "staff", None)
         context["profile"] = profile
+        if user.is_staff or (profile is not None and profile.role == Role.ADMIN):
+            from aidflow.calendars.services import missing_years
+
+            context["missing_holiday_years"] = missing_years()
         if profile is not None:
             context["duties"] = ROLE_DUTIES.get(profile.role, [])
             context["region"] = profile.region

@@ -275,6 +275,8 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "workbench:filing_preview",
         "workbench:task",
         "workbench:withdraw",
+        # Marks the user's own notifications read; changes no case.
+        "workbench:notifications",
     }, "a new POST route: add it to this sweep"
     for url in posts:
         response = client.post(url, {"decision": "forward", "reason": "x", "role": "admin"})

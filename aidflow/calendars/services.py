@@ -1,0 +1,139 @@
+"""Due dates (POLICY section 4): the day of receipt does not count; a period of natural days that ends
+on a day off moves to the next working day; a period of working days ends on the N-th working day.
+Working days follow the loaded State Council schedule; a year not loaded falls back to
+Monday-Friday and the due date is marked provisional."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from aidflow.calendars.models import CalendarYear, DayKind, SpecialDay
+
+NATURAL = "natural"
+WORKING = "working"
+# Far enough for 365 working days across the longest holiday runs.
+MAX_SPAN_DAYS = 800
+
+
+@dataclass(frozen=True)
+class DueDate:
+    date: datetime.date
+    provisional: bool
+    missing_years: tuple[int, ...] = ()
+
+
+class Calendar:
+    """Working days for a span of years, read once from the database."""
+
+    def __init__(self, first_year: int, last_year: int):
+        self.years = set(
+            CalendarYear.objects.filter(year__gte=first_year, year__lte=last_year).values_list("year", flat=True)
+        )
+        self.special = dict(
+            SpecialDay.objects.filter(
+                date__gte=datetime.date(first_year, 1, 1), date__lte=datetime.date(last_year, 12, 31)
+            ).values_list("date", "kind")
+        )
+        self.used_missing: set[int] = set()
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        if day.year not in self.years:
+            self.used_missing.add(day.year)
+            return day.weekday() < 5
+        kind = self.special.get(day)
+        if kind == DayKind.HOLIDAY:
+            return False
+        if kind == DayKind.WORKDAY:
+            return True
+        return day.weekday() < 5
+
+
+def local_date(moment: datetime.datetime) -> datetime.date:
+    """The Asia/Shanghai calendar day of an aware timestamp."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return timezone.localtime(moment).date()
+
+
+def due_date(*, received: datetime.datetime | datetime.date, days: int, counting: str) -> DueDate:
+    """The last day to act on something received at `received`."""
+    if counting not in (NATURAL, WORKING):
+        raise ValueError(f"counting must be natural or working, not {counting!r}")
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    start = received if not isinstance(received, datetime.datetime) else local_date(received)
+    calendar = Calendar(start.year, start.year + 3)
+    calendar.used_missing.clear()
+    if counting == NATURAL:
+        day = start + datetime.timedelta(days=days)
+        calendar.is_working_day(day)
+        while not calendar.is_working_day(day):
+            day += datetime.timedelta(days=1)
+    else:
+        day, counted = start, 0
+        while counted < days:
+            day += datetime.timedelta(days=1)
+            if calendar.is_working_day(day):
+                counted += 1
+            if (day - start).days > MAX_SPAN_DAYS:
+                raise ValueError("no working day found within the span")
+    missing = tuple(sorted(calendar.used_missing))
+    return DueDate(date=day, provisional=bool(missing), missing_years=missing)
+
+
+def days_left(due: datetime.date, today: datetime.date | None = None) -> int:
+    return (due - (today or timezone.localdate())).days
+
+
+class HolidayFileError(Exception):
+    """A holiday file that cannot be loaded; names the row."""
+
+
+def holidays_load(*, text: str, source: str) -> list[int]:
+    """Load `date,kind` rows (kind holiday or workday) for whole years; replaces those years' schedule.
+
+    Returns the years loaded. A bad row loads nothing.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    if [name.strip() for name in (reader.fieldnames or [])][:2] != ["date", "kind"]:
+        raise HolidayFileError("Row 1 (header): the header must be date,kind.")
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        raw_date, kind = (row.get("date") or "").strip(), (row.get("kind") or "").strip()
+        try:
+            day = datetime.date.fromisoformat(raw_date)
+        except ValueError:
+            raise HolidayFileError(f"Row {number}: {raw_date!r} is not a date YYYY-MM-DD.") from None
+        if kind not in DayKind.values:
+            raise HolidayFileError(f"Row {number}: kind must be holiday or workday, not {kind!r}.")
+        if kind == DayKind.WORKDAY and day.weekday() < 5:
+            raise HolidayFileError(f"Row {number}: {day} is a weekday; only a weekend day can be a make-up workday.")
+        rows.append((day, kind))
+    if not rows:
+        raise HolidayFileError("The file has no days.")
+    seen = {}
+    for day, kind in rows:
+        if day in seen and seen[day] != kind:
+            raise HolidayFileError(f"{day} is listed both as holiday and as workday.")
+        seen[day] = kind
+    years = sorted({day.year for day in seen})
+    with transaction.atomic():
+        SpecialDay.objects.filter(date__year__in=years).delete()
+        SpecialDay.objects.bulk_create(SpecialDay(date=day, kind=kind) for day, kind in sorted(seen.items()))
+        for year in years:
+            CalendarYear.objects.update_or_create(year=year, defaults={"source": source[:100]})
+    return years
+
+
+def missing_years(today: datetime.date | None = None) -> list[int]:
+    """This year and next, where their schedule is not loaded (the administrators' banner)."""
+    today = today or timezone.localdate()
+    wanted = [today.year, today.year + 1] if today.month >= 10 else [today.year]
+    loaded = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
+    return [year for year in wanted if year not in loaded]

@@ -1,0 +1,111 @@
+"""Deadline sweep: a reminder the day before a stage is due, an escalation one level up when it is late.
+
+Run by Celery beat every 15 minutes (or cron, see README). Idempotent: each clock gets each kind
+of notice at most once, guarded by a unique constraint.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aidflow.cases.models import ClockOutcome, DeadlineNotice, NoticeKind, Notification, Stage, StageClock
+from aidflow.regions.models import Role, StaffProfile
+
+# Who works each stage, and at which level of the village code.
+ACTORS = {
+    Stage.VILLAGE_CHECK: (Role.VILLAGE_CLERK, 12),
+    Stage.SUPPLEMENT: (Role.VILLAGE_CLERK, 12),
+    Stage.TOWNSHIP_REVIEW: (Role.TOWNSHIP_REVIEWER, 9),
+    Stage.NOTICE_DELIVERY: (Role.TOWNSHIP_REVIEWER, 9),
+    Stage.COUNTY_APPROVAL: (Role.COUNTY_APPROVER, 6),
+}
+# One level up: the village's township reviewers, the township's county approvers, the city's auditors.
+ESCALATION = {
+    Stage.VILLAGE_CHECK: (Role.TOWNSHIP_REVIEWER, 9),
+    Stage.SUPPLEMENT: (Role.TOWNSHIP_REVIEWER, 9),
+    Stage.TOWNSHIP_REVIEW: (Role.COUNTY_APPROVER, 6),
+    Stage.NOTICE_DELIVERY: (Role.COUNTY_APPROVER, 6),
+    Stage.COUNTY_APPROVAL: (Role.AUDITOR, 4),
+}
+
+
+@dataclass
+class SweepResult:
+    reminders: int = 0
+    escalations: int = 0
+    notifications: int = 0
+
+
+def recipients_for(stage: str, village_code: str, table: dict) -> list:
+    role, length = table[stage]
+    profiles = StaffProfile.objects.filter(role=role, region_id=village_code[:length], user__is_active=True)
+    return [profile.user for profile in profiles.select_related("user")]
+
+
+def _notify(clock: StageClock, kind: str, users: list, text: str) -> int:
+    Notification.objects.bulk_create(
+        Notification(recipient=user, application=clock.application, kind=kind, text=text) for user in users
+    )
+    addresses = [user.email for user in users if user.email]
+    if addresses:
+        subject = f"[AidFlow] {text}"[:200]
+        transaction.on_commit(
+            lambda: send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, addresses, fail_silently=True)
+        )
+    return len(users)
+
+
+def deadlines_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
+    """Send what is due now and nothing twice."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    result = SweepResult()
+    open_clocks = StageClock.objects.filter(outcome=ClockOutcome.OPEN, due_date__isnull=False).select_related(
+        "application"
+    )
+    work = [
+        (clock, NoticeKind.DUE_SOON)
+        for clock in open_clocks.filter(due_date__in=[today, today + datetime.timedelta(days=1)])
+    ]
+    work += [(clock, NoticeKind.OVERDUE) for clock in open_clocks.filter(due_date__lt=today)]
+    sent_before = set(
+        DeadlineNotice.objects.filter(clock__in=[clock for clock, _kind in work]).values_list("clock_id", "kind")
+    )
+    for clock, kind in work:
+        if (clock.pk, kind) in sent_before:
+            continue
+        application = clock.application
+        stage_name = Stage(clock.stage).label
+        if kind == NoticeKind.DUE_SOON:
+            users = recipients_for(clock.stage, application.village_id, ACTORS)
+            text = _("%(number)s: %(stage)s is due on %(due)s.") % {
+                "number": application.number,
+                "stage": stage_name,
+                "due": clock.due_date.isoformat(),
+            }
+        else:
+            users = recipients_for(clock.stage, application.village_id, ESCALATION)
+            text = _("%(number)s: %(stage)s is overdue since %(due)s; please follow up.") % {
+                "number": application.number,
+                "stage": stage_name,
+                "due": clock.due_date.isoformat(),
+            }
+        try:
+            with transaction.atomic():
+                notice = DeadlineNotice.objects.create(clock=clock, kind=kind, recipients=len(users))
+                result.notifications += _notify(clock, kind, users, text)
+        except IntegrityError:
+            continue  # another sweep sent it in the meantime
+        if kind == NoticeKind.DUE_SOON:
+            result.reminders += 1
+        else:
+            result.escalations += 1
+        del notice
+    return result

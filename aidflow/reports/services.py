@@ -1,0 +1,137 @@
+"""On-time statistics: per region and stage, how many stages finished within the statutory limit."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from aidflow.cases.models import ClockOutcome, Stage, StageClock
+from aidflow.regions.models import Region
+from aidflow.regions.scope import scope_codes, scope_q
+
+LIMITED_STAGES = [Stage.VILLAGE_CHECK, Stage.TOWNSHIP_REVIEW, Stage.COUNTY_APPROVAL]
+REPORT_PERMISSIONS = ["regions.approve_county", "regions.audit_region"]
+
+
+@dataclass
+class Row:
+    region: str
+    region_name: str
+    stage: str
+    on_time: int = 0
+    late: int = 0
+    open_within: int = 0
+    open_overdue: int = 0
+    durations: list[float] = field(default_factory=list)
+
+    @property
+    def stage_label(self) -> str:
+        return str(Stage(self.stage).label)
+
+    @property
+    def completed(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(100 * self.on_time / self.completed, 1) if self.completed else None
+
+    @property
+    def median_days(self) -> float | None:
+        return round(statistics.median(self.durations), 1) if self.durations else None
+
+    @property
+    def p90_days(self) -> float | None:
+        if not self.durations:
+            return None
+        ordered = sorted(self.durations)
+        # Nearest-rank 90th percentile: the smallest value with at least 90% of values at or below it.
+        rank = max(1, -(-9 * len(ordered) // 10))
+        return round(ordered[rank - 1], 1)
+
+    def as_dict(self) -> dict:
+        return {
+            "region": self.region,
+            "region_name": self.region_name,
+            "stage": self.stage,
+            "completed_on_time": self.on_time,
+            "completed_late": self.late,
+            "open_within_limit": self.open_within,
+            "open_overdue": self.open_overdue,
+            "on_time_rate": self.on_time_rate,
+            "median_days": self.median_days,
+            "p90_days": self.p90_days,
+        }
+
+
+def report_scope(user) -> list[str]:
+    return scope_codes(user, REPORT_PERMISSIONS)
+
+
+def ontime_statistics(
+    *, user, date_from: datetime.date, date_to: datetime.date, today: datetime.date | None = None
+) -> list[Row]:
+    """Rows per township (of the case's village) and stage for clocks received in [date_from, date_to]."""
+    today = today or timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min))
+    clocks = (
+        StageClock.objects.filter(
+            scope_q(user, "application__village__code", REPORT_PERMISSIONS),
+            stage__in=LIMITED_STAGES,
+            due_date__isnull=False,
+            received_at__gte=start,
+            received_at__lt=end,
+        )
+        .exclude(outcome=ClockOutcome.CANCELED)
+        .annotate(township=Substr("application__village__code", 1, 9))
+        .values_list("township", "stage", "outcome", "received_at", "completed_at", "due_date")
+    )
+    rows: dict[tuple[str, str], Row] = {}
+    for township, stage, outcome, received_at, completed_at, due in clocks.iterator(chunk_size=5000):
+        row = rows.get((township, stage))
+        if row is None:
+            row = rows[(township, stage)] = Row(region=township, region_name="", stage=stage)
+        if outcome == ClockOutcome.OPEN:
+            if due < today:
+                row.open_overdue += 1
+            else:
+                row.open_within += 1
+            continue
+        if timezone.localtime(completed_at).date() <= due:
+            row.on_time += 1
+        else:
+            row.late += 1
+        row.durations.append((completed_at - received_at).total_seconds() / 86400)
+    names = dict(Region.objects.filter(code__in={key[0] for key in rows}).values_list("code", "name"))
+    for row in rows.values():
+        row.region_name = names.get(row.region, row.region)
+    order = {stage: index for index, stage in enumerate(LIMITED_STAGES)}
+    return sorted(rows.values(), key=lambda row: (row.region, order[row.stage]))
+
+
+def chart_bars(rows: list[Row]) -> list[dict]:
+    """Per township: the four counts over every stage, with widths for a stacked horizontal bar."""
+    totals: dict[str, dict] = defaultdict(lambda: {"on_time": 0, "late": 0, "open_within": 0, "open_overdue": 0})
+    names = {}
+    for row in rows:
+        bucket = totals[row.region]
+        names[row.region] = row.region_name
+        for key in bucket:
+            bucket[key] += getattr(row, key)
+    largest = max((sum(bucket.values()) for bucket in totals.values()), default=0) or 1
+    bars = []
+    for region, bucket in sorted(totals.items()):
+        offset = 0.0
+        segments = []
+        for key in ("on_time", "late", "open_within", "open_overdue"):
+            width = 100.0 * bucket[key] / largest
+            segments.append({"kind": key, "count": bucket[key], "x": offset, "width": width})
+            offset += width
+        bars.append({"region": region, "name": names[region], "segments": segments, "total": sum(bucket.values())})
+    return bars

@@ -1,0 +1,191 @@
+"""Stage clocks, overdue lists, the deadline sweep and the on-time statistics."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from aidflow.cases.deadlines import deadlines_sweep
+from aidflow.cases.models import Application, DeadlineNotice, Notification, StageClock
+from aidflow.cases.services import application_file, open_task, task_complete
+from aidflow.reports.services import ontime_statistics
+from tests.conftest import BEIJIE, LAOLI, make_staff
+from tests.idnumbers import resident_id
+from tests.workflows.helpers import filing
+
+pytestmark = pytest.mark.django_db
+
+
+def file(clerk, region=BEIJIE, order="001"):
+    data = filing(region)
+    person = resident_id(datetime.date(1950, 1, 1), order=order)
+    data["applicant"] = dict(data["applicant"], id_number=person)
+    data["patient"] = dict(data["patient"], id_number=person)
+    return application_file(user=clerk, data=data)
+
+
+def shift_clock(application, days):
+    """Pretend the open stage was received `days` ago (due date moved with it)."""
+    clock = StageClock.objects.get(application=application, outcome="open")
+    delta = datetime.timedelta(days=days)
+    StageClock.objects.filter(pk=clock.pk).update(
+        received_at=clock.received_at - delta, due_date=clock.due_date - delta
+    )
+    Application.objects.filter(pk=application.pk).update(stage_due_date=clock.due_date - delta)
+    return StageClock.objects.get(pk=clock.pk)
+
+
+def test_every_stage_gets_a_clock_and_a_return_restarts_it(policy, clerk, reviewer):
+    application = file(clerk)
+    clock = StageClock.objects.get(application=application)
+    assert (clock.stage, clock.days, clock.counting, clock.outcome, clock.region) == (
+        "village_check",
+        3,
+        "natural",
+        "open",
+        BEIJIE,
+    )
+    assert application.stage_due_date == clock.due_date and clock.due_date > timezone.localdate()
+    application = task_complete(user=clerk, task_id=open_task(application).pk, payload={"decision": "forward"})
+    today = timezone.localdate().isoformat()
+    application = task_complete(
+        user=reviewer,
+        task_id=open_task(application).pk,
+        payload={"decision": "return", "visit_date": today, "findings": "缺", "reasons": "缺收入证明"},
+    )
+    clocks = list(StageClock.objects.filter(application=application).order_by("pk"))
+    assert [(clock.stage, clock.outcome) for clock in clocks] == [
+        ("village_check", "done"),
+        ("township_review", "returned"),
+        ("supplement", "open"),
+    ]
+    assert clocks[1].completed_by == reviewer and clocks[2].due_date is None
+    application = task_complete(user=clerk, task_id=open_task(application).pk, payload={"note": "已补"})
+    fresh = StageClock.objects.filter(application=application).order_by("pk").last()
+    # A new clock for the township, starting from the resubmission.
+    assert (fresh.stage, fresh.outcome, fresh.days) == ("township_review", "open", 7)
+    assert fresh.received_at > clocks[1].received_at
+    assert application.stage_due_date == fresh.due_date
+
+
+def test_overdue_list_shows_red_and_filters(policy, clerk, reviewer):
+    late = file(clerk, order="001")
+    late = task_complete(user=clerk, task_id=open_task(late).pk, payload={"decision": "forward"})
+    file(clerk, order="003")
+    shift_clock(late, 20)
+    client = Client()
+    client.force_login(reviewer)
+    page = client.get("/workbench/inbox/").content.decode()
+    assert "af-row--overdue" in page and late.number in page
+    client.force_login(clerk)
+    listed = client.get("/workbench/applications/", {"overdue": "true"}).content.decode()
+    assert late.number in listed and "-00002" not in listed
+
+
+def test_overdue_list_query_count_does_not_grow(policy, clerk, reviewer):
+    client = Client()
+    client.force_login(reviewer)
+
+    def queries_for_list():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/workbench/applications/", {"overdue": "true"}).status_code == 200
+        return len(captured)
+
+    for index in range(3):
+        shift_clock(file(clerk, order=f"{index:03d}"), 20)
+    few = queries_for_list()
+    for index in range(3, 23):
+        shift_clock(file(clerk, order=f"{index:03d}"), 20)
+    assert queries_for_list() == few
+
+
+def test_sweep_reminds_then_escalates_once(policy, clerk, reviewer, approver):
+    other_clerk = make_staff("clerk-b2", "village_clerk", BEIJIE, "李二")
+    make_staff("far-reviewer", "township_reviewer", "371403102", "马丽")
+    application = file(clerk)
+    clock = StageClock.objects.get(application=application)
+    # The day before the due date: the village's clerks are reminded.
+    day_before = timezone.make_aware(
+        datetime.datetime.combine(clock.due_date - datetime.timedelta(days=1), datetime.time(9))
+    )
+    result = deadlines_sweep(now=day_before)
+    assert (result.reminders, result.escalations) == (1, 0)
+    assert set(Notification.objects.filter(kind="due_soon").values_list("recipient__username", flat=True)) == {
+        clerk.username,
+        other_clerk.username,
+    }
+    assert deadlines_sweep(now=day_before).reminders == 0  # idempotent
+    # The day after the due date: escalated to the township's reviewers, once.
+    day_after = day_before + datetime.timedelta(days=2)
+    result = deadlines_sweep(now=day_after)
+    assert (result.reminders, result.escalations) == (0, 1)
+    assert list(Notification.objects.filter(kind="overdue").values_list("recipient__username", flat=True)) == [
+        reviewer.username
+    ]
+    assert deadlines_sweep(now=day_after).escalations == 0
+    assert DeadlineNotice.objects.filter(clock=clock).count() == 2
+    # The bell counts the unread; marking read clears it.
+    client = Client()
+    client.force_login(reviewer)
+    assert 'class="af-bell__count">1<' in client.get("/workbench/").content.decode()
+    client.post("/workbench/notifications/")
+    assert "af-bell__count" not in client.get("/workbench/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("stage_steps", "target_role", "target_region"),
+    [
+        (1, "county_approver", "371403"),  # township review late -> county approvers
+        (2, "auditor", "3714"),  # county approval late -> the city's auditors
+    ],
+)
+def test_escalation_targets(
+    policy, clerk, reviewer, approver, city_auditor, auditor, stage_steps, target_role, target_region
+):
+    application = file(clerk)
+    today = timezone.localdate().isoformat()
+    payloads = [
+        (clerk, {"decision": "forward"}),
+        (reviewer, {"decision": "forward", "visit_date": today, "findings": "属实"}),
+    ]
+    for user, payload in payloads[:stage_steps]:
+        application = task_complete(user=user, task_id=open_task(application).pk, payload=payload)
+    clock = shift_clock(application, 30)
+    deadlines_sweep()
+    recipients = Notification.objects.filter(kind="overdue", application=application)
+    assert {note.recipient.staff.role for note in recipients} == {target_role}
+    assert {note.recipient.staff.region_id for note in recipients} == {target_region}
+    assert clock.stage == ["village_check", "township_review", "county_approval"][stage_steps]
+
+
+def test_statistics_on_known_counts(policy, clerk, reviewer, approver):
+    neighbour = make_staff("clerk-laoli", "village_clerk", LAOLI, "王建国")
+    today = timezone.localdate()
+    # Three village checks in 神头镇: one on time, one late, one open and overdue; one open within limit.
+    on_time = file(clerk, order="001")
+    task_complete(user=clerk, task_id=open_task(on_time).pk, payload={"decision": "forward"})
+    late = file(neighbour, region=LAOLI, order="002")
+    shift_clock(late, 10)
+    task_complete(user=neighbour, task_id=open_task(late).pk, payload={"decision": "forward"})
+    overdue = file(clerk, order="003")
+    shift_clock(overdue, 10)
+    file(clerk, order="004")
+    rows = ontime_statistics(user=approver, date_from=today - datetime.timedelta(days=30), date_to=today)
+    village = next(row for row in rows if row.stage == "village_check")
+    assert (village.region, village.region_name) == ("371403105", "神头镇")
+    assert (village.on_time, village.late, village.open_within, village.open_overdue) == (1, 1, 1, 1)
+    assert village.median_days is not None and village.p90_days >= village.median_days
+    township = next(row for row in rows if row.stage == "township_review")
+    assert (township.open_within, township.on_time) == (2, 0)
+    # Out of scope: another county's approver sees none of it.
+    outsider = make_staff("approver-py", "county_approver", "371426", "孙伟")
+    assert ontime_statistics(user=outsider, date_from=today - datetime.timedelta(days=30), date_to=today) == []
+    client = Client()
+    client.force_login(approver)
+    page = client.get("/workbench/reports/on-time/").content.decode()
+    assert "神头镇" in page and "af-seg--open_overdue" in page
+    client.force_login(clerk)
+    assert client.get("/workbench/reports/on-time/").status_code == 403
