@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "aidflow.audit",
     "aidflow.calendars",
     "aidflow.reports",
+    "aidflow.notices",
     "workflows",
 ]
 
@@ -215,9 +216,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])},
+    # PDF rendering narrates every step at INFO; only its warnings matter to an operator.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 VIEWFLOW = {}
+
+# The public address printed on notices for verification (QR code and link).
+AIDFLOW_PUBLIC_URL = env_str("AIDFLOW_PUBLIC_URL", "http://127.0.0.1:8000")
+if not AIDFLOW_PUBLIC_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("The environment variable AIDFLOW_PUBLIC_URL must start with http:// or https://.")
 
 # The site's display name in the menu and title bar.
 AIDFLOW_SITE_TITLE = _("AidFlow medical aid")

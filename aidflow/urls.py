@@ -19,6 +19,7 @@ from aidflow.cases.views import (
     NotificationsView,
     WithdrawView,
 )
+from aidflow.notices.views import NoticePdfView, VerifyView
 from aidflow.regions.views import HomeView
 from aidflow.reports.views import OnTimeView
 from workflows.views import TaskView
@@ -41,6 +42,7 @@ class WorkbenchApp(Application):
     task_path = path("applications/<int:pk>/tasks/<int:task_pk>/", TaskView.as_view(), name="task")
     withdraw_path = path("applications/<int:pk>/withdraw/", WithdrawView.as_view(), name="withdraw")
     ontime_path = path("reports/on-time/", OnTimeView.as_view(), name="ontime")
+    notice_pdf_path = path("notices/<int:pk>/pdf/", NoticePdfView.as_view(), name="notice_pdf")
     notifications_path = path("notifications/", NotificationsView.as_view(), name="notifications")
     audit_path = path("audit/", AuditSearchView.as_view(), name="audit")
     audit_export_path = path("audit/export.csv", AuditExportView.as_view(), name="audit_export")
@@ -76,5 +78,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+    path("verify/<str:code>", VerifyView.as_view(), name="verify"),
     path("", site.urls),
 ]

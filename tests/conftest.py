@@ -67,6 +67,12 @@ def audit_triggers(request):
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Uploaded documents and notices go to a temporary folder, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing costs ~0.3 s per password; tests check roles and scope, not hash strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

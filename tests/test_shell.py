@@ -8,8 +8,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import PASSWORD
 
-# Routes an anonymous user may open: the login pages and what the login page itself loads.
-PUBLIC_ROUTES = {"login", "admin:login", "set_language", "javascript-catalog"}
+# Routes an anonymous user may open: the login pages, what the login page itself loads, and the
+# public verification page of notices.
+PUBLIC_ROUTES = {"login", "admin:login", "set_language", "javascript-catalog", "verify"}
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
 
 # Sample values for the parameters of routes, so every route can be requested.

@@ -586,6 +586,28 @@ def _recalculate(application: Application) -> dict:
     return calculate(request, policy_terms(application.policy) if application.policy else None, history)
 
 
+def _issue_notice(application: Application, stage: str, record: StageRecord, route: str | None, clean: dict):
+    """The written notice a decision owes the applicant: approval, refusal, or a request for materials."""
+    from aidflow.notices.models import NoticeKind
+    from aidflow.notices.services import notice_issue
+
+    if record.action == "approved":
+        return notice_issue(
+            application=application, kind=NoticeKind.APPROVAL, stage=stage, reasons=record.override_reason
+        )
+    if record.action == "rejected":
+        return notice_issue(application=application, kind=NoticeKind.REJECTION, stage=stage, reasons=record.reasons)
+    if route == "return":
+        return notice_issue(
+            application=application,
+            kind=NoticeKind.SUPPLEMENT,
+            stage=stage,
+            reasons=clean.get("reasons") or clean.get("findings") or "",
+            missing=clean.get("missing") or [],
+        )
+    return None
+
+
 def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocument] | None = None) -> Application:
     """Complete an open task with the stage's payload; the one way a case moves on.
 
@@ -764,6 +786,7 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
             "decision": application.decision,
             "amount": money_text(application.amount) if application.amount is not None else None,
         }
+        notice = _issue_notice(application, stage, record, route, clean)
         facts = {key: value for key, value in clean.items() if value not in (None, "", [])}
         if stage == Stage.COUNTY_APPROVAL and record.action == "approved":
             facts["computed_amount"] = money_text(application.computed_amount)
@@ -775,6 +798,7 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
             details={
                 "task": task.pk,
                 "facts": facts,
+                "notice": notice.number if notice is not None else None,
                 "changed": {key: [before[key], after[key]] for key in before if before[key] != after[key]},
             },
         )

@@ -294,6 +294,8 @@ class ApplicationDetailView(TemplateView):
                 "documents": application.documents.select_related("uploaded_by"),
                 "records": application.records.select_related("actor", "actor__staff"),
                 "clocks": application.clocks.all(),
+                "notices": list(application.notices.all()),
+                "remedies": remedies_of(application),
                 "task": task,
                 "can_act": can_act,
                 "form": form if can_act else None,
@@ -307,6 +309,16 @@ class ApplicationDetailView(TemplateView):
             }
         )
         return context
+
+
+def remedies_of(application):
+    """The remedy deadlines, once the decision notice has been delivered."""
+    from aidflow.notices.services import remedy_deadlines
+
+    delivery = application.records.filter(action="delivered").order_by("-at").first()
+    if delivery is None or application.decision is None:
+        return None
+    return {"delivered_on": delivery.delivered_on, **remedy_deadlines(delivery.delivered_on)}
 
 
 class DocumentDownloadView(View):

@@ -1,0 +1,52 @@
+"""Decision notices: numbered, rendered once to PDF, sealed by SHA-256, checkable by anyone."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticeKind(models.TextChoices):
+    APPROVAL = "approval", _("Approval notice")
+    REJECTION = "rejection", _("Rejection notice")
+    SUPPLEMENT = "supplement", _("Supplement request")
+
+
+class NoticeCounter(models.Model):
+    """The last number issued per authority prefix and year; locked while taking a number."""
+
+    prefix = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="notice_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.last}"
+
+
+class Notice(models.Model):
+    """One issued notice. The PDF is rendered once and never again; a correction is a new notice."""
+
+    application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=12, choices=NoticeKind.choices)
+    number = models.CharField(_("number"), max_length=60, unique=True)
+    verification_code = models.CharField(_("verification code"), max_length=20, unique=True)
+    stage = models.CharField(_("stage"), max_length=16)
+    authority = models.JSONField(_("authority"))
+    # Everything the notice states, frozen when the decision was taken.
+    content = models.JSONField(_("content"))
+    pdf = models.FileField(_("PDF"), upload_to="notices/%Y/", blank=True, max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by", verbose_name=_("replaces")
+    )
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["issued_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,253 @@
+"""Decision notices: real PDFs checked with poppler's tools, numbering, hashes, public verification."""
+
+import datetime
+import hashlib
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from aidflow.cases.services import application_file, open_task, task_complete
+from aidflow.notices.models import Notice
+from aidflow.notices.money import money_figures, rmb_capitals
+from aidflow.notices.services import notice_render, remedy_deadlines
+from tests.conftest import BEIJIE
+from tests.workflows.helpers import filing
+
+pytestmark = pytest.mark.django_db
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "notices"
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext, pdffonts, pdftoppm)"
+)
+
+
+@pytest.mark.parametrize(
+    ("amount", "capitals"),
+    [
+        ("1000.00", "壹仟元整"),
+        ("1500.00", "壹仟伍佰元整"),
+        ("1234.56", "壹仟贰佰叁拾肆元伍角陆分"),
+        ("1000.05", "壹仟元零伍分"),
+        ("1005.50", "壹仟零伍元伍角整"),  # "整" after 角 is optional; written for clarity
+        ("10010.00", "壹万零壹拾元整"),
+        ("100000.00", "壹拾万元整"),
+        ("20000.00", "贰万元整"),
+        ("0.50", "伍角整"),
+        ("0.00", "零元整"),
+        ("3400.10", "叁仟肆佰元壹角整"),
+    ],
+)
+def test_amount_in_capitals(amount, capitals):
+    assert rmb_capitals(Decimal(amount)) == capitals
+
+
+def test_amount_in_figures():
+    assert money_figures(Decimal("1000")) == "1,000.00元"
+    assert money_figures(Decimal("12345.6")) == "12,345.60元"
+
+
+def test_remedy_deadlines():
+    assert remedy_deadlines(datetime.date(2026, 3, 20)) == {
+        "reconsideration": datetime.date(2026, 5, 19),
+        "lawsuit": datetime.date(2026, 9, 20),
+    }
+    assert remedy_deadlines(datetime.date(2026, 8, 31))["lawsuit"] == datetime.date(2027, 2, 28)
+
+
+def decide(application, user, payload, capture):
+    with capture(execute=True):
+        return task_complete(user=user, task_id=open_task(application).pk, payload=payload)
+
+
+def approved_case(clerk, reviewer, approver, capture, amount=None):
+    today = timezone.localdate().isoformat()
+    application = application_file(user=clerk, data=filing(BEIJIE))
+    application = decide(application, clerk, {"decision": "forward"}, capture)
+    application = decide(
+        application, reviewer, {"decision": "forward", "visit_date": today, "findings": "属实"}, capture
+    )
+    payload = {"decision": "approve"}
+    if amount:
+        payload.update(amount=amount, override_reason="申请人已获亲属资助")
+    return decide(application, approver, payload, capture)
+
+
+def pdf_text(notice) -> str:
+    path = Path(notice.pdf.path)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def save_png(notice, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", notice.pdf.path, str(ARTIFACTS / name)],
+        check=True,
+    )
+
+
+@needs_poppler
+def test_approval_notice(policy, clerk, reviewer, approver, django_capture_on_commit_callbacks):
+    application = approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
+    notice = Notice.objects.get(application=application)
+    assert notice.kind == "approval" and notice.number == f"陵城民救〔{timezone.localdate().year}〕1号"
+    assert len(notice.sha256) == 64
+    text = pdf_text(notice)
+    for element in [
+        "准予医疗救助决定书",
+        notice.number,
+        "德州市陵城区民政局",
+        "1,000.00元",
+        "壹仟元整",
+        "六十日",
+        "六个月",
+        "德州市陵城区人民政府",
+        "德州市陵城区人民法院",
+        "1101**********002X",
+        notice.verification_code,
+        "德民〔2015〕69号",
+        "王秀英",
+    ]:
+        assert element in text, element
+    assert "11010519491231002X" not in text
+    fonts = subprocess.run(["pdffonts", notice.pdf.path], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "Noto-Sans-CJK" in line or "NotoSansCJK" in line]
+    assert cjk and all(" yes " in line for line in cjk)  # embedded
+    save_png(notice, "approval")
+
+    # Byte-identical downloads whose hash is the stored one; a second render changes nothing.
+    client = Client()
+    client.force_login(approver)
+    first = b"".join(client.get(f"/workbench/notices/{notice.pk}/pdf/").streaming_content)
+    second = b"".join(client.get(f"/workbench/notices/{notice.pk}/pdf/").streaming_content)
+    assert first == second and hashlib.sha256(first).hexdigest() == notice.sha256
+    assert notice_render(notice.pk).sha256 == notice.sha256
+
+
+@needs_poppler
+def test_lower_amount_notice_gives_the_reason(policy, clerk, reviewer, approver, django_capture_on_commit_callbacks):
+    application = approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks, amount="800.00")
+    text = pdf_text(Notice.objects.get(application=application))
+    assert "800.00元" in text and "捌佰元整" in text and "申请人已获亲属资助" in text
+
+
+@needs_poppler
+def test_rejection_notices_by_township_and_county(
+    policy, clerk, reviewer, approver, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate().isoformat()
+    capture = django_capture_on_commit_callbacks
+    by_township = application_file(user=clerk, data=filing(BEIJIE))
+    by_township = decide(by_township, clerk, {"decision": "forward"}, capture)
+    decide(
+        by_township,
+        reviewer,
+        {
+            "decision": "reject",
+            "visit_date": today,
+            "findings": "入户核实",
+            "reasons": "家庭人均收入高于当地低保标准1.3倍",
+        },
+        capture,
+    )
+    township_notice = Notice.objects.get(application=by_township)
+    text = pdf_text(township_notice)
+    for element in [
+        "不予医疗救助决定书",
+        "神头镇人民政府",
+        "神头民救〔",
+        "家庭人均收入高于当地低保标准1.3倍",
+        "六十日",
+        "六个月",
+        "德州市陵城区人民法院",
+    ]:
+        assert element in text, element
+    save_png(township_notice, "rejection-township")
+
+    by_county = application_file(user=clerk, data=filing(BEIJIE))
+    by_county = decide(by_county, clerk, {"decision": "forward"}, capture)
+    by_county = decide(by_county, reviewer, {"decision": "forward", "visit_date": today, "findings": "属实"}, capture)
+    decide(by_county, approver, {"decision": "reject", "reasons": "经复核，住院费用已由商业保险全额赔付"}, capture)
+    county_notice = Notice.objects.get(application=by_county)
+    text = pdf_text(county_notice)
+    assert "德州市陵城区民政局" in text and "经复核，住院费用已由商业保险全额赔付" in text
+    save_png(county_notice, "rejection-county")
+
+
+@needs_poppler
+def test_supplement_notice(policy, clerk, reviewer, django_capture_on_commit_callbacks):
+    application = application_file(user=clerk, data=filing(BEIJIE))
+    application = decide(application, clerk, {"decision": "forward"}, django_capture_on_commit_callbacks)
+    decide(
+        application,
+        reviewer,
+        {
+            "decision": "return",
+            "visit_date": timezone.localdate().isoformat(),
+            "findings": "材料不全",
+            "reasons": "请补充",
+            "missing": ["家庭收入证明", "住院病历"],
+        },
+        django_capture_on_commit_callbacks,
+    )
+    notice = Notice.objects.get(application=application)
+    assert notice.kind == "supplement" and "补〔" in notice.number
+    text = pdf_text(notice)
+    for element in ["补正材料通知书", "家庭收入证明", "住院病历", "神头镇人民政府", notice.number]:
+        assert element in text, element
+    save_png(notice, "supplement")
+
+
+def test_public_verification(policy, clerk, reviewer, approver, django_capture_on_commit_callbacks):
+    application = approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
+    notice = Notice.objects.get(application=application)
+    anonymous = Client()
+    page = anonymous.get(f"/verify/{notice.verification_code}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert notice.number in text and notice.sha256 in text and "王*英" in text
+    assert "11010519491231002X" not in text and "王秀英" not in text
+    assert anonymous.get("/verify/NOSUCHCODE234").status_code == 404
+
+
+def test_numbering_is_gap_free_per_authority_and_year(
+    policy, clerk, reviewer, approver, django_capture_on_commit_callbacks
+):
+    numbers = [
+        Notice.objects.get(
+            application=approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
+        ).number
+        for _index in range(3)
+    ]
+    year = timezone.localdate().year
+    assert numbers == [f"陵城民救〔{year}〕{index}号" for index in (1, 2, 3)]
+
+
+def test_missing_font_fails_clearly(policy, clerk, reviewer, approver, monkeypatch, django_capture_on_commit_callbacks):
+    import aidflow.notices.services as notice_services
+
+    monkeypatch.setattr(notice_services, "cjk_font_available", lambda: False)
+    with pytest.raises(notice_services.NoticeFontMissing, match="fonts-noto-cjk"):
+        approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
+
+
+def test_delivery_shows_remedy_deadlines(policy, clerk, reviewer, approver, django_capture_on_commit_callbacks):
+    application = approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(reviewer)
+    page = client.get(f"/workbench/applications/{application.pk}/").content.decode()
+    notice = Notice.objects.get(application=application)
+    assert notice.number in page  # the delivery step names the notice to deliver
+    delivered = timezone.localdate()
+    decide(
+        application,
+        reviewer,
+        {"delivered_on": delivered.isoformat(), "method": "in_person", "recipient": "王秀英"},
+        django_capture_on_commit_callbacks,
+    )
+    page = client.get(f"/workbench/applications/{application.pk}/").content.decode()
+    assert remedy_deadlines(delivered)["reconsideration"].isoformat() in page
+    assert remedy_deadlines(delivered)["lawsuit"].isoformat() in page
