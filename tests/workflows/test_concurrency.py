@@ -90,3 +90,35 @@ def test_concurrent_filings_get_gap_free_unique_numbers(policy, clerk):
     assert AuditEvent.objects.filter(action="filed").count() == 8
     seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+
+
+def test_concurrent_approvals_get_gap_free_notice_numbers(policy, clerk, reviewer, approver):
+    from django.utils import timezone
+
+    from aidflow.notices.models import Notice
+
+    today = timezone.localdate().isoformat()
+    applications = []
+    for index in range(6):
+        data = filing(BEIJIE)
+        person = resident_id(__import__("datetime").date(1950, 2, 1 + index), order=f"{index:03d}")
+        data["applicant"] = dict(data["applicant"], id_number=person)
+        data["patient"] = dict(data["patient"], id_number=person)
+        application = application_file(user=clerk, data=data)
+        application = task_complete(user=clerk, task_id=open_task(application).pk, payload={"decision": "forward"})
+        application = task_complete(
+            user=reviewer,
+            task_id=open_task(application).pk,
+            payload={"decision": "forward", "visit_date": today, "findings": "属实"},
+        )
+        applications.append(application)
+
+    def approve(application):
+        return lambda: task_complete(user=approver, task_id=open_task(application).pk, payload={"decision": "approve"})
+
+    results = run_in_threads([approve(application) for application in applications])
+    assert all(isinstance(result, Application) for result in results), results
+    year = timezone.localdate().year
+    numbers = sorted(Notice.objects.filter(kind="approval").values_list("number", flat=True), key=len)
+    assert sorted(numbers) == sorted(f"陵城民救〔{year}〕{index}号" for index in range(1, 7))
+    assert Notice.objects.exclude(sha256="").count() == 6  # rendered after each commit
