@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "viewflow",
     "viewflow.workflow",
     "aidflow.regions",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "aidflow.calendars",
     "aidflow.reports",
     "aidflow.notices",
+    "aidflow.api",
     "workflows",
 ]
 
@@ -203,12 +205,34 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "aidflow.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "login": env_str("API_LOGIN_RATE", "20/min"),
+        "verify": env_str("API_VERIFY_RATE", "30/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "AidFlow API",
     "DESCRIPTION": "Medical-aid applications: filing, review, approval, notices and audit.",
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The Swagger UI is served from the app's own static files, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryEnum": "aidflow.policy.models.Category.choices",
+        "AidTypeEnum": "aidflow.policy.models.AidType.choices",
+        "DecisionEnum": "aidflow.cases.models.Decision.choices",
+        "StageDecisionEnum": ["forward", "return", "reject", "approve"],
+    },
 }
 
 LOGGING = {

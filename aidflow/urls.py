@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
@@ -79,5 +79,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("verify/<str:code>", VerifyView.as_view(), name="verify"),
+    # The API authenticates with tokens or sessions itself and answers 401/403 as JSON, not redirects.
+    path("api/v1/", include("aidflow.api.urls")),
     path("", site.urls),
 ]

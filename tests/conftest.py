@@ -67,6 +67,16 @@ def audit_triggers(request):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttles and rate limits count in the cache; each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path_factory):
     """Uploaded documents and notices go to a temporary folder, never the project's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
@@ -155,3 +165,15 @@ def policy(regions):
 
     path = Path(__file__).resolve().parent.parent / "aidflow" / "policy" / "data" / "dezhou-2015-69.json"
     return policy_load(data=json.loads(path.read_text(encoding="utf-8")))[0]
+
+
+@pytest.fixture
+def other_reviewer(regions):
+    """A township reviewer of another township (糜镇) in the same county."""
+    return make_staff("reviewer2", "township_reviewer", MIZHEN, "马丽")
+
+
+@pytest.fixture
+def far_clerk(regions):
+    """A village clerk in another county (平原县南油坊)."""
+    return make_staff("clerk3", "village_clerk", NANYOUFANG, "张桂兰")

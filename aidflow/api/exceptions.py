@@ -1,0 +1,36 @@
+"""Errors as the contract writes them: {"detail": ..., "errors": {...}} with the right status."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from aidflow.cases.services import ActionForbidden, NotFound, TaskNotOpen
+from aidflow.policy.values import InputErrors
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Conflict."
+    default_code = "conflict"
+
+
+def api_exception_handler(error, context):
+    if isinstance(error, InputErrors):
+        return Response({"detail": _("Invalid input."), "errors": error.errors}, status=400)
+    if isinstance(error, ActionForbidden):
+        error = exceptions.PermissionDenied(str(error))
+    elif isinstance(error, (NotFound, Http404)):
+        error = exceptions.NotFound(str(error) or _("Not found."))
+    elif isinstance(error, TaskNotOpen):
+        error = Conflict(str(error))
+    response = exception_handler(error, context)
+    if response is None:
+        return None
+    if isinstance(error, exceptions.ValidationError):
+        errors = response.data if isinstance(response.data, dict) else {"body": response.data}
+        response.data = {"detail": _("Invalid input."), "errors": errors}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        response.data = {"detail": str(response.data["detail"]), "errors": {}}
+    return response

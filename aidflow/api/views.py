@@ -1,0 +1,324 @@
+"""REST API v1 (INTERFACES section 5). Every view calls the same services as the web UI."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import authenticate
+from django.db.models import F, Prefetch, Q
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotFound as DRFNotFound
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from aidflow.api import serializers as s
+from aidflow.audit.services import audit_record
+from aidflow.cases import services
+from aidflow.cases.models import Application, ClockOutcome, Stage, StageClock, Status
+from aidflow.notices.models import Notice
+from aidflow.notices.services import notice_verification
+from aidflow.policy.services import aid_calculate
+from aidflow.policy.values import InputErrors
+from aidflow.regions.models import Role
+from aidflow.reports.services import ontime_statistics, report_scope
+
+ERRORS = {
+    400: OpenApiResponse(s.ErrorSerializer, description="Invalid input: a message per field"),
+    403: OpenApiResponse(s.ErrorSerializer, description="The role may never take this action"),
+    404: OpenApiResponse(s.ErrorSerializer, description="Not found, or outside the user's scope"),
+}
+
+
+class StaffOnly(IsAuthenticated):
+    """Any signed-in staff member (a user with a role)."""
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and services.role_of(request.user) is not None
+
+
+class Pages(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def application_for(request, pk) -> Application:
+    return services.application_get(user=request.user, pk=pk)
+
+
+def detail_queryset():
+    clocks = StageClock.objects.select_related("completed_by").order_by("received_at", "pk")
+    return Application.objects.select_related("village").prefetch_related(Prefetch("clocks", queryset=clocks))
+
+
+def detail_response(request, pk, code=status.HTTP_200_OK) -> Response:
+    application = detail_queryset().get(pk=application_for(request, pk).pk)
+    return Response(s.ApplicationDetailSerializer(application).data, status=code)
+
+
+@extend_schema(
+    tags=["auth"],
+    request=s.TokenRequestSerializer,
+    responses={200: s.TokenSerializer, 400: ERRORS[400]},
+    summary="Exchange a username and password for an API token",
+)
+class TokenView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    def post(self, request):
+        data = request.data if isinstance(request.data, dict) else {}
+        username, password = data.get("username"), data.get("password")
+        errors = {}
+        if not isinstance(username, str) or not username:
+            errors["username"] = [_("This field is required.")]
+        if not isinstance(password, str) or not password:
+            errors["password"] = [_("This field is required.")]
+        if errors:
+            raise InputErrors(errors)
+        # Goes through axes: five failures lock the username here as on the login page.
+        user = authenticate(request._request, username=username, password=password)
+        if user is None or not user.is_active:
+            raise InputErrors({"password": [_("Unable to log in with the username and password given.")]})
+        token, _created = Token.objects.get_or_create(user=user)
+        audit_record(actor=user, action="token_issued")
+        return Response({"token": token.key})
+
+
+@extend_schema(tags=["applications"])
+class ApplicationListView(generics.ListAPIView):
+    permission_classes = [StaffOnly]
+    serializer_class = s.ApplicationListSerializer
+    pagination_class = Pages
+
+    def get_queryset(self):
+        queryset = services.applications_visible(self.request.user).select_related("village")
+        params = self.request.query_params
+        if params.get("stage") in Stage.values:
+            queryset = queryset.filter(stage=params["stage"])
+        if params.get("status") in Status.values:
+            queryset = queryset.filter(status=params["status"])
+        if params.get("overdue") in ("true", "1"):
+            queryset = services.overdue_filter(queryset)
+        query = (params.get("q") or "").strip()
+        if query:
+            queryset = queryset.filter(Q(number__icontains=query) | Q(applicant_name__icontains=query))
+        return queryset.order_by(F("stage_due_date").asc(nulls_last=True), "-filed_at", "-pk")
+
+    @extend_schema(
+        summary="Applications in the user's region",
+        parameters=[
+            OpenApiParameter("stage", str, enum=Stage.values),
+            OpenApiParameter("status", str, enum=Status.values),
+            OpenApiParameter("overdue", bool, description="only applications past their stage's due date"),
+            OpenApiParameter("q", str, description="part of the number or the applicant's name"),
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="File an application (village clerk of that village); starts the procedure",
+        request=s.FilingRequestSerializer,
+        responses={201: s.ApplicationDetailSerializer, **ERRORS},
+    )
+    def post(self, request, *args, **kwargs):
+        data = request.data if isinstance(request.data, dict) else None
+        if data is None:
+            raise InputErrors({"body": [_("The request is a JSON object.")]})
+        application = services.application_file(user=request.user, data=dict(data))
+        return detail_response(request, application.pk, status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["applications"], responses={200: s.ApplicationDetailSerializer, 404: ERRORS[404]})
+class ApplicationDetailView(APIView):
+    permission_classes = [StaffOnly]
+
+    @extend_schema(summary="One application with its calculation and the tasks of every stage")
+    def get(self, request, pk):
+        return detail_response(request, pk)
+
+
+@extend_schema(
+    tags=["applications"],
+    summary="Add a document (clerk of the village, while the village handles the application)",
+    request={"multipart/form-data": s.DocumentUploadSerializer},
+    responses={201: s.DocumentSerializer, 409: ERRORS[400], **ERRORS},
+)
+class DocumentUploadView(APIView):
+    permission_classes = [StaffOnly]
+
+    def post(self, request, pk):
+        application = application_for(request, pk)
+        kind = request.data.get("kind")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InputErrors({"file": [_("No file was uploaded.")]})
+        document = services.document_add(user=request.user, application=application, kind=kind, file=upload)
+        return Response(
+            {
+                "id": document.pk,
+                "kind": document.kind,
+                "content_type": document.content_type,
+                "size": document.size,
+                "sha256": document.sha256,
+                "uploaded_at": document.uploaded_at,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema(tags=["tasks"], summary="The tasks this user may act on now", responses=s.OpenTaskSerializer(many=True))
+class TaskListView(generics.ListAPIView):
+    permission_classes = [StaffOnly]
+    serializer_class = s.OpenTaskSerializer
+    pagination_class = Pages
+
+    def get_queryset(self):
+        waiting = services.inbox(self.request.user).values("pk")
+        return (
+            StageClock.objects.filter(application__in=waiting, outcome=ClockOutcome.OPEN, task__isnull=False)
+            .select_related("application")
+            .order_by(F("due_date").asc(nulls_last=True), "received_at", "pk")
+        )
+
+
+@extend_schema(
+    tags=["tasks"],
+    summary="Complete a task with its stage's payload",
+    request=s.TaskCompleteSerializer,
+    responses={200: s.ApplicationDetailSerializer, 409: ERRORS[400], **ERRORS},
+)
+class TaskCompleteView(APIView):
+    permission_classes = [StaffOnly]
+
+    def post(self, request, pk):
+        payload = request.data if isinstance(request.data, dict) else None
+        if payload is None:
+            raise InputErrors({"body": [_("The request is a JSON object.")]})
+        application = services.task_complete(user=request.user, task_id=pk, payload=dict(payload))
+        return detail_response(request, application.pk)
+
+
+@extend_schema(tags=["notices"], summary="The notices of an application", responses=s.NoticeSerializer(many=True))
+class ApplicationNoticesView(generics.ListAPIView):
+    permission_classes = [StaffOnly]
+    serializer_class = s.NoticeSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return Notice.objects.filter(application=application_for(self.request, self.kwargs["pk"])).order_by("pk")
+
+
+@extend_schema(
+    tags=["notices"],
+    summary="The notice's PDF, byte-identical every time (its SHA-256 equals `sha256`)",
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: ERRORS[404]},
+)
+class NoticePdfView(APIView):
+    permission_classes = [StaffOnly]
+
+    def get(self, request, pk):
+        notice = Notice.objects.filter(pk=pk).exclude(sha256="").first()
+        if notice is None:
+            raise DRFNotFound(_("No such notice."))
+        application = application_for(request, notice.application_id)
+        audit_record(
+            actor=request.user,
+            action="notice_downloaded",
+            application=application,
+            details={"notice": notice.pk, "sha256": notice.sha256},
+        )
+        response = FileResponse(
+            notice.pdf.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"{application.number}-{notice.kind}.pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+@extend_schema(
+    tags=["notices"],
+    summary="Check a notice by its verification code (no login)",
+    responses={200: s.VerificationSerializer, 404: ERRORS[404]},
+)
+class VerifyView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "verify"
+
+    def get(self, request, code):
+        result = notice_verification(code)
+        if result is None:
+            raise DRFNotFound(_("No notice has this code."))
+        result.pop("replaced_by", None)
+        return Response(result)
+
+
+@extend_schema(
+    tags=["applications"],
+    summary="The application's audited history, oldest first",
+    responses=s.HistoryEventSerializer(many=True),
+)
+class HistoryView(generics.ListAPIView):
+    permission_classes = [StaffOnly]
+    serializer_class = s.HistoryEventSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return application_for(self.request, self.kwargs["pk"]).audit_events.order_by("seq")
+
+
+@extend_schema(
+    tags=["calculation"],
+    summary="Calculate medical aid (the same calculator as `manage.py calculate_aid`)",
+    request=s.CalculationRequestSerializer,
+    responses={200: s.CalculationResultSerializer, 400: ERRORS[400]},
+)
+class CalculateView(APIView):
+    permission_classes = [StaffOnly]
+
+    def post(self, request):
+        return Response(aid_calculate(data=request.data))
+
+
+@extend_schema(
+    tags=["statistics"],
+    summary="On-time statistics per township and stage (county approvers and auditors)",
+    parameters=[OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
+    responses={200: s.OnTimeRowSerializer(many=True), 403: ERRORS[403]},
+)
+class OnTimeView(APIView):
+    permission_classes = [StaffOnly]
+
+    def get(self, request):
+        if not report_scope(request.user) or services.role_of(request.user) not in (Role.COUNTY_APPROVER, Role.AUDITOR):
+            raise PermissionDenied(_("On-time statistics are for county approvers and auditors."))
+        today = timezone.localdate()
+        errors = {}
+        dates = {}
+        for name, default in (("from", today.replace(month=1, day=1)), ("to", today)):
+            raw = request.query_params.get(name)
+            try:
+                dates[name] = datetime.date.fromisoformat(raw) if raw else default
+            except ValueError:
+                errors[name] = [_("%(value)r is not a date YYYY-MM-DD.") % {"value": raw}]
+        if errors:
+            raise InputErrors(errors)
+        rows = ontime_statistics(user=request.user, date_from=dates["from"], date_to=dates["to"])
+        return Response([row.as_dict() for row in rows])
