@@ -268,15 +268,8 @@ def _read_applicant(data: dict, reader: FieldReader) -> dict:
     phone = reader.text(applicant, "phone", "applicant.phone", required=False, max_length=20) if applicant else None
     if phone and not phone.replace("-", "").replace(" ", "").isdigit():
         reader.error("applicant.phone", _("A phone number has digits only."))
-    if (
-        applicant
-        and applicant.get("id_number")
-        and data.get("patient", {}).get("id_number")
-        not in (
-            None,
-            applicant.get("id_number"),
-        )
-    ):
+    patient = data.get("patient") if isinstance(data.get("patient"), dict) else {}
+    if applicant and applicant.get("id_number") and patient.get("id_number") not in (None, applicant.get("id_number")):
         reader.error("applicant.id_number", _("The applicant and the patient have different ID numbers."))
     return {"name": name, "phone": phone or ""}
 
@@ -300,33 +293,37 @@ def _read_members(data: dict, reader: FieldReader) -> list[dict]:
 
 
 def calculation_input_of(data: dict) -> dict:
-    """The calculation request as stored with the application (section 4 fields, no history)."""
-    patient = data.get("patient") or {}
-    household = data.get("household") or {}
-    return {
-        "region": data.get("region"),
-        "filing_date": data.get("filing_date"),
-        "category": data.get("category"),
-        "aid_type": data.get("aid_type"),
-        "patient": {
+    """The calculation request as stored with the application (section 4 fields, no history).
+
+    Values of the wrong shape pass through unchanged, so the calculator's parser names them.
+    """
+    patient, household, stays = data.get("patient"), data.get("household"), data.get("stays")
+    result = {key: data.get(key) for key in ("region", "filing_date", "category", "aid_type")}
+    result["patient"] = (
+        {
             "id_number": patient.get("id_number"),
             "severely_disabled": patient.get("severely_disabled", False),
             "seriously_ill": patient.get("seriously_ill", False),
-        },
-        "household": {
-            "size": household.get("size"),
-            "monthly_income": household.get("monthly_income"),
-            "residence": household.get("residence"),
-        },
-        "stays": [
+        }
+        if isinstance(patient, dict)
+        else patient
+    )
+    result["household"] = (
+        {key: household.get(key) for key in ("size", "monthly_income", "residence")}
+        if isinstance(household, dict)
+        else household
+    )
+    result["stays"] = (
+        [
             {key: value for key, value in stay.items() if key not in ("referral", "referral_number")}
             if isinstance(stay, dict)
             else stay
-            for stay in (data.get("stays") or [])
+            for stay in stays
         ]
-        if isinstance(data.get("stays"), list)
-        else data.get("stays"),
-    }
+        if isinstance(stays, list)
+        else stays
+    )
+    return result
 
 
 def application_file(*, user, data: dict, documents: list[UploadedDocument] | None = None) -> Application:
@@ -352,7 +349,7 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
         data["patient"] = dict(data["patient"])
     elif data.get("patient") is None:
         data["patient"] = {}
-    if not data["patient"].get("id_number") and applicant_raw.get("id_number"):
+    if isinstance(data["patient"], dict) and not data["patient"].get("id_number") and applicant_raw.get("id_number"):
         data["patient"]["id_number"] = applicant_raw["id_number"]
 
     reader = FieldReader()
@@ -367,7 +364,7 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
                 reader.error(key, message)
         request = None
     referrals = []
-    for index, stay in enumerate(data.get("stays") or [] if isinstance(data.get("stays"), list) else []):
+    for index, stay in enumerate(data["stays"] if isinstance(data.get("stays"), list) else []):
         if isinstance(stay, dict):
             referral = reader.boolean(stay, "referral", f"stays[{index}].referral", default=False)
             number = reader.text(

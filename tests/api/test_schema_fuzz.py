@@ -1,0 +1,45 @@
+"""Schemathesis against the live OpenAPI schema: generated requests to every endpoint, never a server error.
+
+Bounded: a fixed number of examples per operation, so CI time stays predictable.
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from aidflow.wsgi import application
+from tests.conftest import PASSWORD
+
+EXAMPLES_PER_OPERATION = 25
+
+
+# Generating the schema reads no data, so it can load when the module is collected.
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+
+
+@pytest.fixture
+def token(policy, clerk):
+    from rest_framework.test import APIClient
+
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": clerk.username, "password": PASSWORD}, format="json"
+    )
+    return response.json()["token"]
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_no_server_errors(case, token):
+    from django.core.cache import cache
+
+    cache.clear()  # the login and verification throttles are not what is being tested here
+    response = case.call(headers={"Authorization": f"Token {token}"})
+    assert response.status_code < 500, (case.method, case.path, response.status_code, response.text[:500])
+    case.validate_response(response, checks=[not_a_server_error])
