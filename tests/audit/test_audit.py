@@ -143,7 +143,9 @@ def test_verify_audit_command_and_tampering(policy, clerk, capsys):
     with pytest.raises(SystemExit) as caught:
         call_command("verify_audit")
     assert caught.value.code == 1
-    assert f"broken at seq {target.seq}" in capsys.readouterr().out
+    output = capsys.readouterr()
+    assert output.out.strip() == str(target.seq)
+    assert f"broken at seq {target.seq}" in output.err
 
 
 def test_deleted_row_breaks_the_chain(policy, clerk):

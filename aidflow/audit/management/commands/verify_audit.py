@@ -15,5 +15,7 @@ class Command(BaseCommand):
         if report.ok:
             self.stdout.write(f"ok {report.count} events")
             return
-        self.stdout.write(f"broken at seq {report.broken_seq}: {report.reason}")
+        # The first line is the sequence number alone, for scripts; the reason follows for people.
+        self.stdout.write(str(report.broken_seq))
+        self.stderr.write(f"broken at seq {report.broken_seq}: {report.reason}")
         sys.exit(1)
