@@ -6,7 +6,6 @@ import datetime
 
 from django.contrib.auth import authenticate
 from django.db.models import F, Prefetch, Q
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -25,6 +24,7 @@ from aidflow.api import serializers as s
 from aidflow.audit.services import audit_record
 from aidflow.cases import services
 from aidflow.cases.models import Application, ClockOutcome, Stage, StageClock, Status
+from aidflow.downloads import attachment
 from aidflow.notices.models import Notice
 from aidflow.notices.services import notice_verification
 from aidflow.policy.services import aid_calculate
@@ -50,6 +50,13 @@ class Pages(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+def json_object(request) -> dict:
+    """The request body as a dict, or a 400 naming the body."""
+    if not isinstance(request.data, dict):
+        raise InputErrors({"body": [_("The request is a JSON object.")]})
+    return dict(request.data)
 
 
 def application_for(request, pk) -> Application:
@@ -135,10 +142,7 @@ class ApplicationListView(generics.ListAPIView):
         responses={201: s.ApplicationDetailSerializer, **ERRORS},
     )
     def post(self, request, *args, **kwargs):
-        data = request.data if isinstance(request.data, dict) else None
-        if data is None:
-            raise InputErrors({"body": [_("The request is a JSON object.")]})
-        application = services.application_file(user=request.user, data=dict(data))
+        application = services.application_file(user=request.user, data=json_object(request))
         return detail_response(request, application.pk, status.HTTP_201_CREATED)
 
 
@@ -205,10 +209,7 @@ class TaskCompleteView(APIView):
     permission_classes = [StaffOnly]
 
     def post(self, request, pk):
-        payload = request.data if isinstance(request.data, dict) else None
-        if payload is None:
-            raise InputErrors({"body": [_("The request is a JSON object.")]})
-        application = services.task_complete(user=request.user, task_id=pk, payload=dict(payload))
+        application = services.task_complete(user=request.user, task_id=pk, payload=json_object(request))
         return detail_response(request, application.pk)
 
 
@@ -241,14 +242,8 @@ class NoticePdfView(APIView):
             application=application,
             details={"notice": notice.pk, "sha256": notice.sha256},
         )
-        response = FileResponse(
-            notice.pdf.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=f"{application.number}-{notice.kind}.pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        filename = f"{application.number}-{notice.kind}.pdf"
+        return attachment(notice.pdf, filename=filename, content_type="application/pdf")
 
 
 @extend_schema(

@@ -36,6 +36,7 @@ from aidflow.cases.models import (
     StageRecord,
     Status,
 )
+from aidflow.numbering import take_next
 from aidflow.policy.calculator import History, calculate, medical_year, parse_request
 from aidflow.policy.services import policy_select, policy_terms
 from aidflow.policy.values import FieldReader, InputErrors, money_text
@@ -252,14 +253,8 @@ def document_add(*, user, application: Application, kind: str, file) -> Document
 
 
 def _next_number(county_code: str, year: int) -> str:
-    """Take the next number for the county and year inside the caller's transaction: gap-free, unique."""
-    ApplicationCounter.objects.bulk_create(
-        [ApplicationCounter(county_code=county_code, year=year, last=0)], ignore_conflicts=True
-    )
-    counter = ApplicationCounter.objects.select_for_update().get(county_code=county_code, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{county_code}-{year}-{counter.last:05d}"
+    """`<county code>-<year>-<5-digit sequence>`, unique and gap-free per county and year."""
+    return f"{county_code}-{year}-{take_next(ApplicationCounter, county_code=county_code, year=year):05d}"
 
 
 def _read_applicant(data: dict, reader: FieldReader) -> dict:

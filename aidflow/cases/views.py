@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import FileResponse, Http404, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from aidflow.audit.services import audit_record
 from aidflow.cases import services
 from aidflow.cases.models import Notification, Stage, Status
+from aidflow.downloads import attachment
 from aidflow.policy.values import InputErrors
 from aidflow.regions.models import Role
 from workflows.forms import (
@@ -333,14 +334,11 @@ class DocumentDownloadView(View):
         if document is None:
             raise Http404(_("No such document."))
         extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[document.content_type]
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
+        response = attachment(
+            document.file,
             filename=f"{application.number}-{document.kind}-{document.pk}.{extension}",
             content_type=document.content_type,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
         audit_record(
             actor=request.user,
             action="document_downloaded",

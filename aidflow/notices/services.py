@@ -25,6 +25,7 @@ from aidflow.audit.services import audit_record
 from aidflow.cases.identity import mask_name, mask_resident_id
 from aidflow.notices.models import Notice, NoticeCounter, NoticeKind
 from aidflow.notices.money import money_figures, rmb_capitals
+from aidflow.numbering import take_next
 
 CJK_FONT_FAMILY = "Noto Sans CJK SC"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
@@ -94,11 +95,8 @@ def authority_for(application, stage: str) -> dict:
 
 
 def _next_number(prefix: str, year: int) -> str:
-    NoticeCounter.objects.bulk_create([NoticeCounter(prefix=prefix, year=year, last=0)], ignore_conflicts=True)
-    counter = NoticeCounter.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}〔{year}〕{counter.last}号"
+    """`<prefix>〔<year>〕<n>号`, gap-free per authority prefix and year."""
+    return f"{prefix}〔{year}〕{take_next(NoticeCounter, prefix=prefix, year=year)}号"
 
 
 def _verification_code() -> str:

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views import View
 
 from aidflow.audit.services import audit_record
 from aidflow.cases import services as case_services
+from aidflow.downloads import attachment
 from aidflow.notices.models import Notice
 from aidflow.notices.services import notice_verification
 
@@ -56,12 +57,6 @@ class NoticePdfView(View):
             application=notice.application,
             details={"notice": notice.pk, "number": notice.number, "sha256": notice.sha256},
         )
-        response = FileResponse(
-            notice.pdf.open("rb"),
-            as_attachment=True,
-            filename=f"{notice.application.number}-{notice.kind}.pdf",
-            content_type="application/pdf",
+        return attachment(
+            notice.pdf, filename=f"{notice.application.number}-{notice.kind}.pdf", content_type="application/pdf"
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from aidflow.policy.models import PolicyRule, PolicyVersion
+from aidflow.readonly_admin import ReadOnlyAdmin
 
 
 class PolicyRuleInline(admin.TabularInline):
@@ -17,17 +18,7 @@ class PolicyRuleInline(admin.TabularInline):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
+class PolicyVersionAdmin(ReadOnlyAdmin):
     list_display = ("code", "region_code", "effective_from", "effective_to", "loaded_at")
     search_fields = ("code", "title", "region_code")
     inlines = [PolicyRuleInline]
-    readonly_fields = [field.name for field in PolicyVersion._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
