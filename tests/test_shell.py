@@ -109,6 +109,38 @@ def test_admin_site_is_for_the_admin_role_only(client, admin_user, approver):
 
 
 @pytest.mark.django_db
+def test_admin_creates_and_moves_staff_through_the_service(client, admin_user):
+    from guardian.shortcuts import get_perms
+
+    from aidflow.regions.models import Region, StaffProfile
+
+    client.force_login(admin_user)
+    form = {
+        "username": "newreviewer",
+        "name": "马丽",
+        "password": "Strong-pass-2026!",
+        "role": "township_reviewer",
+        "region_code": "371403102",
+    }
+    response = client.post("/admin/regions/staffprofile/add/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    profile = StaffProfile.objects.get(user__username="newreviewer")
+    assert profile.region_id == "371403102" and profile.user.check_password("Strong-pass-2026!")
+    assert get_perms(profile.user, Region.objects.get(code="371403102")) == ["review_township"]
+    # A region of the wrong level is refused on the form, and nothing changes.
+    response = client.post(
+        f"/admin/regions/staffprofile/{profile.pk}/change/", {"role": "township_reviewer", "region_code": "371403"}
+    )
+    assert response.status_code == 200  # the form again, with the service's message on the region field
+    assert "errorlist" in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.region_id == "371403102"
+    # The admin role cannot edit users directly (no route to superuser flags), nor add regions by hand.
+    assert not admin_user.has_perm("auth.change_user")
+    assert client.get("/admin/regions/region/add/").status_code == 403
+
+
+@pytest.mark.django_db
 def test_lockout_after_five_failures_per_username(client, clerk, reviewer):
     for _attempt in range(4):
         response = client.post("/accounts/login/", {"username": clerk.username, "password": "wrong-password-1!"})

@@ -36,8 +36,8 @@ ADMIN_MODEL_PERMISSIONS = [
     ("regions", "view_staffprofile"),
     ("regions", "add_staffprofile"),
     ("regions", "change_staffprofile"),
+    # Not change_user: Django's user form edits superuser flags and permissions, an escalation path.
     ("auth", "view_user"),
-    ("auth", "change_user"),
     ("auth", "view_group"),
     ("policy", "view_policyversion"),
     ("policy", "view_policyrule"),
