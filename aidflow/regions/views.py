@@ -51,4 +51,9 @@ class HomeView(TemplateView):
             context["region"] = profile.region
             if profile.region is not None:
                 context["subregion_count"] = visible_regions(user).exclude(code=profile.region_id).count()
+            from aidflow.cases.services import inbox, overdue_filter
+
+            waiting = inbox(user)
+            context["waiting_count"] = waiting.count()
+            context["overdue_count"] = overdue_filter(waiting).count()
         return context
