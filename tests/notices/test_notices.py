@@ -251,3 +251,23 @@ def test_delivery_shows_remedy_deadlines(policy, clerk, reviewer, approver, djan
     page = client.get(f"/workbench/applications/{application.pk}/").content.decode()
     assert remedy_deadlines(delivered)["reconsideration"].isoformat() in page
     assert remedy_deadlines(delivered)["lawsuit"].isoformat() in page
+
+
+def test_render_notices_command_catches_up(policy, clerk, reviewer, approver, capsys):
+    # Without running the after-commit render, the notice waits without a PDF ...
+    application = approved_case(clerk, reviewer, approver, lambda execute: _no_capture())
+    notice = Notice.objects.get(application=application)
+    assert notice.sha256 == ""
+    from django.core.management import call_command
+
+    call_command("render_notices")
+    notice.refresh_from_db()
+    assert len(notice.sha256) == 64 and "1 notices rendered." in capsys.readouterr().out
+    call_command("render_notices")
+    assert "0 notices rendered." in capsys.readouterr().out
+
+
+def _no_capture():
+    import contextlib
+
+    return contextlib.nullcontext()
