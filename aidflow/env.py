@@ -146,3 +146,16 @@ def env_email(name: str) -> dict:
         "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
         "EMAIL_USE_SSL": parts.scheme == "smtp+ssl",
     }
+
+
+def env_cache(name: str) -> dict:
+    """CACHE_URL: unset for a per-process memory cache; redis://host:port/db for one shared by all processes."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    scheme = urlsplit(value).scheme
+    if scheme not in {"redis", "rediss"}:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must start with redis:// or rediss://, got {scheme!r}."
+        )
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}

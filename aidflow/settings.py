@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aidflow.env import (
     env_bool,
+    env_cache,
     env_choice,
     env_database,
     env_email,
@@ -196,7 +197,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "aidflow.sweep_deadlines", "schedule": 15 * 60},
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Throttles and rate limits count here: give several web processes one shared cache.
+CACHES = {"default": env_cache("CACHE_URL")}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

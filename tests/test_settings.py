@@ -39,6 +39,8 @@ def manage_check(**environment) -> subprocess.CompletedProcess:
         ({"SECURE_SSL_REDIRECT": "sometimes"}, "SECURE_SSL_REDIRECT"),
         ({"AXES_FAILURE_LIMIT": "five"}, "AXES_FAILURE_LIMIT"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"CACHE_URL": "memcached://127.0.0.1:11211"}, "CACHE_URL"),
+        ({"AIDFLOW_PUBLIC_URL": "aidflow.gov.cn"}, "AIDFLOW_PUBLIC_URL"),
     ],
 )
 def test_bad_value_stops_startup_naming_the_variable(environment, variable):
@@ -48,6 +50,11 @@ def test_bad_value_stops_startup_naming_the_variable(environment, variable):
 
 
 def test_good_configuration_starts():
-    result = manage_check(DEBUG="False", ALLOWED_HOSTS="aidflow.example.gov.cn", EMAIL_URL="smtp+tls://u:p@mail:587")
+    result = manage_check(
+        DEBUG="False",
+        ALLOWED_HOSTS="aidflow.example.gov.cn",
+        EMAIL_URL="smtp+tls://u:p@mail:587",
+        CACHE_URL="redis://127.0.0.1:6379/1",
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

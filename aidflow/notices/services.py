@@ -177,6 +177,63 @@ def notice_issue(*, application, kind: str, stage: str, reasons: str = "", missi
     return notice
 
 
+class NoticeCorrectionRefused(Exception):
+    """A notice that cannot be corrected (already replaced, or not yet rendered)."""
+
+
+def notice_correct(*, notice_id: int, user, reason: str) -> Notice:
+    """Issue a corrected notice that names the one it replaces; the old PDF stays as it was.
+
+    Only a county approver in the application's county corrects notices.
+    """
+    from aidflow.cases.services import ActionForbidden, NotFound, application_get, role_of
+    from aidflow.policy.values import InputErrors
+
+    if role_of(user) != "county_approver":
+        raise ActionForbidden("Only a county approver corrects notices.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputErrors({"reason": ["Give the reason for the correction."]})
+    with transaction.atomic():
+        old = Notice.objects.select_for_update().filter(pk=notice_id).first()
+        if old is None:
+            raise NotFound("No such notice.")
+        application = application_get(user=user, pk=old.application_id)
+        if Notice.objects.filter(replaces=old).exists():
+            raise NoticeCorrectionRefused(f"{old.number} has already been replaced.")
+        authority = authority_for(application, old.stage)
+        with translation.override("zh-hans"):
+            content = _content(
+                application,
+                old.kind,
+                old.stage,
+                reasons=old.content.get("reasons", ""),
+                missing=old.content.get("missing", []),
+            )
+        content.update({"replaces": old.number, "correction_reason": reason})
+        prefix = authority["notice_prefix"] + ("补" if old.kind == NoticeKind.SUPPLEMENT else "")
+        new = Notice.objects.create(
+            application=application,
+            kind=old.kind,
+            number=_next_number(prefix, timezone.localdate().year),
+            verification_code=_verification_code(),
+            stage=old.stage,
+            authority=authority,
+            content=content,
+            issued_at=timezone.now(),
+            replaces=old,
+        )
+        audit_record(
+            actor=user,
+            action="notice_corrected",
+            application=application,
+            stage=old.stage,
+            details={"replaces": old.number, "number": new.number, "reason": reason},
+        )
+        transaction.on_commit(lambda: _schedule_render(new.pk))
+    return new
+
+
 def _schedule_render(notice_id: int) -> None:
     from aidflow.notices.tasks import render_notice
 

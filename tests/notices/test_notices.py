@@ -271,3 +271,33 @@ def _no_capture():
     import contextlib
 
     return contextlib.nullcontext()
+
+
+@needs_poppler
+def test_a_correction_is_a_new_notice_naming_the_old(
+    policy, clerk, reviewer, approver, outsider, django_capture_on_commit_callbacks, capsys
+):
+    from django.core.management import CommandError, call_command
+
+    application = approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
+    old = Notice.objects.get(application=application)
+    old_bytes = Path(old.pdf.path).read_bytes()
+    with pytest.raises(CommandError, match="county approver"):
+        call_command("correct_notice", "--number", old.number, "--by", reviewer.username, "--reason", "x")
+    with pytest.raises(CommandError):
+        call_command("correct_notice", "--number", old.number, "--by", outsider.username, "--reason", "x")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "correct_notice", "--number", old.number, "--by", approver.username, "--reason", "更正申请人户籍地"
+        )
+    new = Notice.objects.get(replaces=old)
+    assert new.number != old.number and new.kind == "approval" and len(new.sha256) == 64
+    flat = "".join(pdf_text(new).split())  # lines wrap inside long sentences
+    assert f"本文书更正并替代{old.number}" in flat and "更正申请人户籍地" in flat
+    # The old PDF is untouched; its verification now says it was replaced.
+    old.refresh_from_db()
+    assert Path(old.pdf.path).read_bytes() == old_bytes
+    page = Client().get(f"/verify/{old.verification_code}").content.decode()
+    assert new.number in page
+    with pytest.raises(CommandError, match="already been replaced"):
+        call_command("correct_notice", "--number", old.number, "--by", approver.username, "--reason", "again")
