@@ -156,7 +156,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "aidflow.staticfiles.StaticStorage"
     },
 }
 STATICFILES_DIRS = [BASE_DIR / "aidflow" / "static"]
