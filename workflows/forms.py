@@ -155,6 +155,18 @@ class SupplementForm(forms.Form):
     note = forms.CharField(label=_("What was supplied"), widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label=_("Document kind"), choices=DocumentKind.choices, required=False)
     file = forms.FileField(label=_("Document (PDF, JPEG or PNG)"), required=False)
+    # Corrections found with the missing materials; changing them recalculates the amount.
+    household_size = forms.IntegerField(label=_("Household size"), min_value=1, max_value=50, required=False)
+    household_monthly_income = forms.DecimalField(
+        label=_("Household monthly income (yuan)"), min_value=0, decimal_places=2, max_digits=12, required=False
+    )
+    residence = forms.ChoiceField(label=_("Residence"), choices=Residence.choices, required=False)
+
+    HOUSEHOLD_FIELDS = {
+        "household_size": "size",
+        "household_monthly_income": "monthly_income",
+        "residence": "residence",
+    }
 
 
 class DeliveryForm(forms.Form):
@@ -176,11 +188,32 @@ STAGE_FORMS = {
 }
 
 
-def stage_payload(stage: str, cleaned: dict) -> dict:
+def stage_form(application, data=None, files=None):
+    """The form of the application's current stage, with the household prefilled for a supplement."""
+    form_class = STAGE_FORMS[application.stage]
+    initial = {}
+    if form_class is SupplementForm:
+        initial = {
+            "household_size": application.household_size,
+            "household_monthly_income": application.household_monthly_income,
+            "residence": application.residence,
+        }
+    return form_class(data, files, initial=initial)
+
+
+def stage_payload(stage: str, cleaned: dict, changed: list[str] | None = None) -> dict:
     """Turn a stage form's cleaned data into the service payload (the API's shape)."""
     payload = {}
+    household_fields = SupplementForm.HOUSEHOLD_FIELDS if stage == "supplement" else {}
+    household = {
+        household_fields[key]: str(value) if key == "household_monthly_income" else value
+        for key, value in cleaned.items()
+        if key in household_fields and key in (changed or []) and value not in (None, "")
+    }
+    if household:
+        payload["household"] = household
     for key, value in cleaned.items():
-        if key in ("kind", "file"):
+        if key in ("kind", "file") or key in household_fields:
             continue
         if key == "missing":
             value = [line.strip() for line in (value or "").splitlines() if line.strip()]

@@ -9,7 +9,7 @@ from viewflow.workflow.models import Task
 from aidflow.cases import services
 from aidflow.cases.views import ApplicationDetailView
 from aidflow.policy.values import InputErrors
-from workflows.forms import STAGE_FORMS, stage_payload
+from workflows.forms import STAGE_FORMS, stage_form, stage_payload
 
 STAGE_DONE_MESSAGES = {
     "village_check": _("Village check recorded."),
@@ -35,8 +35,9 @@ class TaskView(ApplicationDetailView):
             messages.error(request, str(services.task_not_open_error(task)))
             return redirect("workbench:application", pk=pk)
         stage = task.flow_task.name
-        form_class = STAGE_FORMS[stage]
-        form = form_class(request.POST, request.FILES)
+        if stage != self.application.stage:
+            raise Http404(_("No such task."))
+        form = stage_form(self.application, request.POST, request.FILES)
         if form.is_valid():
             documents = []
             if form.cleaned_data.get("file"):
@@ -47,7 +48,7 @@ class TaskView(ApplicationDetailView):
                 services.task_complete(
                     user=request.user,
                     task_id=task_pk,
-                    payload=stage_payload(stage, form.cleaned_data),
+                    payload=stage_payload(stage, form.cleaned_data, form.changed_data),
                     documents=documents,
                 )
             except services.NotFound:

@@ -272,6 +272,8 @@ class TaskCompleteSerializer(serializers.Serializer):
     amount = MoneyField(required=False, help_text="county_approval: lower than computed only, with override_reason")
     override_reason = serializers.CharField(required=False)
     note = serializers.CharField(required=False, help_text="supplement: what was supplied")
+    household = HouseholdSerializer(required=False, help_text="supplement: corrected household; recalculates")
+    stays = StaySerializer(many=True, required=False, help_text="supplement: corrected stays (all of them)")
     delivered_on = serializers.DateField(required=False, help_text="notice_delivery")
     method = serializers.ChoiceField(choices=["in_person", "post", "electronic"], required=False)
     recipient = serializers.CharField(required=False, help_text="notice_delivery: who received it")

@@ -557,6 +557,7 @@ def _payload_errors(stage: str, payload: dict, application: Application) -> tupl
         clean["missing"] = [item.strip() for item in missing if isinstance(item, str) and item.strip()]
     elif stage == Stage.SUPPLEMENT:
         clean["note"] = reader.text(payload, "note", "note", max_length=5000)
+        clean["corrected_input"] = _corrected_input(application, payload, reader)
     elif stage == Stage.NOTICE_DELIVERY:
         clean["delivered_on"] = reader.date(payload, "delivered_on", "delivered_on")
         if clean["delivered_on"] and clean["delivered_on"] > today:
@@ -564,6 +565,78 @@ def _payload_errors(stage: str, payload: dict, application: Application) -> tupl
         clean["method"] = reader.choice(payload, "method", "method", DeliveryMethod.values)
         clean["recipient"] = reader.text(payload, "recipient", "recipient", max_length=100)
     return clean, reader
+
+
+def _corrected_input(application: Application, payload: dict, reader: FieldReader) -> dict | None:
+    """The calculation inputs with the household and/or stays the clerk corrected, or None.
+
+    Errors are reported on the reader under the payload's own field names.
+    """
+    if payload.get("household") is None and payload.get("stays") is None:
+        return None
+    corrected = calculation_input_of(
+        {
+            **application.calculation_input,
+            **{key: payload[key] for key in ("household", "stays") if payload.get(key) is not None},
+        }
+    )
+    if isinstance(corrected.get("household"), dict):
+        corrected["household"] = {
+            **application.calculation_input["household"],
+            **{key: value for key, value in corrected["household"].items() if value is not None},
+        }
+    try:
+        parse_request(corrected, today=application.filing_date)
+    except InputErrors as error:
+        for key, messages in error.errors.items():
+            if key.startswith(("household", "stays")):
+                for message in messages:
+                    reader.error(key, message)
+    return corrected
+
+
+def _apply_corrections(application: Application, corrected: dict) -> dict:
+    """Store corrected inputs, their stays and a fresh calculation; returns what changed."""
+    before = {
+        "household": application.calculation_input.get("household"),
+        "stays": len(application.calculation_input.get("stays") or []),
+        "computed_amount": money_text(application.computed_amount),
+    }
+    request = parse_request(corrected, today=application.filing_date)
+    application.calculation_input = corrected
+    application.household_size = request.household_size
+    application.household_monthly_income = request.monthly_income
+    application.residence = request.residence
+    application.medical_year = medical_year(request)
+    if "stays" in corrected:
+        HospitalStay.objects.filter(application=application).delete()
+        HospitalStay.objects.bulk_create(
+            HospitalStay(
+                application=application,
+                index=index,
+                hospital=stay.hospital,
+                hospital_level=stay.hospital_level,
+                admission_date=stay.admission_date,
+                discharge_date=stay.discharge_date,
+                total_cost=stay.total_cost,
+                eligible_cost=stay.eligible_cost,
+                basic_insurance=stay.basic_insurance,
+                serious_illness_insurance=stay.serious_illness_insurance,
+                other_insurance=stay.other_insurance,
+                charity=stay.charity,
+            )
+            for index, stay in enumerate(request.stays)
+        )
+    result = _recalculate(application)
+    application.calculation = result
+    application.computed_amount = Decimal(result["amount"])
+    application.remaining_total = Decimal(result["remaining"])
+    after = {
+        "household": corrected.get("household"),
+        "stays": len(corrected.get("stays") or []),
+        "computed_amount": result["amount"],
+    }
+    return {key: [before[key], after[key]] for key in before if before[key] != after[key]}
 
 
 def _recalculate(application: Application) -> dict:
@@ -719,6 +792,10 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
         elif stage == Stage.SUPPLEMENT:
             record.action = "resubmitted"
             record.findings = clean["note"]
+            if clean.get("corrected_input") is not None:
+                clean["corrections"] = _apply_corrections(application, clean.pop("corrected_input"))
+            else:
+                clean.pop("corrected_input", None)
             stored_documents = [
                 _store_document(application=application, document=document, user=user, stage=Stage.SUPPLEMENT)
                 for document in documents or []

@@ -20,12 +20,12 @@ from aidflow.downloads import attachment
 from aidflow.policy.values import InputErrors
 from aidflow.regions.models import Role
 from workflows.forms import (
-    STAGE_FORMS,
     DocumentFormSet,
     FilingForm,
     MemberFormSet,
     StayFormSet,
     WithdrawForm,
+    stage_form,
 )
 
 PAGE_SIZE = 50
@@ -286,7 +286,7 @@ class ApplicationDetailView(TemplateView):
         task = services.open_task(application)
         can_act = task is not None and services.can_act(user, application)
         if can_act and form is None:
-            form = STAGE_FORMS[application.stage]()
+            form = stage_form(application)
         context.update(
             {
                 "application": application,
