@@ -252,6 +252,30 @@ def document_add(*, user, application: Application, kind: str, file) -> Document
 # --- filing ------------------------------------------------------------------------------------
 
 
+def _store_stays(application: Application, stays, referrals: list[tuple[bool, str]] | None = None) -> None:
+    """The hospital stays of a parsed request, with the referral flag and number recorded at filing."""
+    referrals = referrals or []
+    HospitalStay.objects.bulk_create(
+        HospitalStay(
+            application=application,
+            index=index,
+            hospital=stay.hospital,
+            hospital_level=stay.hospital_level,
+            admission_date=stay.admission_date,
+            discharge_date=stay.discharge_date,
+            total_cost=stay.total_cost,
+            eligible_cost=stay.eligible_cost,
+            basic_insurance=stay.basic_insurance,
+            serious_illness_insurance=stay.serious_illness_insurance,
+            other_insurance=stay.other_insurance,
+            charity=stay.charity,
+            referral=referrals[index][0] if index < len(referrals) else False,
+            referral_number=referrals[index][1] if index < len(referrals) else "",
+        )
+        for index, stay in enumerate(stays)
+    )
+
+
 def _next_number(county_code: str, year: int) -> str:
     """`<county code>-<year>-<5-digit sequence>`, unique and gap-free per county and year."""
     return f"{county_code}-{year}-{take_next(ApplicationCounter, county_code=county_code, year=year):05d}"
@@ -411,25 +435,7 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
         )
         application.save()
         HouseholdMember.objects.bulk_create(HouseholdMember(application=application, **member) for member in members)
-        HospitalStay.objects.bulk_create(
-            HospitalStay(
-                application=application,
-                index=index,
-                hospital=stay.hospital,
-                hospital_level=stay.hospital_level,
-                admission_date=stay.admission_date,
-                discharge_date=stay.discharge_date,
-                total_cost=stay.total_cost,
-                eligible_cost=stay.eligible_cost,
-                basic_insurance=stay.basic_insurance,
-                serious_illness_insurance=stay.serious_illness_insurance,
-                other_insurance=stay.other_insurance,
-                charity=stay.charity,
-                referral=referrals[index][0] if index < len(referrals) else False,
-                referral_number=referrals[index][1] if index < len(referrals) else "",
-            )
-            for index, stay in enumerate(request.stays)
-        )
+        _store_stays(application, request.stays, referrals)
         stored = [
             _store_document(application=application, document=document, user=user, stage=Stage.VILLAGE_CHECK)
             for document in documents
@@ -610,23 +616,7 @@ def _apply_corrections(application: Application, corrected: dict) -> dict:
     application.medical_year = medical_year(request)
     if "stays" in corrected:
         HospitalStay.objects.filter(application=application).delete()
-        HospitalStay.objects.bulk_create(
-            HospitalStay(
-                application=application,
-                index=index,
-                hospital=stay.hospital,
-                hospital_level=stay.hospital_level,
-                admission_date=stay.admission_date,
-                discharge_date=stay.discharge_date,
-                total_cost=stay.total_cost,
-                eligible_cost=stay.eligible_cost,
-                basic_insurance=stay.basic_insurance,
-                serious_illness_insurance=stay.serious_illness_insurance,
-                other_insurance=stay.other_insurance,
-                charity=stay.charity,
-            )
-            for index, stay in enumerate(request.stays)
-        )
+        _store_stays(application, request.stays)
     result = _recalculate(application)
     application.calculation = result
     application.computed_amount = Decimal(result["amount"])
