@@ -10,7 +10,6 @@ from viewflow.urls import Application, Site
 
 from aidflow.audit.views import ApplicationHistoryView, AuditExportView, AuditSearchView
 from aidflow.cases.views import (
-    ApplicationDetailView,
     ApplicationListView,
     DocumentDownloadView,
     FilingPreviewView,
@@ -22,7 +21,7 @@ from aidflow.cases.views import (
 from aidflow.notices.views import NoticePdfView, VerifyView
 from aidflow.regions.views import HomeView
 from aidflow.reports.views import OnTimeView
-from workflows.views import TaskView
+from workflows.views import ApplicationDetailView, TaskView
 
 
 class WorkbenchApp(Application):

@@ -40,7 +40,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     from aidflow.notices.models import Notice
-    from aidflow.notices.services import render_pdf
+    from aidflow.notices.rendering import render_pdf
 
     notices = list(Notice.objects.all())
     if not notices:

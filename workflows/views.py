@@ -1,23 +1,87 @@
-"""Task views of the medical-aid flow: validate the stage's form, call the one service, show the outcome."""
+"""The case page and its stage form: the whole case file, and for whoever may act now, the form of
+the current stage, which completes the task through the one service."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
 from viewflow.workflow.models import Task
 
-from aidflow.cases import services
-from aidflow.cases.views import ApplicationDetailView
-from aidflow.policy.values import InputErrors
+from aidflow.calendars.services import remedy_deadlines
+from aidflow.cases.forms import WithdrawForm
+from aidflow.cases.selectors import (
+    OPEN_TASK_STATUSES,
+    application_get,
+    can_act,
+    can_withdraw,
+    delivery_record,
+    open_task,
+)
+from aidflow.cases.services.documents import UploadedDocument
+from aidflow.cases.services.tasks import task_complete, task_not_open_error
+from aidflow.cases.services.viewing import application_view
+from aidflow.core.errors import ActionForbidden, InputErrors, NotFound, TaskNotOpen
+from aidflow.regions.stages import Stage
 from workflows.forms import STAGE_FORMS, stage_form, stage_payload
 
 STAGE_DONE_MESSAGES = {
-    "village_check": _("Village check recorded."),
-    "township_review": _("Township review recorded."),
-    "county_approval": _("County decision recorded."),
-    "supplement": _("Materials resubmitted."),
-    "notice_delivery": _("Delivery recorded; the case is closed."),
+    Stage.VILLAGE_CHECK: _("Village check recorded."),
+    Stage.TOWNSHIP_REVIEW: _("Township review recorded."),
+    Stage.COUNTY_APPROVAL: _("County decision recorded."),
+    Stage.SUPPLEMENT: _("Materials resubmitted."),
+    Stage.NOTICE_DELIVERY: _("Delivery recorded; the case is closed."),
 }
+
+
+def remedies_of(application):
+    """The remedy deadlines, once the decision notice has been delivered."""
+    delivery = delivery_record(application)
+    if delivery is None or application.decision is None:
+        return None
+    return {"delivered_on": delivery.delivered_on, **remedy_deadlines(delivery.delivered_on)}
+
+
+class ApplicationDetailView(TemplateView):
+    """The whole case file, its timeline, and the current stage's form for whoever may act."""
+
+    template_name = "cases/application_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.application = application_view(user=request.user, pk=kwargs["pk"])
+        except NotFound:
+            raise Http404(_("No such application.")) from None
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = self.application
+        user = self.request.user
+        task = open_task(application)
+        may_act = task is not None and can_act(user, application)
+        if may_act and form is None:
+            form = stage_form(application)
+        context.update(
+            {
+                "application": application,
+                "stays": application.stays.all(),
+                "members": application.members.all(),
+                "documents": application.documents.select_related("uploaded_by"),
+                "records": application.records.select_related("actor", "actor__staff"),
+                "clocks": application.clocks.all(),
+                "notices": list(application.notices.all()),
+                "remedies": remedies_of(application),
+                "task": task,
+                "can_act": may_act,
+                "form": form if may_act else None,
+                "can_withdraw": can_withdraw(user, application),
+                "withdraw_form": WithdrawForm(),
+                "calculation": application.calculation,
+                "stage_names": dict(Stage.choices),
+            }
+        )
+        return context
 
 
 class TaskView(ApplicationDetailView):
@@ -25,14 +89,14 @@ class TaskView(ApplicationDetailView):
 
     def post(self, request, pk, task_pk):
         try:
-            self.application = services.application_get(user=request.user, pk=pk)
-        except services.NotFound:
+            self.application = application_get(user=request.user, pk=pk)
+        except NotFound:
             raise Http404(_("No such application.")) from None
         task = Task.objects.filter(pk=task_pk, process_id=self.application.process_id).first()
         if task is None or task.flow_task is None or task.flow_task.name not in STAGE_FORMS:
             raise Http404(_("No such task."))
-        if task.status not in services.OPEN_TASK_STATUSES:
-            messages.error(request, str(services.task_not_open_error(task)))
+        if task.status not in OPEN_TASK_STATUSES:
+            messages.error(request, str(task_not_open_error(task)))
             return redirect("workbench:application", pk=pk)
         stage = task.flow_task.name
         if stage != self.application.stage:
@@ -41,21 +105,19 @@ class TaskView(ApplicationDetailView):
         if form.is_valid():
             documents = []
             if form.cleaned_data.get("file"):
-                documents.append(
-                    services.UploadedDocument(form.cleaned_data.get("kind") or "other", form.cleaned_data["file"])
-                )
+                documents.append(UploadedDocument(form.cleaned_data.get("kind") or "other", form.cleaned_data["file"]))
             try:
-                services.task_complete(
+                task_complete(
                     user=request.user,
                     task_id=task_pk,
                     payload=stage_payload(stage, form.cleaned_data, form.changed_data),
                     documents=documents,
                 )
-            except services.NotFound:
+            except NotFound:
                 raise Http404(_("No such task.")) from None
-            except services.ActionForbidden as error:
+            except ActionForbidden as error:
                 return HttpResponseForbidden(str(error))
-            except services.TaskNotOpen as error:
+            except TaskNotOpen as error:
                 messages.error(request, str(error))
                 return redirect("workbench:application", pk=pk)
             except InputErrors as error:

@@ -6,8 +6,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from aidflow.cases.services import ActionForbidden, NotFound, TaskNotOpen
-from aidflow.policy.values import InputErrors
+from aidflow.core.errors import ActionForbidden, InputErrors, NotFound, TaskNotOpen
 
 
 class Conflict(exceptions.APIException):

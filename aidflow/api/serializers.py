@@ -5,9 +5,10 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from aidflow.audit.models import AuditEvent
-from aidflow.cases.models import Application, StageClock
+from aidflow.cases.models import Application, DeliveryMethod, DocumentKind, Residence, StageClock
 from aidflow.notices.models import Notice
-from aidflow.policy.models import AidType, Category
+from aidflow.policy.models import AidType, Category, ReasonCode
+from workflows.models import Route
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
 
@@ -35,7 +36,7 @@ class MemberSerializer(serializers.Serializer):
 class HouseholdSerializer(serializers.Serializer):
     size = serializers.IntegerField(min_value=1, max_value=50)
     monthly_income = MoneyField(help_text="The whole household's monthly income")
-    residence = serializers.ChoiceField(choices=["rural", "urban"])
+    residence = serializers.ChoiceField(choices=Residence.values)
 
 
 class FilingHouseholdSerializer(HouseholdSerializer):
@@ -81,18 +82,7 @@ class CalculationRequestSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(
-        choices=[
-            "NO_POLICY",
-            "RULE_NOT_CONFIGURED",
-            "INCOME_ABOVE_LIMIT",
-            "NO_QUALIFYING_CONDITION",
-            "EXPENSE_OUT_OF_WINDOW",
-            "BELOW_DEDUCTIBLE",
-            "CAP_REACHED",
-            "NOTHING_REMAINING",
-        ]
-    )
+    code = serializers.ChoiceField(choices=ReasonCode.values)
     message = serializers.CharField()
 
 
@@ -213,18 +203,7 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
 
 
 class DocumentUploadSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(
-        choices=[
-            "id_card",
-            "household_register",
-            "disability_certificate",
-            "income_proof",
-            "diagnosis",
-            "inpatient_record",
-            "settlement_bill",
-            "other",
-        ]
-    )
+    kind = serializers.ChoiceField(choices=DocumentKind.values)
     file = serializers.FileField(help_text="PDF, JPEG or PNG (checked by content), at most 20 MB")
 
 
@@ -259,7 +238,7 @@ class TaskCompleteSerializer(serializers.Serializer):
     """The payload of the stage being completed (INTERFACES section 5); fields of other stages are ignored."""
 
     decision = serializers.ChoiceField(
-        choices=["forward", "return", "reject", "approve"],
+        choices=Route.values,
         required=False,
         help_text="village_check: forward|return; township_review: forward|reject|return; "
         "county_approval: approve|reject|return",
@@ -275,7 +254,7 @@ class TaskCompleteSerializer(serializers.Serializer):
     household = HouseholdSerializer(required=False, help_text="supplement: corrected household; recalculates")
     stays = StaySerializer(many=True, required=False, help_text="supplement: corrected stays (all of them)")
     delivered_on = serializers.DateField(required=False, help_text="notice_delivery")
-    method = serializers.ChoiceField(choices=["in_person", "post", "electronic"], required=False)
+    method = serializers.ChoiceField(choices=DeliveryMethod.values, required=False)
     recipient = serializers.CharField(required=False, help_text="notice_delivery: who received it")
 
 

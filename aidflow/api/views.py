@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib.auth import authenticate
-from django.db.models import F, Prefetch, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
@@ -21,15 +16,28 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from aidflow.api import serializers as s
-from aidflow.audit.services import audit_record
-from aidflow.cases import services
-from aidflow.cases.models import Application, ClockOutcome, Stage, StageClock, Status
-from aidflow.downloads import attachment
+from aidflow.api.services import token_issue
+from aidflow.cases.models import Application, Status
+from aidflow.cases.selectors import (
+    ListFilters,
+    application_get,
+    applications_filter,
+    applications_visible,
+    detail_queryset,
+    tasks_waiting,
+)
+from aidflow.cases.services.calculation import aid_calculate
+from aidflow.cases.services.documents import document_add
+from aidflow.cases.services.filing import application_file
+from aidflow.cases.services.tasks import task_complete
+from aidflow.core.dates import date_range
+from aidflow.core.downloads import attachment
+from aidflow.core.errors import InputErrors, NotFound
 from aidflow.notices.models import Notice
-from aidflow.notices.services import notice_verification
-from aidflow.policy.services import aid_calculate
-from aidflow.policy.values import InputErrors
+from aidflow.notices.services import notice_filename, notice_open, notice_verification
 from aidflow.regions.models import Role
+from aidflow.regions.scope import role_of
+from aidflow.regions.stages import Stage
 from aidflow.reports.services import ontime_statistics, report_scope
 
 ERRORS = {
@@ -43,7 +51,7 @@ class StaffOnly(IsAuthenticated):
     """Any signed-in staff member (a user with a role)."""
 
     def has_permission(self, request, view):
-        return super().has_permission(request, view) and services.role_of(request.user) is not None
+        return super().has_permission(request, view) and role_of(request.user) is not None
 
 
 class Pages(PageNumberPagination):
@@ -60,12 +68,7 @@ def json_object(request) -> dict:
 
 
 def application_for(request, pk) -> Application:
-    return services.application_get(user=request.user, pk=pk)
-
-
-def detail_queryset():
-    clocks = StageClock.objects.select_related("completed_by").order_by("received_at", "pk")
-    return Application.objects.select_related("village").prefetch_related(Prefetch("clocks", queryset=clocks))
+    return application_get(user=request.user, pk=pk)
 
 
 def detail_response(request, pk, code=status.HTTP_200_OK) -> Response:
@@ -79,7 +82,7 @@ def detail_response(request, pk, code=status.HTTP_200_OK) -> Response:
     responses={200: s.TokenSerializer, 400: ERRORS[400]},
     summary="Exchange a username and password for an API token",
 )
-class TokenView(APIView):
+class TokenApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = [ScopedRateThrottle]
@@ -99,30 +102,18 @@ class TokenView(APIView):
         user = authenticate(request._request, username=username, password=password)
         if user is None or not user.is_active:
             raise InputErrors({"password": [_("Unable to log in with the username and password given.")]})
-        token, _created = Token.objects.get_or_create(user=user)
-        audit_record(actor=user, action="token_issued")
-        return Response({"token": token.key})
+        return Response({"token": token_issue(user=user)})
 
 
 @extend_schema(tags=["applications"])
-class ApplicationListView(generics.ListAPIView):
+class ApplicationListApi(generics.ListAPIView):
     permission_classes = [StaffOnly]
     serializer_class = s.ApplicationListSerializer
     pagination_class = Pages
 
     def get_queryset(self):
-        queryset = services.applications_visible(self.request.user).select_related("village")
-        params = self.request.query_params
-        if params.get("stage") in Stage.values:
-            queryset = queryset.filter(stage=params["stage"])
-        if params.get("status") in Status.values:
-            queryset = queryset.filter(status=params["status"])
-        if params.get("overdue") in ("true", "1"):
-            queryset = services.overdue_filter(queryset)
-        query = (params.get("q") or "").strip()
-        if query:
-            queryset = queryset.filter(Q(number__icontains=query) | Q(applicant_name__icontains=query))
-        return queryset.order_by(F("stage_due_date").asc(nulls_last=True), "-filed_at", "-pk")
+        filters = ListFilters.from_params(self.request.query_params)
+        return applications_filter(applications_visible(self.request.user), filters)
 
     @extend_schema(
         summary="Applications in the user's region",
@@ -142,12 +133,12 @@ class ApplicationListView(generics.ListAPIView):
         responses={201: s.ApplicationDetailSerializer, **ERRORS},
     )
     def post(self, request, *args, **kwargs):
-        application = services.application_file(user=request.user, data=json_object(request))
+        application = application_file(user=request.user, data=json_object(request))
         return detail_response(request, application.pk, status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["applications"], responses={200: s.ApplicationDetailSerializer, 404: ERRORS[404]})
-class ApplicationDetailView(APIView):
+class ApplicationDetailApi(APIView):
     permission_classes = [StaffOnly]
 
     @extend_schema(summary="One application with its calculation and the tasks of every stage")
@@ -161,7 +152,7 @@ class ApplicationDetailView(APIView):
     request={"multipart/form-data": s.DocumentUploadSerializer},
     responses={201: s.DocumentSerializer, 409: ERRORS[400], **ERRORS},
 )
-class DocumentUploadView(APIView):
+class DocumentUploadApi(APIView):
     permission_classes = [StaffOnly]
 
     def post(self, request, pk):
@@ -170,7 +161,7 @@ class DocumentUploadView(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise InputErrors({"file": [_("No file was uploaded.")]})
-        document = services.document_add(user=request.user, application=application, kind=kind, file=upload)
+        document = document_add(user=request.user, application=application, kind=kind, file=upload)
         return Response(
             {
                 "id": document.pk,
@@ -185,18 +176,13 @@ class DocumentUploadView(APIView):
 
 
 @extend_schema(tags=["tasks"], summary="The tasks this user may act on now", responses=s.OpenTaskSerializer(many=True))
-class TaskListView(generics.ListAPIView):
+class TaskListApi(generics.ListAPIView):
     permission_classes = [StaffOnly]
     serializer_class = s.OpenTaskSerializer
     pagination_class = Pages
 
     def get_queryset(self):
-        waiting = services.inbox(self.request.user).values("pk")
-        return (
-            StageClock.objects.filter(application__in=waiting, outcome=ClockOutcome.OPEN, task__isnull=False)
-            .select_related("application")
-            .order_by(F("due_date").asc(nulls_last=True), "received_at", "pk")
-        )
+        return tasks_waiting(self.request.user)
 
 
 @extend_schema(
@@ -205,16 +191,16 @@ class TaskListView(generics.ListAPIView):
     request=s.TaskCompleteSerializer,
     responses={200: s.ApplicationDetailSerializer, 409: ERRORS[400], **ERRORS},
 )
-class TaskCompleteView(APIView):
+class TaskCompleteApi(APIView):
     permission_classes = [StaffOnly]
 
     def post(self, request, pk):
-        application = services.task_complete(user=request.user, task_id=pk, payload=json_object(request))
+        application = task_complete(user=request.user, task_id=pk, payload=json_object(request))
         return detail_response(request, application.pk)
 
 
 @extend_schema(tags=["notices"], summary="The notices of an application", responses=s.NoticeSerializer(many=True))
-class ApplicationNoticesView(generics.ListAPIView):
+class ApplicationNoticesApi(generics.ListAPIView):
     permission_classes = [StaffOnly]
     serializer_class = s.NoticeSerializer
     pagination_class = None
@@ -228,22 +214,15 @@ class ApplicationNoticesView(generics.ListAPIView):
     summary="The notice's PDF, byte-identical every time (its SHA-256 equals `sha256`)",
     responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: ERRORS[404]},
 )
-class NoticePdfView(APIView):
+class NoticePdfApi(APIView):
     permission_classes = [StaffOnly]
 
     def get(self, request, pk):
-        notice = Notice.objects.filter(pk=pk).exclude(sha256="").first()
-        if notice is None:
-            raise DRFNotFound(_("No such notice."))
-        application = application_for(request, notice.application_id)
-        audit_record(
-            actor=request.user,
-            action="notice_downloaded",
-            application=application,
-            details={"notice": notice.pk, "sha256": notice.sha256},
-        )
-        filename = f"{application.number}-{notice.kind}.pdf"
-        return attachment(notice.pdf, filename=filename, content_type="application/pdf")
+        try:
+            notice = notice_open(user=request.user, notice_id=pk)
+        except NotFound:
+            raise DRFNotFound(_("No such notice.")) from None
+        return attachment(notice.pdf, filename=notice_filename(notice), content_type="application/pdf")
 
 
 @extend_schema(
@@ -251,7 +230,7 @@ class NoticePdfView(APIView):
     summary="Check a notice by its verification code (no login)",
     responses={200: s.VerificationSerializer, 404: ERRORS[404]},
 )
-class VerifyView(APIView):
+class VerifyApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = [ScopedRateThrottle]
@@ -270,7 +249,7 @@ class VerifyView(APIView):
     summary="The application's audited history, oldest first",
     responses=s.HistoryEventSerializer(many=True),
 )
-class HistoryView(generics.ListAPIView):
+class HistoryApi(generics.ListAPIView):
     permission_classes = [StaffOnly]
     serializer_class = s.HistoryEventSerializer
     pagination_class = None
@@ -285,7 +264,7 @@ class HistoryView(generics.ListAPIView):
     request=s.CalculationRequestSerializer,
     responses={200: s.CalculationResultSerializer, 400: ERRORS[400]},
 )
-class CalculateView(APIView):
+class CalculateApi(APIView):
     permission_classes = [StaffOnly]
 
     def post(self, request):
@@ -298,22 +277,12 @@ class CalculateView(APIView):
     parameters=[OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
     responses={200: s.OnTimeRowSerializer(many=True), 403: ERRORS[403]},
 )
-class OnTimeView(APIView):
+class OnTimeApi(APIView):
     permission_classes = [StaffOnly]
 
     def get(self, request):
-        if not report_scope(request.user) or services.role_of(request.user) not in (Role.COUNTY_APPROVER, Role.AUDITOR):
+        if not report_scope(request.user) or role_of(request.user) not in (Role.COUNTY_APPROVER, Role.AUDITOR):
             raise PermissionDenied(_("On-time statistics are for county approvers and auditors."))
-        today = timezone.localdate()
-        errors = {}
-        dates = {}
-        for name, default in (("from", today.replace(month=1, day=1)), ("to", today)):
-            raw = request.query_params.get(name)
-            try:
-                dates[name] = datetime.date.fromisoformat(raw) if raw else default
-            except ValueError:
-                errors[name] = [_("%(value)r is not a date YYYY-MM-DD.") % {"value": raw}]
-        if errors:
-            raise InputErrors(errors)
-        rows = ontime_statistics(user=request.user, date_from=dates["from"], date_to=dates["to"])
+        date_from, date_to = date_range(request.query_params)
+        rows = ontime_statistics(user=request.user, date_from=date_from, date_to=date_to)
         return Response([row.as_dict() for row in rows])

@@ -137,3 +137,23 @@ def missing_years(today: datetime.date | None = None) -> list[int]:
     wanted = [today.year, today.year + 1] if today.month >= 10 else [today.year]
     loaded = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
     return [year for year in wanted if year not in loaded]
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def remedy_deadlines(delivered_on: datetime.date) -> dict:
+    """Reconsideration within 60 days and a lawsuit within 6 months, counted from delivery."""
+    return {
+        "reconsideration": delivered_on + datetime.timedelta(days=60),
+        "lawsuit": add_months(delivered_on, 6),
+    }

@@ -9,10 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from aidflow.calendars.services import due_date
-from aidflow.cases.deadlines import deadlines_sweep
-from aidflow.cases.identity import check_character
 from aidflow.cases.models import Application, StageClock
-from aidflow.cases.services import UploadedDocument, application_file, open_task, task_complete
+from aidflow.cases.selectors import open_task
+from aidflow.cases.services.deadlines import deadlines_sweep
+from aidflow.cases.services.documents import UploadedDocument
+from aidflow.cases.services.filing import application_file
+from aidflow.cases.services.tasks import task_complete
+from aidflow.core.identity import check_character
 
 # A tiny but well-formed PDF standing in for scanned materials.
 DEMO_PDF = (

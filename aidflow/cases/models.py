@@ -11,17 +11,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aidflow.cases.identity import mask_name, mask_resident_id
+from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.policy.models import AidType, Category
-
-
-class Stage(models.TextChoices):
-    VILLAGE_CHECK = "village_check", _("Village check")
-    TOWNSHIP_REVIEW = "township_review", _("Township review")
-    COUNTY_APPROVAL = "county_approval", _("County approval")
-    SUPPLEMENT = "supplement", _("Supplement materials")
-    NOTICE_DELIVERY = "notice_delivery", _("Notice delivery")
-    CLOSED = "closed", _("Closed")
+from aidflow.regions.codes import county_of, township_of
+from aidflow.regions.stages import Stage
 
 
 class Status(models.TextChoices):
@@ -146,11 +139,11 @@ class Application(models.Model):
 
     @property
     def township_code(self) -> str:
-        return self.village_id[:9]
+        return township_of(self.village_id)
 
     @property
     def county_code(self) -> str:
-        return self.village_id[:6]
+        return county_of(self.village_id)
 
     @property
     def days_left(self) -> int | None:
@@ -307,16 +300,17 @@ class StageClock(models.Model):
         return timezone.localtime(self.completed_at).date() > self.due_date
 
 
-ACTION_LABELS = {
-    "filed": _("filed"),
-    "forwarded": _("forwarded"),
-    "returned": _("returned for materials"),
-    "resubmitted": _("resubmitted"),
-    "rejected": _("refused"),
-    "approved": _("approved"),
-    "delivered": _("notice delivered"),
-    "withdrawn": _("withdrawn"),
-}
+class StageAction(models.TextChoices):
+    """What a person did at a stage; each is also the audit action of that step."""
+
+    FILED = "filed", _("filed")
+    FORWARDED = "forwarded", _("forwarded")
+    RETURNED = "returned", _("returned for materials")
+    RESUBMITTED = "resubmitted", _("resubmitted")
+    REJECTED = "rejected", _("refused")
+    APPROVED = "approved", _("approved")
+    DELIVERED = "delivered", _("notice delivered")
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 class StageRecord(models.Model):
@@ -325,7 +319,7 @@ class StageRecord(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="records")
     task = models.OneToOneField("viewflow.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=StageAction.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
     findings = models.TextField(_("findings"), blank=True)
@@ -347,12 +341,18 @@ class StageRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.stage} {self.action} by {self.actor_id}"
 
-    @property
-    def action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
-
 
 class NoticeKind(models.TextChoices):
+    """The written notices a decision owes the applicant (issued by aidflow.notices)."""
+
+    APPROVAL = "approval", _("Approval notice")
+    REJECTION = "rejection", _("Rejection notice")
+    SUPPLEMENT = "supplement", _("Supplement request")
+
+
+class ReminderKind(models.TextChoices):
+    """A deadline reminder: the day before a stage is due, or an escalation once it is late."""
+
     DUE_SOON = "due_soon", _("Due soon")
     OVERDUE = "overdue", _("Overdue")
 
@@ -361,7 +361,7 @@ class DeadlineNotice(models.Model):
     """That a reminder or escalation was sent for a clock: each kind at most once per clock."""
 
     clock = models.ForeignKey(StageClock, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
     sent_at = models.DateTimeField(auto_now_add=True)
     recipients = models.PositiveSmallIntegerField(default=0)
 
@@ -377,7 +377,7 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("kind"), max_length=10, choices=NoticeKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
     text = models.CharField(_("text"), max_length=300)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from aidflow.cases.deadlines import deadlines_sweep
+from aidflow.cases.services.deadlines import deadlines_sweep
 
 
 @shared_task(name="aidflow.sweep_deadlines")

@@ -1,10 +1,10 @@
-"""Case screens: inbox, application list, filing form with a live calculation, case page, documents."""
+"""Case screens outside the stages: inbox, application list, filing form with a live calculation,
+document downloads, withdrawal and notifications. The case page with its stage form is in workflows.views."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, Q
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,47 +13,32 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from aidflow.audit.services import audit_record
-from aidflow.cases import services
-from aidflow.cases.models import Notification, Stage, Status
-from aidflow.downloads import attachment
-from aidflow.policy.values import InputErrors
+from aidflow.cases.forms import DocumentFormSet, FilingForm, MemberFormSet, StayFormSet, WithdrawForm
+from aidflow.cases.models import Notification, Status
+from aidflow.cases.selectors import ListFilters, applications_filter, applications_visible, inbox
+from aidflow.cases.services.calculation import aid_calculate
+from aidflow.cases.services.documents import UploadedDocument, document_open
+from aidflow.cases.services.filing import application_file
+from aidflow.cases.services.withdrawal import application_withdraw
+from aidflow.core.downloads import attachment
+from aidflow.core.errors import ActionForbidden, InputErrors, NotFound, TaskNotOpen
 from aidflow.regions.models import Role
-from workflows.forms import (
-    DocumentFormSet,
-    FilingForm,
-    MemberFormSet,
-    StayFormSet,
-    WithdrawForm,
-    stage_form,
-)
+from aidflow.regions.scope import role_of
+from aidflow.regions.stages import Stage
 
 PAGE_SIZE = 50
 
 
 def _list_context(request, queryset):
-    stage = request.GET.get("stage") or ""
-    status = request.GET.get("status") or ""
-    query = (request.GET.get("q") or "").strip()
-    overdue = request.GET.get("overdue") in ("true", "1", "on")
-    if stage in Stage.values:
-        queryset = queryset.filter(stage=stage)
-    if status in Status.values:
-        queryset = queryset.filter(status=status)
-    if query:
-        queryset = queryset.filter(Q(number__icontains=query) | Q(applicant_name__icontains=query))
-    if overdue:
-        queryset = services.overdue_filter(queryset)
-    # Most urgent first: by due date, cases without a limit after them, newest filings last.
-    queryset = queryset.select_related("village").order_by(F("stage_due_date").asc(nulls_last=True), "-filed_at", "-pk")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = ListFilters.from_params(request.GET)
+    page = Paginator(applications_filter(queryset, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "page": page,
         "applications": page.object_list,
-        "stage": stage,
-        "status": status,
-        "q": query,
-        "overdue": overdue,
+        "stage": filters.stage,
+        "status": filters.status,
+        "q": filters.q,
+        "overdue": filters.overdue,
         "today": timezone.localdate(),
         "stages": Stage.choices,
         "statuses": Status.choices,
@@ -67,7 +52,7 @@ class InboxView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(_list_context(self.request, services.inbox(self.request.user)))
+        context.update(_list_context(self.request, inbox(self.request.user)))
         context["title"] = _("My tasks")
         return context
 
@@ -79,7 +64,7 @@ class ApplicationListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(_list_context(self.request, services.applications_visible(self.request.user)))
+        context.update(_list_context(self.request, applications_visible(self.request.user)))
         context["title"] = _("Applications")
         return context
 
@@ -188,7 +173,7 @@ class FilingView(TemplateView):
     template_name = "cases/filing.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if services.role_of(request.user) != Role.VILLAGE_CLERK:
+        if role_of(request.user) != Role.VILLAGE_CLERK:
             return HttpResponseForbidden(_("Only a village clerk files applications."))
         return super().dispatch(request, *args, **kwargs)
 
@@ -213,15 +198,15 @@ class FilingView(TemplateView):
             data, stay_forms = filing_data(form, stays, members)
             data["region"] = request.user.staff.region_id
             uploads = [
-                services.UploadedDocument(document.cleaned_data["kind"], document.cleaned_data["file"])
+                UploadedDocument(document.cleaned_data["kind"], document.cleaned_data["file"])
                 for document in documents.forms
                 if document.cleaned_data
             ]
             try:
-                application = services.application_file(user=request.user, data=data, documents=uploads)
+                application = application_file(user=request.user, data=data, documents=uploads)
             except InputErrors as error:
                 apply_service_errors(error.errors, form, stays, stay_forms, documents)
-            except services.ActionForbidden as error:
+            except ActionForbidden as error:
                 return HttpResponseForbidden(str(error))
             else:
                 messages.success(request, _("Application %(number)s filed.") % {"number": application.number})
@@ -241,7 +226,7 @@ class FilingPreviewView(View):
     """The calculation for the filing form as it stands (JSON), with the explanation lines."""
 
     def post(self, request, *args, **kwargs):
-        if services.role_of(request.user) != Role.VILLAGE_CLERK:
+        if role_of(request.user) != Role.VILLAGE_CLERK:
             return JsonResponse({"detail": _("Only a village clerk files applications.")}, status=403)
         form, stays, members = (
             FilingForm(request.POST),
@@ -257,69 +242,10 @@ class FilingPreviewView(View):
         data, _stay_forms = filing_data(form, stays, members)
         data["region"] = request.user.staff.region_id
         data["filing_date"] = None
-        from aidflow.policy.services import aid_calculate
-
         try:
             return JsonResponse(aid_calculate(data=data))
         except InputErrors as error:
             return JsonResponse({"detail": _("Invalid calculation request."), "errors": error.errors}, status=400)
-
-
-class ApplicationDetailView(TemplateView):
-    """The whole case file, its timeline, and the current stage's form for whoever may act."""
-
-    template_name = "cases/application_detail.html"
-
-    def get(self, request, *args, **kwargs):
-        try:
-            self.application = services.application_get(user=request.user, pk=kwargs["pk"])
-        except services.NotFound:
-            raise Http404(_("No such application.")) from None
-        # The case page shows the full ID number and household income: who looked is recorded.
-        audit_record(actor=request.user, action="case_viewed", application=self.application)
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, form=None, **kwargs):
-        context = super().get_context_data(**kwargs)
-        application = self.application
-        user = self.request.user
-        task = services.open_task(application)
-        can_act = task is not None and services.can_act(user, application)
-        if can_act and form is None:
-            form = stage_form(application)
-        context.update(
-            {
-                "application": application,
-                "stays": application.stays.all(),
-                "members": application.members.all(),
-                "documents": application.documents.select_related("uploaded_by"),
-                "records": application.records.select_related("actor", "actor__staff"),
-                "clocks": application.clocks.all(),
-                "notices": list(application.notices.all()),
-                "remedies": remedies_of(application),
-                "task": task,
-                "can_act": can_act,
-                "form": form if can_act else None,
-                "can_withdraw": services.role_of(user) == Role.VILLAGE_CLERK
-                and application.status == Status.IN_PROGRESS
-                and application.stage != Stage.NOTICE_DELIVERY
-                and services.in_scope(user, application.village_id, ["regions.check_village"]),
-                "withdraw_form": WithdrawForm(),
-                "calculation": application.calculation,
-                "stage_names": dict(Stage.choices),
-            }
-        )
-        return context
-
-
-def remedies_of(application):
-    """The remedy deadlines, once the decision notice has been delivered."""
-    from aidflow.notices.services import remedy_deadlines
-
-    delivery = application.records.filter(action="delivered").order_by("-at").first()
-    if delivery is None or application.decision is None:
-        return None
-    return {"delivered_on": delivery.delivered_on, **remedy_deadlines(delivery.delivered_on)}
 
 
 class DocumentDownloadView(View):
@@ -327,43 +253,32 @@ class DocumentDownloadView(View):
 
     def get(self, request, pk, document_pk):
         try:
-            application = services.application_get(user=request.user, pk=pk)
-        except services.NotFound:
+            application, document = document_open(user=request.user, application_id=pk, document_id=document_pk)
+        except NotFound:
             raise Http404(_("No such document.")) from None
-        document = application.documents.filter(pk=document_pk).first()
-        if document is None:
-            raise Http404(_("No such document."))
         extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[document.content_type]
-        response = attachment(
+        return attachment(
             document.file,
             filename=f"{application.number}-{document.kind}-{document.pk}.{extension}",
             content_type=document.content_type,
         )
-        audit_record(
-            actor=request.user,
-            action="document_downloaded",
-            application=application,
-            details={"document": document.pk, "kind": document.kind, "sha256": document.sha256},
-        )
-        return response
 
 
 class WithdrawView(View):
+    """The clerk withdraws the application, with a reason; the outcome shows on the case page."""
+
     def post(self, request, pk):
-        form = WithdrawForm(request.POST)
-        reason = form.data.get("reason", "")
+        reason = WithdrawForm(request.POST).data.get("reason", "")
         try:
-            services.application_withdraw(user=request.user, application_id=pk, reason=reason)
-        except services.NotFound:
+            application_withdraw(user=request.user, application_id=pk, reason=reason)
+        except NotFound:
             raise Http404(_("No such application.")) from None
-        except services.ActionForbidden as error:
+        except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
-        except (InputErrors, services.TaskNotOpen) as error:
-            if isinstance(error, InputErrors):
-                text = " ".join(message for messages_ in error.errors.values() for message in messages_)
-            else:
-                text = str(error)
-            messages.error(request, text)
+        except InputErrors as error:
+            messages.error(request, error.text())
+        except TaskNotOpen as error:
+            messages.error(request, str(error))
         else:
             messages.success(request, _("The application was withdrawn."))
         return redirect("workbench:application", pk=pk)

@@ -3,11 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class NoticeKind(models.TextChoices):
-    APPROVAL = "approval", _("Approval notice")
-    REJECTION = "rejection", _("Rejection notice")
-    SUPPLEMENT = "supplement", _("Supplement request")
+from aidflow.cases.models import NoticeKind
 
 
 class NoticeCounter(models.Model):

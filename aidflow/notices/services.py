@@ -7,27 +7,27 @@ inline otherwise), stored once with its SHA-256 and never rendered again.
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
-import io
 import secrets
-import shutil
-import subprocess
 
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from aidflow.audit.services import audit_record
-from aidflow.cases.identity import mask_name, mask_resident_id
-from aidflow.notices.models import Notice, NoticeCounter, NoticeKind
+from aidflow.cases.models import NoticeKind
+from aidflow.cases.selectors import application_get
+from aidflow.core.errors import ActionForbidden, InputErrors, NotFound
+from aidflow.core.identity import mask_name, mask_resident_id
+from aidflow.core.numbering import take_next
+from aidflow.notices.models import Notice, NoticeCounter
 from aidflow.notices.money import money_figures, rmb_capitals
-from aidflow.numbering import take_next
+from aidflow.notices.tasks import render_schedule
+from aidflow.regions.codes import county_of
+from aidflow.regions.models import Level, Role
+from aidflow.regions.scope import role_of
+from aidflow.regions.stages import stage_rule
 
-CJK_FONT_FAMILY = "Noto Sans CJK SC"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
 TITLES = {
     NoticeKind.APPROVAL: "准予医疗救助决定书",
@@ -43,17 +43,6 @@ LEGAL_BASIS = {
 NOT_CONFIGURED = "（发文机关未配置，请在政策文件中配置 authority）"
 
 
-class NoticeFontMissing(RuntimeError):
-    """The CJK font is not installed: a notice would print empty boxes, so none is rendered."""
-
-
-def cjk_font_available() -> bool:
-    if shutil.which("fc-list") is None:
-        return False
-    listing = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout  # noqa: S607
-    return CJK_FONT_FAMILY in listing
-
-
 def _county_authority(application) -> dict | None:
     return application.policy.authority_for(application.village_id) if application.policy else None
 
@@ -61,12 +50,13 @@ def _county_authority(application) -> dict | None:
 def authority_for(application, stage: str) -> dict:
     """Who issues the notice of a decision taken at `stage`."""
     county = _county_authority(application)
-    if stage == "county_approval":
+    level = stage_rule(stage).level
+    if level == Level.COUNTY:
         if county:
             return dict(county, level="county")
         return {
             "name": NOT_CONFIGURED,
-            "notice_prefix": f"{application.village_id[:6]}民救",
+            "notice_prefix": f"{county_of(application.village_id)}民救",
             "level": "county",
             "reconsideration_body": NOT_CONFIGURED,
             "court": NOT_CONFIGURED,
@@ -74,7 +64,7 @@ def authority_for(application, stage: str) -> dict:
         }
     village = application.village
     township = village.parent
-    if stage == "township_review" or stage == "notice_delivery":
+    if level == Level.TOWNSHIP:
         name = township.name + ("办事处" if township.name.endswith("街道") else "人民政府")
         short = township.name.removesuffix("街道").removesuffix("镇").removesuffix("乡")
         return {
@@ -155,26 +145,31 @@ def _content(application, kind: str, stage: str, *, reasons: str, missing: list[
     }
 
 
-def notice_issue(*, application, kind: str, stage: str, reasons: str = "", missing: list[str] | None = None) -> Notice:
-    """Create the notice of a decision inside the decision's transaction; the PDF follows after commit."""
+def _notice_create(application, *, kind: str, stage: str, content: dict, replaces: Notice | None = None) -> Notice:
+    """Number and store a notice in the caller's transaction; its PDF is rendered after commit."""
     authority = authority_for(application, stage)
-    year = timezone.localdate().year
-    # A notice is a Chinese legal document whatever language the official's screen is in.
-    with translation.override("zh-hans"):
-        content = _content(application, kind, stage, reasons=reasons, missing=missing or [])
     prefix = authority["notice_prefix"] + ("补" if kind == NoticeKind.SUPPLEMENT else "")
     notice = Notice.objects.create(
         application=application,
         kind=kind,
-        number=_next_number(prefix, year),
+        number=_next_number(prefix, timezone.localdate().year),
         verification_code=_verification_code(),
         stage=stage,
         authority=authority,
         content=content,
         issued_at=timezone.now(),
+        replaces=replaces,
     )
-    transaction.on_commit(lambda: _schedule_render(notice.pk))
+    transaction.on_commit(lambda: render_schedule(notice.pk))
     return notice
+
+
+def notice_issue(*, application, kind: str, stage: str, reasons: str = "", missing: list[str] | None = None) -> Notice:
+    """Create the notice of a decision inside the decision's transaction; the PDF follows after commit."""
+    # A notice is a Chinese legal document whatever language the official's screen is in.
+    with translation.override("zh-hans"):
+        content = _content(application, kind, stage, reasons=reasons, missing=missing or [])
+    return _notice_create(application, kind=kind, stage=stage, content=content)
 
 
 class NoticeCorrectionRefused(Exception):
@@ -186,10 +181,7 @@ def notice_correct(*, notice_id: int, user, reason: str) -> Notice:
 
     Only a county approver in the application's county corrects notices.
     """
-    from aidflow.cases.services import ActionForbidden, NotFound, application_get, role_of
-    from aidflow.policy.values import InputErrors
-
-    if role_of(user) != "county_approver":
+    if role_of(user) != Role.COUNTY_APPROVER:
         raise ActionForbidden("Only a county approver corrects notices.")
     reason = (reason or "").strip()
     if not reason:
@@ -201,7 +193,6 @@ def notice_correct(*, notice_id: int, user, reason: str) -> Notice:
         application = application_get(user=user, pk=old.application_id)
         if Notice.objects.filter(replaces=old).exists():
             raise NoticeCorrectionRefused(f"{old.number} has already been replaced.")
-        authority = authority_for(application, old.stage)
         with translation.override("zh-hans"):
             content = _content(
                 application,
@@ -211,18 +202,7 @@ def notice_correct(*, notice_id: int, user, reason: str) -> Notice:
                 missing=old.content.get("missing", []),
             )
         content.update({"replaces": old.number, "correction_reason": reason})
-        prefix = authority["notice_prefix"] + ("补" if old.kind == NoticeKind.SUPPLEMENT else "")
-        new = Notice.objects.create(
-            application=application,
-            kind=old.kind,
-            number=_next_number(prefix, timezone.localdate().year),
-            verification_code=_verification_code(),
-            stage=old.stage,
-            authority=authority,
-            content=content,
-            issued_at=timezone.now(),
-            replaces=old,
-        )
+        new = _notice_create(application, kind=old.kind, stage=old.stage, content=content, replaces=old)
         audit_record(
             actor=user,
             action="notice_corrected",
@@ -230,80 +210,36 @@ def notice_correct(*, notice_id: int, user, reason: str) -> Notice:
             stage=old.stage,
             details={"replaces": old.number, "number": new.number, "reason": reason},
         )
-        transaction.on_commit(lambda: _schedule_render(new.pk))
     return new
 
 
-def _schedule_render(notice_id: int) -> None:
-    from aidflow.notices.tasks import render_notice
-
-    render_notice.delay(notice_id)
-
-
-def verification_url(code: str) -> str:
-    return f"{settings.AIDFLOW_PUBLIC_URL.rstrip('/')}/verify/{code}"
-
-
-def _qr_data_uri(text: str) -> str:
-    import qrcode
-    import qrcode.image.svg
-
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=1)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def notice_html(notice: Notice) -> str:
-    with translation.override("zh-hans"):
-        return _notice_html(notice)
-
-
-def _notice_html(notice: Notice) -> str:
-    return render_to_string(
-        "notices/notice.html",
-        {
-            "notice": notice,
-            "content": notice.content,
-            "authority": notice.authority,
-            "font_family": CJK_FONT_FAMILY,
-            "verify_url": verification_url(notice.verification_code),
-            "qr": _qr_data_uri(verification_url(notice.verification_code)),
-        },
+def notice_open(*, user, notice_id) -> Notice:
+    """A rendered notice for download by staff who may see its case; who downloaded it is recorded."""
+    notice = Notice.objects.select_related("application").filter(pk=notice_id).exclude(sha256="").first()
+    if notice is None:
+        raise NotFound(_("No such notice."))
+    try:
+        application_get(user=user, pk=notice.application_id)
+    except NotFound:
+        raise NotFound(_("No such notice.")) from None
+    audit_record(
+        actor=user,
+        action="notice_downloaded",
+        application=notice.application,
+        details={"notice": notice.pk, "number": notice.number, "sha256": notice.sha256},
     )
-
-
-def render_pdf(notice: Notice) -> bytes:
-    if not cjk_font_available():
-        raise NoticeFontMissing(
-            f"The font '{CJK_FONT_FAMILY}' is not installed, so a notice would print empty boxes. "
-            "Install the Debian package fonts-noto-cjk (scripts/run.sh does this when run as root)."
-        )
-    from weasyprint import HTML
-
-    return HTML(string=notice_html(notice), base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def notice_render(notice_id: int) -> Notice:
-    """Render and store the PDF once; later calls return the stored notice unchanged."""
-    with transaction.atomic():
-        notice = Notice.objects.select_for_update().get(pk=notice_id)
-        if notice.sha256:
-            return notice
-        data = render_pdf(notice)
-        notice.sha256 = hashlib.sha256(data).hexdigest()
-        notice.rendered_at = timezone.now()
-        notice.pdf.save(f"{notice.verification_code}.pdf", ContentFile(data), save=False)
-        notice.save(update_fields=["pdf", "sha256", "rendered_at"])
-        audit_record(
-            actor=None,
-            actor_name="notices",
-            action="notice_issued",
-            application=notice.application,
-            stage=notice.stage,
-            details={"notice": notice.pk, "kind": notice.kind, "number": notice.number, "sha256": notice.sha256},
-        )
     return notice
+
+
+def notice_filename(notice: Notice) -> str:
+    return f"{notice.application.number}-{notice.kind}.pdf"
+
+
+def notice_for_decision(sender, *, application, owed, **kwargs) -> Notice:
+    """Receiver of the cases' `notice_owed` signal: issue the notice a decision owes."""
+    return notice_issue(
+        application=application, kind=owed.kind, stage=owed.stage, reasons=owed.reasons, missing=owed.missing
+    )
 
 
 def notice_verification(code: str) -> dict | None:
@@ -325,24 +261,4 @@ def notice_verification(code: str) -> dict | None:
         "amount": content.get("amount"),
         "sha256": notice.sha256,
         "replaced_by": replaced.number if replaced is not None else None,
-    }
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last_day in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
-def remedy_deadlines(delivered_on: datetime.date) -> dict:
-    """Reconsideration within 60 days and a lawsuit within 6 months, counted from delivery."""
-    return {
-        "reconsideration": delivered_on + datetime.timedelta(days=60),
-        "lawsuit": add_months(delivered_on, 6),
     }

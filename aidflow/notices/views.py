@@ -8,11 +8,9 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
-from aidflow.audit.services import audit_record
-from aidflow.cases import services as case_services
-from aidflow.downloads import attachment
-from aidflow.notices.models import Notice
-from aidflow.notices.services import notice_verification
+from aidflow.core.downloads import attachment
+from aidflow.core.errors import NotFound
+from aidflow.notices.services import notice_filename, notice_open, notice_verification
 
 VERIFY_LIMIT_PER_MINUTE = 30
 
@@ -44,19 +42,8 @@ class NoticePdfView(View):
     """The stored PDF, byte-identical every time, for staff in scope."""
 
     def get(self, request, pk):
-        notice = Notice.objects.select_related("application").filter(pk=pk).first()
-        if notice is None or not notice.sha256:
-            raise Http404(_("No such notice."))
         try:
-            case_services.application_get(user=request.user, pk=notice.application_id)
-        except case_services.NotFound:
+            notice = notice_open(user=request.user, notice_id=pk)
+        except NotFound:
             raise Http404(_("No such notice.")) from None
-        audit_record(
-            actor=request.user,
-            action="notice_downloaded",
-            application=notice.application,
-            details={"notice": notice.pk, "number": notice.number, "sha256": notice.sha256},
-        )
-        return attachment(
-            notice.pdf, filename=f"{notice.application.number}-{notice.kind}.pdf", content_type="application/pdf"
-        )
+        return attachment(notice.pdf, filename=notice_filename(notice), content_type="application/pdf")

@@ -94,3 +94,16 @@ class PolicyRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version.code}: {self.category_group}/{self.aid_type}"
+
+
+class ReasonCode(models.TextChoices):
+    """Why a calculation came out as it did (INTERFACES section 4)."""
+
+    NO_POLICY = "NO_POLICY"
+    RULE_NOT_CONFIGURED = "RULE_NOT_CONFIGURED"
+    INCOME_ABOVE_LIMIT = "INCOME_ABOVE_LIMIT"
+    NO_QUALIFYING_CONDITION = "NO_QUALIFYING_CONDITION"
+    EXPENSE_OUT_OF_WINDOW = "EXPENSE_OUT_OF_WINDOW"
+    BELOW_DEDUCTIBLE = "BELOW_DEDUCTIBLE"
+    CAP_REACHED = "CAP_REACHED"
+    NOTHING_REMAINING = "NOTHING_REMAINING"

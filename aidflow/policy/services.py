@@ -11,17 +11,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Length
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidflow.audit.services import audit_record
-from aidflow.policy.calculator import History, PolicyTerms, Rule, calculate, medical_year, parse_request
+from aidflow.core.errors import InputErrors
+from aidflow.core.fields import FieldReader, money_text, rate_text
 from aidflow.policy.models import AidType, CategoryGroup, PolicyRule, PolicyVersion
-from aidflow.policy.values import FieldReader, InputErrors, money_text, rate_text
-from aidflow.regions.codes import normalise_code, parent_code
-from aidflow.regions.models import Region
+from aidflow.policy.requests import PolicyTerms, Rule
+from aidflow.regions.codes import codes_above, normalise_code
+from aidflow.regions.stages import LIMITED_STAGES
 
-STAGES = ("village_check", "township_review", "county_approval")
 COUNTINGS = ("natural", "working")
 TOP_LEVEL_FIELDS = {
     "code",
@@ -135,7 +134,7 @@ def policy_parse(data: object) -> dict:
     stage_limits = {}
     raw_limits = reader.obj(data, "stage_limits", "stage_limits")
     if raw_limits is not None:
-        for stage in STAGES:
+        for stage in LIMITED_STAGES:
             limit = reader.obj(raw_limits, stage, f"stage_limits.{stage}")
             if limit is None:
                 continue
@@ -143,9 +142,10 @@ def policy_parse(data: object) -> dict:
             counting = reader.choice(limit, "counting", f"stage_limits.{stage}.counting", list(COUNTINGS))
             if days is not None and counting is not None:
                 stage_limits[stage] = {"days": days, "counting": counting}
-        for extra in sorted(set(raw_limits) - set(STAGES)):
+        for extra in sorted(set(raw_limits) - set(LIMITED_STAGES)):
             reader.error(
-                f"stage_limits.{extra}", _("Unknown stage; the stages are %(stages)s.") % {"stages": ", ".join(STAGES)}
+                f"stage_limits.{extra}",
+                _("Unknown stage; the stages are %(stages)s.") % {"stages": ", ".join(LIMITED_STAGES)},
             )
 
     authority = None
@@ -250,15 +250,10 @@ def policy_load(*, data: object) -> tuple[PolicyVersion, bool]:
     return version, True
 
 
-def region_prefixes(code: str) -> list[str]:
-    """Every code that is a prefix of `code` at a division level, itself included."""
-    return [code[:length] for length in (2, 4, 6, 9, 12) if length <= len(code)]
-
-
 def policy_select(*, region_code: str, filing_date: datetime.date) -> PolicyVersion | None:
     """The policy version for a case: longest region prefix first, then the latest effective_from."""
     return (
-        PolicyVersion.objects.filter(region_code__in=region_prefixes(region_code), effective_from__lte=filing_date)
+        PolicyVersion.objects.filter(region_code__in=codes_above(region_code), effective_from__lte=filing_date)
         .exclude(effective_to__lt=filing_date)
         .annotate(prefix_length=Length("region_code"))
         .order_by("-prefix_length", "-effective_from")
@@ -278,30 +273,3 @@ def policy_terms(version: PolicyVersion) -> PolicyTerms:
             for rule in version.rules.all()
         },
     )
-
-
-def approved_history(*, id_number: str, aid_type: str, year: int) -> History:
-    """Sums over the person's approved applications of this aid type and medical year."""
-    from aidflow.cases.services import approved_history_sums
-
-    return approved_history_sums(id_number=id_number, aid_type=aid_type, year=year)
-
-
-def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:
-    """Validate a calculation request, pick the policy, add the person's history, and calculate.
-
-    The one entry point for `calculate_aid`, the REST endpoint and the filing form's preview.
-    Raises InputErrors naming each bad field.
-    """
-    today = today or timezone.localdate()
-    request = parse_request(data, today=today)
-    region = request.region
-    # A village missing from the region table is accepted when its township is known: the
-    # published lists name only some villages.
-    if not Region.objects.filter(code__in=[region, parent_code(region) or region]).exists():
-        raise InputErrors({"region": [_("Unknown region %(code)s.") % {"code": region}]})
-    version = policy_select(region_code=region, filing_date=request.filing_date)
-    history = request.history or approved_history(
-        id_number=request.patient.number, aid_type=request.aid_type, year=medical_year(request)
-    )
-    return calculate(request, policy_terms(version) if version else None, history)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from aidflow.regions.models import CODE_LENGTH_LEVEL, LEVEL_CODE_LENGTH, PARENT_LEVEL
+from aidflow.regions.models import CODE_LENGTH_LEVEL, LEVEL_CODE_LENGTH, PARENT_LEVEL, Level
 
 
 def normalise_code(raw: str) -> str:
@@ -41,3 +41,27 @@ def parent_code(code: str) -> str | None:
     if parent_level is None:
         return None
     return code[: LEVEL_CODE_LENGTH[parent_level]]
+
+
+def code_at(code: str, level: str) -> str:
+    """The code of the region at `level` that contains `code` (itself at its own level).
+
+    Raises ValueError when `level` lies below the code's own level.
+    """
+    length = LEVEL_CODE_LENGTH[level]
+    if length > len(code):
+        raise ValueError(f"{code} has no {level} above it")
+    return code[:length]
+
+
+def county_of(code: str) -> str:
+    return code_at(code, Level.COUNTY)
+
+
+def township_of(code: str) -> str:
+    return code_at(code, Level.TOWNSHIP)
+
+
+def codes_above(code: str) -> list[str]:
+    """The code of every region containing `code`, from the province down, itself included."""
+    return [code[:length] for length in sorted(LEVEL_CODE_LENGTH.values()) if length <= len(code)]

@@ -69,3 +69,9 @@ def visible_regions(user):
 def in_scope(user, code: str, permissions: list[str] | None = None) -> bool:
     """Whether a region code lies inside the user's scope."""
     return any(code.startswith(prefix) for prefix in scope_codes(user, permissions))
+
+
+def role_of(user) -> str | None:
+    """The user's staff role, or None for a user without one."""
+    profile = getattr(user, "staff", None)
+    return profile.role if profile is not None else None

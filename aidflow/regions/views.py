@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from aidflow.calendars.services import missing_years
+from aidflow.cases.selectors import inbox, overdue_filter
 from aidflow.regions.models import Role
 from aidflow.regions.scope import visible_regions
 
@@ -43,16 +45,12 @@ class HomeView(TemplateView):
         profile = getattr(user, "staff", None)
         context["profile"] = profile
         if user.is_staff or (profile is not None and profile.role == Role.ADMIN):
-            from aidflow.calendars.services import missing_years
-
             context["missing_holiday_years"] = missing_years()
         if profile is not None:
             context["duties"] = ROLE_DUTIES.get(profile.role, [])
             context["region"] = profile.region
             if profile.region is not None:
                 context["subregion_count"] = visible_regions(user).exclude(code=profile.region_id).count()
-            from aidflow.cases.services import inbox, overdue_filter
-
             waiting = inbox(user)
             context["waiting_count"] = waiting.count()
             context["overdue_count"] = overdue_filter(waiting).count()

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from aidflow.cases.models import ClockOutcome, Stage, StageClock
-from aidflow.regions.models import Region
+from aidflow.cases.models import ClockOutcome, StageClock
+from aidflow.core.dates import day_bounds
+from aidflow.regions.models import LEVEL_CODE_LENGTH, Level, Region
 from aidflow.regions.scope import scope_codes, scope_q
+from aidflow.regions.stages import LIMITED_STAGES, Stage
 
-LIMITED_STAGES = [Stage.VILLAGE_CHECK, Stage.TOWNSHIP_REVIEW, Stage.COUNTY_APPROVAL]
 REPORT_PERMISSIONS = ["regions.approve_county", "regions.audit_region"]
 
 
@@ -78,8 +79,7 @@ def ontime_statistics(
 ) -> list[Row]:
     """Rows per township (of the case's village) and stage for clocks received in [date_from, date_to]."""
     today = today or timezone.localdate()
-    start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time.min))
-    end = timezone.make_aware(datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min))
+    start, end = day_bounds(date_from, date_to)
     clocks = (
         StageClock.objects.filter(
             scope_q(user, "application__village__code", REPORT_PERMISSIONS),
@@ -89,7 +89,7 @@ def ontime_statistics(
             received_at__lt=end,
         )
         .exclude(outcome=ClockOutcome.CANCELED)
-        .annotate(township=Substr("application__village__code", 1, 9))
+        .annotate(township=Substr("application__village__code", 1, LEVEL_CODE_LENGTH[Level.TOWNSHIP]))
         .values_list("township", "stage", "outcome", "received_at", "completed_at", "due_date")
     )
     rows: dict[tuple[str, str], Row] = {}

@@ -1,23 +1,16 @@
 """The on-time statistics page for county approvers and auditors."""
 
-import datetime
-
 from django.http import HttpResponseForbidden
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from aidflow.core.dates import date_param, period_defaults
 from aidflow.reports.services import chart_bars, ontime_statistics, report_scope
 
 
-def _date(value, default):
-    try:
-        return datetime.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
-
-
 class OnTimeView(TemplateView):
+    """On-time rates per township and stage, with a bar per township."""
+
     template_name = "reports/ontime.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -27,9 +20,9 @@ class OnTimeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
-        date_from = _date(self.request.GET.get("from"), today.replace(month=1, day=1))
-        date_to = _date(self.request.GET.get("to"), today)
+        default_from, default_to = period_defaults()
+        date_from = date_param(self.request.GET.get("from")) or default_from
+        date_to = date_param(self.request.GET.get("to")) or default_to
         rows = ontime_statistics(user=self.request.user, date_from=date_from, date_to=date_to)
         context.update(
             {

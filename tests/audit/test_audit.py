@@ -11,7 +11,10 @@ from django.utils import timezone
 from aidflow.audit.models import AuditEvent
 from aidflow.audit.services import AuditPurgeRefused, audit_purge, audit_record, audit_verify
 from aidflow.cases.models import Application
-from aidflow.cases.services import application_file, application_withdraw, open_task, task_complete
+from aidflow.cases.services.filing import application_file
+from aidflow.cases.services.withdrawal import application_withdraw
+from aidflow.cases.selectors import open_task
+from aidflow.cases.services.tasks import task_complete
 from tests.conftest import BEIJIE, PASSWORD, make_staff
 from tests.workflows.helpers import filing, pdf
 
@@ -27,7 +30,7 @@ def last_seq():
 
 
 def test_each_workflow_action_writes_exactly_one_event(policy, clerk, reviewer, approver):
-    from aidflow.cases.services import UploadedDocument
+    from aidflow.cases.services.documents import UploadedDocument
 
     start = last_seq()
     application = application_file(user=clerk, data=filing(BEIJIE), documents=[UploadedDocument("diagnosis", pdf())])
@@ -180,19 +183,20 @@ def test_postgresql_refuses_changes(policy, clerk):
 
 
 def test_failed_audit_write_rolls_back_the_action(policy, clerk, monkeypatch):
-    import aidflow.cases.services as case_services
+    from aidflow.cases.services import filing as filing_services
+    from aidflow.cases.services import tasks as task_services
 
     def broken(**kwargs):
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(case_services, "audit_record", broken)
+    monkeypatch.setattr(filing_services, "audit_record", broken)
     with pytest.raises(RuntimeError):
         application_file(user=clerk, data=filing(BEIJIE))
     assert Application.objects.count() == 0
     monkeypatch.undo()
     application = application_file(user=clerk, data=filing(BEIJIE))
     assert application.number.endswith("-00001")  # the failed filing used no number
-    monkeypatch.setattr(case_services, "audit_record", broken)
+    monkeypatch.setattr(task_services, "audit_record", broken)
     with pytest.raises(RuntimeError):
         task_complete(user=clerk, task_id=open_task(application).pk, payload={"decision": "forward"})
     application.refresh_from_db()

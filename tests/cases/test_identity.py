@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from aidflow.cases.identity import mask_name, mask_resident_id, normalise_resident_id, parse_resident_id
+from aidflow.core.identity import mask_name, mask_resident_id, normalise_resident_id, parse_resident_id
 from tests.idnumbers import resident_id
 
 TODAY = datetime.date(2026, 11, 22)

@@ -11,10 +11,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from aidflow.cases.services import application_file, open_task, task_complete
+from aidflow.cases.services.filing import application_file
+from aidflow.cases.selectors import open_task
+from aidflow.cases.services.tasks import task_complete
 from aidflow.notices.models import Notice
 from aidflow.notices.money import money_figures, rmb_capitals
-from aidflow.notices.services import notice_render, remedy_deadlines
+from aidflow.notices.rendering import notice_render
+from aidflow.calendars.services import remedy_deadlines
 from tests.conftest import BEIJIE
 from tests.workflows.helpers import filing
 
@@ -227,10 +230,10 @@ def test_numbering_is_gap_free_per_authority_and_year(
 
 
 def test_missing_font_fails_clearly(policy, clerk, reviewer, approver, monkeypatch, django_capture_on_commit_callbacks):
-    import aidflow.notices.services as notice_services
+    import aidflow.notices.rendering as rendering
 
-    monkeypatch.setattr(notice_services, "cjk_font_available", lambda: False)
-    with pytest.raises(notice_services.NoticeFontMissing, match="fonts-noto-cjk"):
+    monkeypatch.setattr(rendering, "cjk_font_available", lambda: False)
+    with pytest.raises(rendering.NoticeFontMissing, match="fonts-noto-cjk"):
         approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
 
 

@@ -11,9 +11,11 @@ from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aidflow.policy.calculator import History, PolicyTerms, Rule, calculate, parse_request
-from aidflow.policy.services import aid_calculate
-from aidflow.policy.values import InputErrors, round_money
+from aidflow.policy.requests import History, PolicyTerms, Rule, parse_request
+from aidflow.policy.calculator import calculate
+from aidflow.cases.services.calculation import aid_calculate
+from aidflow.core.errors import InputErrors
+from aidflow.core.fields import round_money
 from tests.idnumbers import resident_id
 
 TODAY = datetime.date(2026, 11, 22)
@@ -91,7 +93,7 @@ DELETE = object()
 
 def run(data, terms=DEZHOU, history=None):
     parsed = parse_request(data, today=TODAY)
-    return calculate(parsed, terms, history or parsed.history or History())
+    return calculate(parsed, terms, history or parsed.history or History()).as_json()
 
 
 def codes(result):

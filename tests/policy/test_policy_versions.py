@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from aidflow.policy.models import PolicyRule, PolicyVersion
 from aidflow.policy.services import PolicyConflict, policy_load, policy_parse, policy_select
-from aidflow.policy.values import InputErrors
+from aidflow.core.errors import InputErrors
 
 POLICY_FILE = Path(__file__).resolve().parents[2] / "aidflow" / "policy" / "data" / "dezhou-2015-69.json"
 

@@ -5,7 +5,7 @@ import copy
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aidflow.cases.models import Application
-from aidflow.cases.services import open_task
+from aidflow.cases.selectors import open_task
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -468,14 +468,15 @@ def test_supplement_without_changes_keeps_the_calculation(policy, clerk):
 
 
 def test_api_supplement_corrects_stays(policy, clerk):
-    from aidflow.cases.services import open_task, task_complete
+    from aidflow.cases.selectors import open_task
+    from aidflow.cases.services.tasks import task_complete
 
     application = file_application(clerk, two_stays=False)
     complete(clerk, application, decision="return", missing="结算单")
     bad = {"note": "x", "stays": [{"hospital": "某医院"}]}
     import pytest as _pytest
 
-    from aidflow.policy.values import InputErrors
+    from aidflow.core.errors import InputErrors
 
     with _pytest.raises(InputErrors) as caught:
         task_complete(user=clerk, task_id=open_task(application).pk, payload=bad)

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from aidflow.cases.deadlines import deadlines_sweep
+from aidflow.cases.services.deadlines import deadlines_sweep
 
 
 class Command(BaseCommand):

@@ -3,10 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from aidflow.cases.services import ActionForbidden, NotFound
+from aidflow.core.errors import ActionForbidden, InputErrors, NotFound
 from aidflow.notices.models import Notice
 from aidflow.notices.services import NoticeCorrectionRefused, notice_correct
-from aidflow.policy.values import InputErrors
 
 
 class Command(BaseCommand):

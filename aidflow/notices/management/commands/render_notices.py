@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from aidflow.notices.models import Notice
-from aidflow.notices.services import NoticeFontMissing, notice_render
+from aidflow.notices.rendering import NoticeFontMissing, notice_render
 
 
 class Command(BaseCommand):

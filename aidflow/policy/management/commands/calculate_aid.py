@@ -6,8 +6,8 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from aidflow.policy.services import aid_calculate
-from aidflow.policy.values import InputErrors
+from aidflow.cases.services.calculation import aid_calculate
+from aidflow.core.errors import InputErrors
 
 EXIT_INVALID = 2
 

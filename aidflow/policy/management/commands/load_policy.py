@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from aidflow.core.errors import InputErrors
 from aidflow.policy.services import PolicyConflict, policy_load
-from aidflow.policy.values import InputErrors
 
 
 class Command(BaseCommand):

@@ -8,16 +8,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from aidflow.core.errors import InputErrors
+
 CENT = Decimal("0.01")
 MISSING = object()
-
-
-class InputErrors(Exception):
-    """Raised with every field error found, as {"field.path": ["message", ...]}."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 class FieldReader:

@@ -15,25 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aidflow.cases.models import ClockOutcome, DeadlineNotice, NoticeKind, Notification, Stage, StageClock
-from aidflow.regions.models import Role, StaffProfile
-
-# Who works each stage, and at which level of the village code.
-ACTORS = {
-    Stage.VILLAGE_CHECK: (Role.VILLAGE_CLERK, 12),
-    Stage.SUPPLEMENT: (Role.VILLAGE_CLERK, 12),
-    Stage.TOWNSHIP_REVIEW: (Role.TOWNSHIP_REVIEWER, 9),
-    Stage.NOTICE_DELIVERY: (Role.TOWNSHIP_REVIEWER, 9),
-    Stage.COUNTY_APPROVAL: (Role.COUNTY_APPROVER, 6),
-}
-# One level up: the village's township reviewers, the township's county approvers, the city's auditors.
-ESCALATION = {
-    Stage.VILLAGE_CHECK: (Role.TOWNSHIP_REVIEWER, 9),
-    Stage.SUPPLEMENT: (Role.TOWNSHIP_REVIEWER, 9),
-    Stage.TOWNSHIP_REVIEW: (Role.COUNTY_APPROVER, 6),
-    Stage.NOTICE_DELIVERY: (Role.COUNTY_APPROVER, 6),
-    Stage.COUNTY_APPROVAL: (Role.AUDITOR, 4),
-}
+from aidflow.cases.models import ClockOutcome, DeadlineNotice, Notification, ReminderKind, StageClock
+from aidflow.regions.models import StaffProfile
+from aidflow.regions.stages import Stage, stage_rule
 
 
 @dataclass
@@ -43,9 +27,14 @@ class SweepResult:
     notifications: int = 0
 
 
-def recipients_for(stage: str, village_code: str, table: dict) -> list:
-    role, length = table[stage]
-    profiles = StaffProfile.objects.filter(role=role, region_id=village_code[:length], user__is_active=True)
+def recipients_for(stage: str, village_code: str, *, escalate: bool) -> list:
+    """Who works the stage for this village, or (escalate) who stands one level above them."""
+    rule = stage_rule(stage)
+    if escalate:
+        role, region = rule.escalation_role, rule.escalation_region_code(village_code)
+    else:
+        role, region = rule.role, rule.region_code(village_code)
+    profiles = StaffProfile.objects.filter(role=role, region_id=region, user__is_active=True)
     return [profile.user for profile in profiles.select_related("user")]
 
 
@@ -71,10 +60,10 @@ def deadlines_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         "application"
     )
     work = [
-        (clock, NoticeKind.DUE_SOON)
+        (clock, ReminderKind.DUE_SOON)
         for clock in open_clocks.filter(due_date__in=[today, today + datetime.timedelta(days=1)])
     ]
-    work += [(clock, NoticeKind.OVERDUE) for clock in open_clocks.filter(due_date__lt=today)]
+    work += [(clock, ReminderKind.OVERDUE) for clock in open_clocks.filter(due_date__lt=today)]
     sent_before = set(
         DeadlineNotice.objects.filter(clock__in=[clock for clock, _kind in work]).values_list("clock_id", "kind")
     )
@@ -83,15 +72,15 @@ def deadlines_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
             continue
         application = clock.application
         stage_name = Stage(clock.stage).label
-        if kind == NoticeKind.DUE_SOON:
-            users = recipients_for(clock.stage, application.village_id, ACTORS)
+        if kind == ReminderKind.DUE_SOON:
+            users = recipients_for(clock.stage, application.village_id, escalate=False)
             text = _("%(number)s: %(stage)s is due on %(due)s.") % {
                 "number": application.number,
                 "stage": stage_name,
                 "due": clock.due_date.isoformat(),
             }
         else:
-            users = recipients_for(clock.stage, application.village_id, ESCALATION)
+            users = recipients_for(clock.stage, application.village_id, escalate=True)
             text = _("%(number)s: %(stage)s is overdue since %(due)s; please follow up.") % {
                 "number": application.number,
                 "stage": stage_name,
@@ -103,7 +92,7 @@ def deadlines_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
                 result.notifications += _notify(clock, kind, users, text)
         except IntegrityError:
             continue  # another sweep sent it in the meantime
-        if kind == NoticeKind.DUE_SOON:
+        if kind == ReminderKind.DUE_SOON:
             result.reminders += 1
         else:
             result.escalations += 1

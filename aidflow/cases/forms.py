@@ -1,0 +1,91 @@
+"""Forms of the case file outside the stages: filing (applicant, stays, members, documents) and withdrawal.
+They only shape input; the services decide what is valid."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from viewflow.forms.renderers import Column, FieldSet, Layout, Row
+
+from aidflow.cases.models import DocumentKind, Residence
+from aidflow.policy.models import AidType, Category
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class FilingForm(forms.Form):
+    applicant_name = forms.CharField(label=_("Applicant name"), max_length=50)
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=18)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.LOW_INCOME)
+    aid_type = forms.ChoiceField(label=_("Aid type"), choices=AidType.choices, initial=AidType.MAJOR_DISEASE)
+    severely_disabled = forms.BooleanField(label=_("Severely disabled (grade 1 or 2)"), required=False)
+    seriously_ill = forms.BooleanField(label=_("Seriously ill"), required=False)
+    household_size = forms.IntegerField(label=_("Household size"), min_value=1, max_value=50)
+    household_monthly_income = forms.DecimalField(
+        label=_("Household monthly income (yuan)"), min_value=0, decimal_places=2, max_digits=12
+    )
+    residence = forms.ChoiceField(label=_("Residence"), choices=Residence.choices)
+
+    layout = Layout(
+        FieldSet(_("Applicant"), Row("applicant_name", "id_number", "phone")),
+        FieldSet(_("Aid applied for"), Row("category", "aid_type"), Row("severely_disabled", "seriously_ill")),
+        FieldSet(_("Household"), Row("household_size", "household_monthly_income", "residence")),
+    )
+
+
+class StayForm(forms.Form):
+    hospital = forms.CharField(label=_("Hospital"), max_length=200)
+    hospital_level = forms.TypedChoiceField(
+        label=_("Hospital level"),
+        # A blank first choice, so an untouched extra row stays empty and is skipped.
+        choices=[("", "---------"), (1, _("Level 1")), (2, _("Level 2")), (3, _("Level 3"))],
+        coerce=int,
+    )
+    admission_date = forms.DateField(label=_("Admission date"), widget=DATE)
+    discharge_date = forms.DateField(label=_("Discharge date"), widget=DATE)
+    total_cost = forms.DecimalField(label=_("Total cost"), min_value=0, decimal_places=2, max_digits=12)
+    eligible_cost = forms.DecimalField(label=_("Compliant cost"), min_value=0, decimal_places=2, max_digits=12)
+    basic_insurance = forms.DecimalField(label=_("Basic insurance paid"), min_value=0, decimal_places=2, max_digits=12)
+    serious_illness_insurance = forms.DecimalField(
+        label=_("Serious-illness insurance paid"), min_value=0, decimal_places=2, max_digits=12
+    )
+    other_insurance = forms.DecimalField(
+        label=_("Other insurance paid"), min_value=0, decimal_places=2, max_digits=12, required=False
+    )
+    charity = forms.DecimalField(
+        label=_("Charity and social help"), min_value=0, decimal_places=2, max_digits=12, required=False
+    )
+    referral = forms.BooleanField(label=_("Referred to a higher-level or out-of-county hospital"), required=False)
+    referral_number = forms.CharField(label=_("Referral number"), max_length=64, required=False)
+
+    layout = Layout(
+        Row(Column("hospital", desktop=6), "hospital_level", "admission_date", "discharge_date"),
+        Row("total_cost", "eligible_cost", "basic_insurance"),
+        Row("serious_illness_insurance", "other_insurance", "charity"),
+        Row("referral", "referral_number"),
+    )
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    relation = forms.CharField(label=_("Relation to the applicant"), max_length=20)
+    monthly_income = forms.DecimalField(
+        label=_("Monthly income"), min_value=0, decimal_places=2, max_digits=12, required=False
+    )
+
+    layout = Layout(Row("name", "relation", "monthly_income"))
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *DocumentKind.choices])
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 20 MB)"))
+
+    layout = Layout(Row(Column("kind", desktop=4), Column("file", desktop=8)))
+
+
+StayFormSet = forms.formset_factory(StayForm, extra=2, min_num=1, validate_min=True, max_num=20)
+MemberFormSet = forms.formset_factory(MemberForm, extra=2, max_num=20)
+DocumentFormSet = forms.formset_factory(DocumentForm, extra=4, max_num=20)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawing"), widget=forms.Textarea(attrs={"rows": 2}))

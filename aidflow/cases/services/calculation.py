@@ -1,0 +1,91 @@
+"""Calculating aid for a case: the policy version, the stored inputs and the person's history from
+the database. One entry point for `calculate_aid`, the REST endpoint and the filing form's preview,
+and the recalculation at the county's decision."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aidflow.cases.models import Application
+from aidflow.cases.selectors import history_sums
+from aidflow.core.errors import InputErrors
+from aidflow.policy.calculator import CalculationResult, calculate
+from aidflow.policy.requests import medical_year, parse_request
+from aidflow.policy.services import policy_select, policy_terms
+from aidflow.regions.codes import parent_code
+from aidflow.regions.models import Region
+
+
+def calculation_input_of(data: dict) -> dict:
+    """The calculation request as stored with the application (section 4 fields, no history).
+
+    Values of the wrong shape pass through unchanged, so the calculator's parser names them.
+    """
+    patient, household, stays = data.get("patient"), data.get("household"), data.get("stays")
+    result = {key: data.get(key) for key in ("region", "filing_date", "category", "aid_type")}
+    result["patient"] = (
+        {
+            "id_number": patient.get("id_number"),
+            "severely_disabled": patient.get("severely_disabled", False),
+            "seriously_ill": patient.get("seriously_ill", False),
+        }
+        if isinstance(patient, dict)
+        else patient
+    )
+    result["household"] = (
+        {key: household.get(key) for key in ("size", "monthly_income", "residence")}
+        if isinstance(household, dict)
+        else household
+    )
+    result["stays"] = (
+        [
+            {key: value for key, value in stay.items() if key not in ("referral", "referral_number")}
+            if isinstance(stay, dict)
+            else stay
+            for stay in stays
+        ]
+        if isinstance(stays, list)
+        else stays
+    )
+    return result
+
+
+def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:
+    """Validate a calculation request, pick the policy, add the person's history, and calculate.
+
+    Returns the result JSON of INTERFACES section 4; raises InputErrors naming each bad field.
+    """
+    today = today or timezone.localdate()
+    request = parse_request(data, today=today)
+    region = request.region
+    # A village missing from the region table is accepted when its township is known: the
+    # published lists name only some villages.
+    if not Region.objects.filter(code__in=[region, parent_code(region) or region]).exists():
+        raise InputErrors({"region": [_("Unknown region %(code)s.") % {"code": region}]})
+    version = policy_select(region_code=region, filing_date=request.filing_date)
+    history = request.history or history_sums(
+        id_number=request.patient.number, aid_type=request.aid_type, year=medical_year(request)
+    )
+    return calculate(request, policy_terms(version) if version else None, history).as_json()
+
+
+def application_recalculate(application: Application) -> CalculationResult:
+    """The amount now, with the stored inputs, the application's own policy version and today's history."""
+    request = parse_request(application.calculation_input, today=application.filing_date)
+    history = history_sums(
+        id_number=application.id_number,
+        aid_type=application.aid_type,
+        year=application.medical_year,
+        exclude_pk=application.pk,
+    )
+    return calculate(request, policy_terms(application.policy) if application.policy else None, history)
+
+
+def calculation_store(application: Application, result: CalculationResult) -> None:
+    """Keep a calculation on the application: its JSON, the computed amount and the remaining cost."""
+    application.calculation = result.as_json()
+    application.computed_amount = result.amount
+    application.remaining_total = result.remaining

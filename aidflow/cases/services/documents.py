@@ -1,0 +1,134 @@
+"""Uploaded materials: checked by content (PDF, JPEG, PNG), stored with their SHA-256, audited."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from aidflow.audit.services import audit_record
+from aidflow.cases.models import Application, Document, DocumentKind, Status
+from aidflow.cases.selectors import application_get
+from aidflow.core.errors import ActionForbidden, InputErrors, NotFound, TaskNotOpen
+from aidflow.core.fields import FieldReader
+from aidflow.regions.models import Role
+from aidflow.regions.scope import in_scope, role_of
+from aidflow.regions.stages import Stage, stage_rule
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+# Where the clerk may still add materials: while the village handles the case.
+VILLAGE_STAGES = (Stage.VILLAGE_CHECK, Stage.SUPPLEMENT)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The file's type from its first bytes: PDF, JPEG or PNG, whatever its name or declared type."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+@dataclass
+class UploadedDocument:
+    kind: str
+    file: object  # a Django UploadedFile
+
+
+def documents_check(documents: list[UploadedDocument], reader: FieldReader, prefix: str = "documents") -> None:
+    """Report every bad upload on the reader, by its place in the list."""
+    for index, document in enumerate(documents):
+        path = f"{prefix}[{index}]"
+        if document.kind not in DocumentKind.values:
+            reader.error(f"{path}.kind", _("Unknown document kind %(kind)r.") % {"kind": document.kind})
+        upload = document.file
+        if upload is None:
+            reader.error(f"{path}.file", _("No file was uploaded."))
+            continue
+        if upload.size > MAX_DOCUMENT_BYTES:
+            reader.error(f"{path}.file", _("The file is larger than 20 MB."))
+            continue
+        if upload.size == 0:
+            reader.error(f"{path}.file", _("The file is empty."))
+            continue
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if sniff_content_type(head) is None:
+            reader.error(f"{path}.file", _("Only PDF, JPEG and PNG files are accepted; this file is none of them."))
+
+
+def document_store(*, application: Application, document: UploadedDocument, user, stage: str) -> Document:
+    """Store a checked upload; the caller's transaction writes its audit event (documents_audit)."""
+    upload = document.file
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    stored = Document(
+        application=application,
+        kind=document.kind,
+        original_name=(getattr(upload, "name", "") or "")[:200],
+        content_type=sniff_content_type(head),
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+        stage=stage,
+    )
+    stored.file.save("upload", upload, save=False)
+    stored.save()
+    return stored
+
+
+def documents_audit(user, application: Application, documents: list[Document], stage: str) -> None:
+    for document in documents:
+        audit_record(
+            actor=user,
+            action="document_uploaded",
+            application=application,
+            stage=stage,
+            details={"document": document.pk, "kind": document.kind, "sha256": document.sha256, "size": document.size},
+        )
+
+
+def document_add(*, user, application: Application, kind: str, file) -> Document:
+    """Add a document to an open application; only the clerk of its village, before a decision."""
+    if role_of(user) != Role.VILLAGE_CLERK:
+        raise ActionForbidden(_("Only the village clerk adds documents."))
+    if not in_scope(user, application.village_id, [stage_rule(Stage.VILLAGE_CHECK).permission]):
+        raise NotFound(_("No such application."))
+    reader = FieldReader()
+    documents_check([UploadedDocument(kind, file)], reader)
+    if reader.errors:
+        raise InputErrors({key.replace("documents[0].", ""): value for key, value in reader.errors.items()})
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Status.IN_PROGRESS or locked.stage not in VILLAGE_STAGES:
+            raise TaskNotOpen(_("Documents can be added while the village handles the application."))
+        stored = document_store(
+            application=locked, document=UploadedDocument(kind, file), user=user, stage=locked.stage
+        )
+        documents_audit(user, locked, [stored], locked.stage)
+        return stored
+
+
+def document_open(*, user, application_id, document_id) -> tuple[Application, Document]:
+    """A document for download by anyone who may see the case; who downloaded it is recorded."""
+    application = application_get(user=user, pk=application_id)
+    document = application.documents.filter(pk=document_id).first()
+    if document is None:
+        raise NotFound(_("No such document."))
+    audit_record(
+        actor=user,
+        action="document_downloaded",
+        application=application,
+        details={"document": document.pk, "kind": document.kind, "sha256": document.sha256},
+    )
+    return application, document

@@ -1,0 +1,223 @@
+"""Filing: the village clerk files an application for a villager, and the procedure starts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aidflow.audit.services import audit_record
+from aidflow.cases.models import (
+    Application,
+    ApplicationCounter,
+    HospitalStay,
+    HouseholdMember,
+    StageAction,
+    StageRecord,
+)
+from aidflow.cases.selectors import history_sums
+from aidflow.cases.services.calculation import calculation_input_of, calculation_store
+from aidflow.cases.services.clocks import clock_open
+from aidflow.cases.services.documents import UploadedDocument, document_store, documents_audit, documents_check
+from aidflow.core.errors import ActionForbidden, InputErrors
+from aidflow.core.fields import FieldReader
+from aidflow.core.numbering import take_next
+from aidflow.policy.calculator import calculate
+from aidflow.policy.requests import medical_year, parse_request
+from aidflow.policy.services import policy_select, policy_terms
+from aidflow.regions.codes import county_of
+from aidflow.regions.models import Level, Region, Role
+from aidflow.regions.scope import in_scope, role_of
+from aidflow.regions.stages import Stage, stage_rule
+from workflows.medical_aid import MedicalAidFlow
+
+
+def stays_store(application: Application, stays, referrals: list[tuple[bool, str]] | None = None) -> None:
+    """The hospital stays of a parsed request, with the referral flag and number recorded at filing."""
+    referrals = referrals or []
+    HospitalStay.objects.bulk_create(
+        HospitalStay(
+            application=application,
+            index=index,
+            hospital=stay.hospital,
+            hospital_level=stay.hospital_level,
+            admission_date=stay.admission_date,
+            discharge_date=stay.discharge_date,
+            total_cost=stay.total_cost,
+            eligible_cost=stay.eligible_cost,
+            basic_insurance=stay.basic_insurance,
+            serious_illness_insurance=stay.serious_illness_insurance,
+            other_insurance=stay.other_insurance,
+            charity=stay.charity,
+            referral=referrals[index][0] if index < len(referrals) else False,
+            referral_number=referrals[index][1] if index < len(referrals) else "",
+        )
+        for index, stay in enumerate(stays)
+    )
+
+
+def _next_number(county_code: str, year: int) -> str:
+    """`<county code>-<year>-<5-digit sequence>`, unique and gap-free per county and year."""
+    return f"{county_code}-{year}-{take_next(ApplicationCounter, county_code=county_code, year=year):05d}"
+
+
+def _read_applicant(data: dict, reader: FieldReader) -> dict:
+    applicant = reader.obj(data, "applicant", "applicant")
+    name = reader.text(applicant, "name", "applicant.name", max_length=50) if applicant else None
+    phone = reader.text(applicant, "phone", "applicant.phone", required=False, max_length=20) if applicant else None
+    if phone and not phone.replace("-", "").replace(" ", "").isdigit():
+        reader.error("applicant.phone", _("A phone number has digits only."))
+    patient = data.get("patient") if isinstance(data.get("patient"), dict) else {}
+    if applicant and applicant.get("id_number") and patient.get("id_number") not in (None, applicant.get("id_number")):
+        reader.error("applicant.id_number", _("The applicant and the patient have different ID numbers."))
+    return {"name": name, "phone": phone or ""}
+
+
+def _read_members(data: dict, reader: FieldReader) -> list[dict]:
+    household = data.get("household") if isinstance(data.get("household"), dict) else {}
+    raw = household.get("members")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        reader.error("household.members", _("Must be a list."))
+        return []
+    members = []
+    for index, member in enumerate(raw):
+        path = f"household.members[{index}]"
+        name = reader.text(member, "name", f"{path}.name", max_length=50)
+        relation = reader.text(member, "relation", f"{path}.relation", max_length=20)
+        income = reader.money(member, "monthly_income", f"{path}.monthly_income", required=False)
+        members.append({"name": name, "relation": relation, "monthly_income": income or Decimal("0.00")})
+    return members
+
+
+def _read_referrals(data: dict, reader: FieldReader) -> list[tuple[bool, str]]:
+    referrals = []
+    for index, stay in enumerate(data["stays"] if isinstance(data.get("stays"), list) else []):
+        if isinstance(stay, dict):
+            referral = reader.boolean(stay, "referral", f"stays[{index}].referral", default=False)
+            number = reader.text(
+                stay, "referral_number", f"stays[{index}].referral_number", required=False, max_length=64
+            )
+            referrals.append((bool(referral), number or ""))
+    return referrals
+
+
+def _with_defaults(data: dict, today) -> dict:
+    """The request with today's filing date when none is given, and the applicant's ID as the patient's."""
+    data = dict(data)
+    if data.get("filing_date") in (None, ""):
+        data["filing_date"] = today.isoformat()
+    # The applicant is the patient: the ID number may be given in either place.
+    applicant_raw = data.get("applicant") if isinstance(data.get("applicant"), dict) else {}
+    if isinstance(data.get("patient"), dict):
+        data["patient"] = dict(data["patient"])
+    elif data.get("patient") is None:
+        data["patient"] = {}
+    if isinstance(data["patient"], dict) and not data["patient"].get("id_number") and applicant_raw.get("id_number"):
+        data["patient"]["id_number"] = applicant_raw["id_number"]
+    return data
+
+
+def application_file(*, user, data: dict, documents: list[UploadedDocument] | None = None) -> Application:
+    """File an application for a villager (the village clerk) and start the procedure.
+
+    `data` is the calculation request of INTERFACES section 4 without `history`, with `region` the
+    village code, plus `applicant` {name, id_number, phone} and optional `household.members`.
+    """
+    if role_of(user) != Role.VILLAGE_CLERK:
+        raise ActionForbidden(_("Only a village clerk files applications."))
+    if not isinstance(data, dict):
+        raise InputErrors({"body": [_("The request is a JSON object.")]})
+    documents = documents or []
+    today = timezone.localdate()
+    data = _with_defaults(data, today)
+
+    reader = FieldReader()
+    applicant = _read_applicant(data, reader)
+    members = _read_members(data, reader)
+    documents_check(documents, reader)
+    try:
+        request = parse_request(calculation_input_of(data), today=today)
+    except InputErrors as error:
+        for key, messages in error.errors.items():
+            for message in messages:
+                reader.error(key, message)
+        request = None
+    referrals = _read_referrals(data, reader)
+    village = None
+    if request is not None:
+        village = Region.objects.filter(code=request.region).first()
+        if village is None or village.level != Level.VILLAGE:
+            reader.error("region", _("Region %(code)s is not a known village.") % {"code": request.region})
+        elif not in_scope(user, village.code, [stage_rule(Stage.VILLAGE_CHECK).permission]):
+            raise ActionForbidden(_("You file applications for your own village only."))
+    reader.raise_if_any()
+
+    version = policy_select(region_code=village.code, filing_date=request.filing_date)
+    year = medical_year(request)
+    history = history_sums(id_number=request.patient.number, aid_type=request.aid_type, year=year)
+    result = calculate(request, policy_terms(version) if version else None, history)
+    stored_input = calculation_input_of(data)
+    stored_input["patient"]["id_number"] = request.patient.number
+    stored_input["region"] = village.code
+
+    with transaction.atomic():
+        application = Application(
+            number=_next_number(county_of(village.code), request.filing_date.year),
+            village=village,
+            applicant_name=applicant["name"],
+            id_number=request.patient.number,
+            phone=applicant["phone"],
+            sex=request.patient.sex,
+            birth_date=request.patient.birth_date,
+            severely_disabled=request.severely_disabled,
+            seriously_ill=request.seriously_ill,
+            household_size=request.household_size,
+            household_monthly_income=request.monthly_income,
+            residence=request.residence,
+            category=request.category,
+            aid_type=request.aid_type,
+            filing_date=request.filing_date,
+            filed_by=user,
+            policy=version,
+            calculation_input=stored_input,
+            medical_year=year,
+            stage=Stage.VILLAGE_CHECK,
+        )
+        calculation_store(application, result)
+        application.save()
+        HouseholdMember.objects.bulk_create(HouseholdMember(application=application, **member) for member in members)
+        stays_store(application, request.stays, referrals)
+        stored = [
+            document_store(application=application, document=document, user=user, stage=Stage.VILLAGE_CHECK)
+            for document in documents
+        ]
+        StageRecord.objects.create(
+            application=application, stage=Stage.VILLAGE_CHECK, action=StageAction.FILED, actor=user
+        )
+        MedicalAidFlow.start.run(application=application)
+        application.save(update_fields=["process"])
+        clock_open(application, timezone.now())
+        application.save(update_fields=["stage_received_at", "stage_due_date", "stage_due_provisional"])
+        # Audit last: the chain's lock is then held only for the rest of the commit.
+        audit_record(
+            actor=user,
+            action=StageAction.FILED,
+            application=application,
+            stage=Stage.VILLAGE_CHECK,
+            details={
+                "number": application.number,
+                "category": application.category,
+                "aid_type": application.aid_type,
+                "policy": version.code if version else None,
+                "computed_amount": application.calculation["amount"],
+                "eligible": result.eligible,
+                "reasons": result.reason_codes,
+                "stays": len(request.stays),
+            },
+        )
+        documents_audit(user, application, stored, Stage.VILLAGE_CHECK)
+    return application

@@ -1,0 +1,14 @@
+"""Looking at a case file is itself a recorded act: the page shows the full ID number and income."""
+
+from __future__ import annotations
+
+from aidflow.audit.services import audit_record
+from aidflow.cases.models import Application
+from aidflow.cases.selectors import application_get
+
+
+def application_view(*, user, pk) -> Application:
+    """The whole case file for its page; who looked is recorded."""
+    application = application_get(user=user, pk=pk)
+    audit_record(actor=user, action="case_viewed", application=application)
+    return application

@@ -1,0 +1,27 @@
+"""The errors a service raises; the web views and the API turn each into its own status code."""
+
+from __future__ import annotations
+
+
+class InputErrors(Exception):
+    """Bad input, as {"field.path": ["message", ...]}: every bad field at once (HTTP 400)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+    def text(self) -> str:
+        """All messages on one line, for a flash message."""
+        return " ".join(message for messages in self.errors.values() for message in messages)
+
+
+class ActionForbidden(Exception):
+    """The user's role may never take this action (HTTP 403)."""
+
+
+class NotFound(Exception):
+    """The object does not exist or lies outside the user's scope (HTTP 404)."""
+
+
+class TaskNotOpen(Exception):
+    """The task was already handled or is no longer open (HTTP 409)."""

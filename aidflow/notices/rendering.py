@@ -1,0 +1,97 @@
+"""Rendering a notice to PDF (weasyprint, Noto CJK), once: stored with its SHA-256 and never again."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import shutil
+import subprocess
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from aidflow.audit.services import audit_record
+from aidflow.notices.models import Notice
+
+CJK_FONT_FAMILY = "Noto Sans CJK SC"
+
+
+class NoticeFontMissing(RuntimeError):
+    """The CJK font is not installed: a notice would print empty boxes, so none is rendered."""
+
+
+def cjk_font_available() -> bool:
+    if shutil.which("fc-list") is None:
+        return False
+    listing = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout  # noqa: S607
+    return CJK_FONT_FAMILY in listing
+
+
+def verification_url(code: str) -> str:
+    return f"{settings.AIDFLOW_PUBLIC_URL.rstrip('/')}/verify/{code}"
+
+
+def _qr_data_uri(text: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=1)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def notice_html(notice: Notice) -> str:
+    with translation.override("zh-hans"):
+        return _notice_html(notice)
+
+
+def _notice_html(notice: Notice) -> str:
+    return render_to_string(
+        "notices/notice.html",
+        {
+            "notice": notice,
+            "content": notice.content,
+            "authority": notice.authority,
+            "font_family": CJK_FONT_FAMILY,
+            "verify_url": verification_url(notice.verification_code),
+            "qr": _qr_data_uri(verification_url(notice.verification_code)),
+        },
+    )
+
+
+def render_pdf(notice: Notice) -> bytes:
+    if not cjk_font_available():
+        raise NoticeFontMissing(
+            f"The font '{CJK_FONT_FAMILY}' is not installed, so a notice would print empty boxes. "
+            "Install the Debian package fonts-noto-cjk (scripts/run.sh does this when run as root)."
+        )
+    from weasyprint import HTML
+
+    return HTML(string=notice_html(notice), base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def notice_render(notice_id: int) -> Notice:
+    """Render and store the PDF once; later calls return the stored notice unchanged."""
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        if notice.sha256:
+            return notice
+        data = render_pdf(notice)
+        notice.sha256 = hashlib.sha256(data).hexdigest()
+        notice.rendered_at = timezone.now()
+        notice.pdf.save(f"{notice.verification_code}.pdf", ContentFile(data), save=False)
+        notice.save(update_fields=["pdf", "sha256", "rendered_at"])
+        audit_record(
+            actor=None,
+            actor_name="notices",
+            action="notice_issued",
+            application=notice.application,
+            stage=notice.stage,
+            details={"notice": notice.pk, "kind": notice.kind, "number": notice.number, "sha256": notice.sha256},
+        )
+    return notice

@@ -1,0 +1,239 @@
+"""A calculation request (INTERFACES section 4) read from JSON into typed values, and the claim
+window rules (POLICY section 2): which stays count and in which medical year."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from aidflow.core.errors import InputErrors
+from aidflow.core.fields import MISSING, FieldReader, money_text
+from aidflow.core.identity import ResidentId, parse_resident_id
+from aidflow.policy.models import CATEGORY_GROUP, AidType, Category
+from aidflow.regions.codes import normalise_code
+
+ZERO = Decimal("0.00")
+ELDERLY_AGE = 60
+ADULT_AGE = 18
+MAX_STAYS = 50
+
+CATEGORY_NAMES = {
+    "dibao": "低保对象",
+    "tekun": "特困人员",
+    "orphan": "孤儿",
+    "child_in_distress": "困境儿童",
+    "low_income": "低收入人员",
+}
+AID_TYPE_NAMES = {"hospitalization": "住院救助", "major_disease": "重特大疾病医疗救助", "outpatient": "门诊救助"}
+RESIDENCE_NAMES = {"rural": "农村", "urban": "城市"}
+
+
+@dataclass(frozen=True)
+class Stay:
+    hospital: str
+    hospital_level: int
+    admission_date: datetime.date
+    discharge_date: datetime.date
+    total_cost: Decimal
+    eligible_cost: Decimal
+    basic_insurance: Decimal
+    serious_illness_insurance: Decimal
+    other_insurance: Decimal
+    charity: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        """Compliant cost left after every insurance and help: what medical aid may cover."""
+        paid = self.basic_insurance + self.serious_illness_insurance + self.other_insurance + self.charity
+        return max(ZERO, self.eligible_cost - paid)
+
+
+@dataclass(frozen=True)
+class History:
+    """What the person already had for this aid type in this medical year."""
+
+    remaining_before: Decimal = ZERO
+    granted_before: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class CalculationRequest:
+    region: str
+    filing_date: datetime.date
+    category: str
+    aid_type: str
+    patient: ResidentId
+    severely_disabled: bool
+    seriously_ill: bool
+    household_size: int
+    monthly_income: Decimal
+    residence: str
+    stays: tuple[Stay, ...]
+    history: History | None
+
+    @property
+    def category_group(self) -> str:
+        return CATEGORY_GROUP[self.category]
+
+
+@dataclass(frozen=True)
+class Rule:
+    rate: Decimal
+    deductible: Decimal
+    annual_cap: Decimal
+
+
+@dataclass(frozen=True)
+class PolicyTerms:
+    """The parts of a policy version the formula reads."""
+
+    code: str
+    low_income_multiplier: Decimal
+    dibao_standard: dict[str, Decimal]
+    rules: dict[tuple[str, str], Rule]
+
+
+def in_window(discharge_date: datetime.date, filing_date: datetime.date) -> bool:
+    """Claimable: discharged in the filing year, or in Q4 of the previous year when filed in Q1."""
+    if discharge_date.year == filing_date.year:
+        return True
+    return discharge_date.year == filing_date.year - 1 and discharge_date.month >= 10 and filing_date.month <= 3
+
+
+def _read_stay(reader: FieldReader, raw: object, path: str, filing_date: datetime.date | None) -> Stay | None:
+    if not isinstance(raw, dict):
+        reader.error(path, _("Must be an object."))
+        return None
+    errors_before = len(reader.errors)
+    hospital = reader.text(raw, "hospital", f"{path}.hospital", max_length=200)
+    level = reader.integer(raw, "hospital_level", f"{path}.hospital_level", minimum=1, maximum=3)
+    admission = reader.date(raw, "admission_date", f"{path}.admission_date")
+    discharge = reader.date(raw, "discharge_date", f"{path}.discharge_date")
+    total = reader.money(raw, "total_cost", f"{path}.total_cost")
+    eligible = reader.money(raw, "eligible_cost", f"{path}.eligible_cost")
+    basic = reader.money(raw, "basic_insurance", f"{path}.basic_insurance")
+    serious = reader.money(raw, "serious_illness_insurance", f"{path}.serious_illness_insurance")
+    other = reader.money(raw, "other_insurance", f"{path}.other_insurance", required=False)
+    charity = reader.money(raw, "charity", f"{path}.charity", required=False)
+    reader.boolean(raw, "referral", f"{path}.referral", default=False)
+    reader.text(raw, "referral_number", f"{path}.referral_number", required=False, max_length=64)
+    if admission and discharge and admission > discharge:
+        reader.error(f"{path}.admission_date", _("The admission date is after the discharge date."))
+    if discharge and filing_date and discharge > filing_date:
+        reader.error(f"{path}.discharge_date", _("The discharge date is after the filing date."))
+    # Absent other insurance or charity means none; a bad value has already been reported.
+    other = ZERO if other is None else other
+    charity = ZERO if charity is None else charity
+    if total is not None and eligible is not None and eligible > total:
+        reader.error(f"{path}.eligible_cost", _("The compliant cost is larger than the total cost."))
+    if None not in (total, basic, serious, other, charity) and basic + serious + other + charity > total:
+        reader.error(
+            f"{path}.basic_insurance",
+            _("The reimbursements together (%(sum)s) are larger than the total cost (%(total)s).")
+            % {"sum": money_text(basic + serious + other + charity), "total": money_text(total)},
+        )
+    if len(reader.errors) > errors_before:
+        return None
+    return Stay(hospital, level, admission, discharge, total, eligible, basic, serious, other, charity)
+
+
+def parse_request(data: object, *, today: datetime.date) -> CalculationRequest:
+    """Validate a calculation request (INTERFACES section 4); InputErrors names every bad field."""
+    if not isinstance(data, dict):
+        raise InputErrors({"body": [_("The request is a JSON object.")]})
+    reader = FieldReader()
+    region = reader.text(data, "region", "region", max_length=12)
+    if region is not None:
+        try:
+            region = normalise_code(region)
+        except ValidationError as error:
+            reader.error("region", " ".join(error.messages))
+    filing_date = reader.date(data, "filing_date", "filing_date", required=False)
+    if "filing_date" not in data or data["filing_date"] is None:
+        filing_date = today
+    elif filing_date and filing_date > today:
+        reader.error("filing_date", _("The filing date is in the future."))
+        filing_date = None
+    category = reader.choice(data, "category", "category", Category.values)
+    aid_type = reader.choice(data, "aid_type", "aid_type", AidType.values)
+
+    patient = reader.obj(data, "patient", "patient")
+    resident = None
+    severely_disabled = seriously_ill = False
+    if patient is not None:
+        id_number = reader.text(patient, "id_number", "patient.id_number", max_length=18)
+        if id_number is not None:
+            try:
+                resident = parse_resident_id(id_number, today=today)
+            except ValidationError as error:
+                reader.error("patient.id_number", " ".join(error.messages))
+        severely_disabled = reader.boolean(patient, "severely_disabled", "patient.severely_disabled", default=False)
+        seriously_ill = reader.boolean(patient, "seriously_ill", "patient.seriously_ill", default=False)
+
+    household = reader.obj(data, "household", "household")
+    size = income = residence = None
+    if household is not None:
+        size = reader.integer(household, "size", "household.size", minimum=1, maximum=50)
+        income = reader.money(household, "monthly_income", "household.monthly_income")
+        residence = reader.choice(household, "residence", "household.residence", ["rural", "urban"])
+
+    stays: list[Stay] = []
+    raw_stays = reader.get(data, "stays", "stays")
+    if isinstance(raw_stays, list):
+        if not raw_stays:
+            reader.error("stays", _("At least one hospital stay is required."))
+        elif len(raw_stays) > MAX_STAYS:
+            reader.error("stays", _("At most %(count)d stays per application.") % {"count": MAX_STAYS})
+        else:
+            for index, raw in enumerate(raw_stays):
+                stay = _read_stay(reader, raw, f"stays[{index}]", filing_date)
+                if stay is not None:
+                    stays.append(stay)
+    elif raw_stays is not MISSING:
+        reader.error("stays", _("Must be a list of hospital stays."))
+
+    history = None
+    raw_history = reader.obj(data, "history", "history", required=False)
+    if raw_history is not None:
+        remaining_before = reader.money(raw_history, "remaining_before", "history.remaining_before")
+        granted_before = reader.money(raw_history, "granted_before", "history.granted_before")
+        if remaining_before is not None and granted_before is not None:
+            history = History(remaining_before, granted_before)
+
+    if filing_date and stays and isinstance(raw_stays, list) and len(stays) == len(raw_stays):
+        years = {stay.discharge_date.year for stay in stays if in_window(stay.discharge_date, filing_date)}
+        if len(years) > 1:
+            reader.error(
+                "stays",
+                _(
+                    "The claimable stays belong to two medical years (%(years)s): a stay counts toward the year "
+                    "of its discharge. File one application per medical year."
+                )
+                % {"years": ", ".join(str(year) for year in sorted(years))},
+            )
+
+    reader.raise_if_any()
+    return CalculationRequest(
+        region=region,
+        filing_date=filing_date,
+        category=category,
+        aid_type=aid_type,
+        patient=resident,
+        severely_disabled=severely_disabled,
+        seriously_ill=seriously_ill,
+        household_size=size,
+        monthly_income=income,
+        residence=residence,
+        stays=tuple(stays),
+        history=history,
+    )
+
+
+def medical_year(request: CalculationRequest) -> int:
+    """The calendar year of the claimable stays' discharge; the filing year when none is claimable."""
+    years = {stay.discharge_date.year for stay in request.stays if in_window(stay.discharge_date, request.filing_date)}
+    return years.pop() if len(years) == 1 else request.filing_date.year
