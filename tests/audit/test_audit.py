@@ -11,10 +11,10 @@ from django.utils import timezone
 from aidflow.audit.models import AuditEvent
 from aidflow.audit.services import AuditPurgeRefused, audit_purge, audit_record, audit_verify
 from aidflow.cases.models import Application
-from aidflow.cases.services.filing import application_file
-from aidflow.cases.services.withdrawal import application_withdraw
 from aidflow.cases.selectors import open_task
+from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.tasks import task_complete
+from aidflow.cases.services.withdrawal import application_withdraw
 from tests.conftest import BEIJIE, PASSWORD, make_staff
 from tests.workflows.helpers import filing, pdf
 

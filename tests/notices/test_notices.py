@@ -11,13 +11,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from aidflow.cases.services.filing import application_file
+from aidflow.calendars.services import remedy_deadlines
 from aidflow.cases.selectors import open_task
+from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.tasks import task_complete
 from aidflow.notices.models import Notice
 from aidflow.notices.money import money_figures, rmb_capitals
 from aidflow.notices.rendering import notice_render
-from aidflow.calendars.services import remedy_deadlines
 from tests.conftest import BEIJIE
 from tests.workflows.helpers import filing
 

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aidflow.policy.requests import History, PolicyTerms, Rule, parse_request
-from aidflow.policy.calculator import calculate
 from aidflow.cases.services.calculation import aid_calculate
 from aidflow.core.errors import InputErrors
 from aidflow.core.fields import round_money
+from aidflow.policy.calculator import calculate
+from aidflow.policy.requests import History, PolicyTerms, Rule, parse_request
 from tests.idnumbers import resident_id
 
 TODAY = datetime.date(2026, 11, 22)

@@ -3,10 +3,10 @@
 import pytest
 from django.utils import timezone
 
-from aidflow.cases.services.filing import application_file
 from aidflow.cases.selectors import open_task
-from aidflow.cases.services.tasks import task_complete
 from aidflow.cases.services.calculation import aid_calculate
+from aidflow.cases.services.filing import application_file
+from aidflow.cases.services.tasks import task_complete
 from tests.conftest import BEIJIE
 from tests.workflows.helpers import filing
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from aidflow.core.errors import InputErrors
 from aidflow.policy.models import PolicyRule, PolicyVersion
 from aidflow.policy.services import PolicyConflict, policy_load, policy_parse, policy_select
-from aidflow.core.errors import InputErrors
 
 POLICY_FILE = Path(__file__).resolve().parents[2] / "aidflow" / "policy" / "data" / "dezhou-2015-69.json"
 

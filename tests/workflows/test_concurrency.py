@@ -9,10 +9,10 @@ from viewflow.workflow.models import Task
 from aidflow.audit.models import AuditEvent
 from aidflow.audit.services import audit_verify
 from aidflow.cases.models import Application, StageRecord
-from aidflow.core.errors import TaskNotOpen
-from aidflow.cases.services.filing import application_file
 from aidflow.cases.selectors import open_task
+from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.tasks import task_complete
+from aidflow.core.errors import TaskNotOpen
 from tests.conftest import BEIJIE, LAOLI, make_staff
 from tests.idnumbers import resident_id
 from tests.workflows.helpers import filing

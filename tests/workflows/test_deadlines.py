@@ -8,10 +8,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aidflow.cases.services.deadlines import deadlines_sweep
 from aidflow.cases.models import Application, DeadlineNotice, Notification, StageClock
-from aidflow.cases.services.filing import application_file
 from aidflow.cases.selectors import open_task
+from aidflow.cases.services.deadlines import deadlines_sweep
+from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.tasks import task_complete
 from aidflow.reports.services import ontime_statistics
 from tests.conftest import BEIJIE, LAOLI, make_staff
