@@ -16,6 +16,7 @@ from aidflow.cases.services.documents import UploadedDocument
 from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.tasks import task_complete
 from aidflow.core.identity import check_character
+from aidflow.regions.codes import county_of, township_of
 
 # A tiny but well-formed PDF standing in for scanned materials.
 DEMO_PDF = (
@@ -97,8 +98,8 @@ def seed_demo_applications(stdout) -> None:
             data=_filing(village, name, demo_id(area, birth, order), "1200.00", 3, stays),
             documents=documents,
         )
-        the_reviewer = reviewer[village[:9]]
-        the_approver = approver[village[:6]]
+        the_reviewer = reviewer[township_of(village)]
+        the_approver = approver[county_of(village)]
 
         def step(user, payload):
             nonlocal application

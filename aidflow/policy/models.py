@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aidflow.regions.codes import codes_above
+
 
 class CategoryGroup(models.TextChoices):
     KEY_RECIPIENT = "key_recipient", _("Key recipient")
@@ -68,10 +70,9 @@ class PolicyVersion(models.Model):
     def authority_for(self, region_code: str) -> dict | None:
         """The deciding authority for a region: the longest matching entry of `authorities`, else `authority`."""
         authorities = self.content.get("authorities") or {}
-        for length in (12, 9, 6, 4, 2):
-            entry = authorities.get(region_code[:length]) if len(region_code) >= length else None
-            if entry:
-                return entry
+        for code in reversed(codes_above(region_code)):
+            if authorities.get(code):
+                return authorities[code]
         return self.content.get("authority")
 
 

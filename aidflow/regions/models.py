@@ -77,13 +77,6 @@ class Region(models.Model):
             region = region.parent
         return "".join(reversed(names)) or self.name
 
-    def ancestor_code(self, level: str) -> str | None:
-        """The code of this region's ancestor (or itself) at the given level, if it lies above."""
-        length = LEVEL_CODE_LENGTH[level]
-        if length > len(self.code):
-            return None
-        return self.code[:length]
-
 
 class Role(models.TextChoices):
     VILLAGE_CLERK = "village_clerk", _("Village clerk")
