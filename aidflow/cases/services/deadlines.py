@@ -13,11 +13,16 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aidflow.cases.models import ClockOutcome, DeadlineNotice, Notification, ReminderKind, StageClock
 from aidflow.regions.models import StaffProfile
 from aidflow.regions.stages import Stage, stage_rule
+
+MESSAGES = {
+    ReminderKind.DUE_SOON: gettext_lazy("%(number)s: %(stage)s is due on %(due)s."),
+    ReminderKind.OVERDUE: gettext_lazy("%(number)s: %(stage)s is overdue since %(due)s; please follow up."),
+}
 
 
 @dataclass
@@ -71,21 +76,12 @@ def deadlines_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         if (clock.pk, kind) in sent_before:
             continue
         application = clock.application
-        stage_name = Stage(clock.stage).label
-        if kind == ReminderKind.DUE_SOON:
-            users = recipients_for(clock.stage, application.village_id, escalate=False)
-            text = _("%(number)s: %(stage)s is due on %(due)s.") % {
-                "number": application.number,
-                "stage": stage_name,
-                "due": clock.due_date.isoformat(),
-            }
-        else:
-            users = recipients_for(clock.stage, application.village_id, escalate=True)
-            text = _("%(number)s: %(stage)s is overdue since %(due)s; please follow up.") % {
-                "number": application.number,
-                "stage": stage_name,
-                "due": clock.due_date.isoformat(),
-            }
+        users = recipients_for(clock.stage, application.village_id, escalate=kind == ReminderKind.OVERDUE)
+        text = str(MESSAGES[kind]) % {
+            "number": application.number,
+            "stage": Stage(clock.stage).label,
+            "due": clock.due_date.isoformat(),
+        }
         try:
             with transaction.atomic():
                 notice = DeadlineNotice.objects.create(clock=clock, kind=kind, recipients=len(users))
