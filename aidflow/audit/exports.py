@@ -6,6 +6,7 @@ import csv
 
 from django.utils import timezone
 
+from aidflow.audit.models import AuditAction
 from aidflow.audit.selectors import filtered_events
 from aidflow.audit.services import audit_record
 
@@ -35,5 +36,5 @@ def audit_export(*, user, filters: dict, out) -> int:
             ]
         )
         count += 1
-    audit_record(actor=user, action="audit_exported", details={"filters": filters, "rows": count})
+    audit_record(actor=user, action=AuditAction.AUDIT_EXPORTED, details={"filters": filters, "rows": count})
     return count

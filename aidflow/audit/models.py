@@ -5,6 +5,27 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditAction(models.TextChoices):
+    """Audited acts other than a stage's decision (those are recorded under the cases' StageAction)."""
+
+    CASE_VIEWED = "case_viewed", _("case viewed")
+    DOCUMENT_UPLOADED = "document_uploaded", _("document uploaded")
+    DOCUMENT_DOWNLOADED = "document_downloaded", _("document downloaded")
+    NOTICE_ISSUED = "notice_issued", _("notice issued")
+    NOTICE_CORRECTED = "notice_corrected", _("notice corrected")
+    NOTICE_DOWNLOADED = "notice_downloaded", _("notice downloaded")
+    POLICY_LOADED = "policy_loaded", _("policy loaded")
+    REGIONS_IMPORTED = "regions_imported", _("regions imported")
+    STAFF_SAVED = "staff_saved", _("staff saved")
+    LOGIN = "login", _("signed in")
+    LOGOUT = "logout", _("signed out")
+    LOGIN_FAILED = "login_failed", _("sign-in failed")
+    LOCKOUT = "lockout", _("locked out")
+    TOKEN_ISSUED = "token_issued", _("API token issued")
+    AUDIT_EXPORTED = "audit_exported", _("audit log exported")
+    AUDIT_PURGED = "audit_purged", _("audit log purged")
+
+
 class AuditEvent(models.Model):
     """One audited action. Never updated or deleted by AidFlow; PostgreSQL refuses it by trigger."""
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from aidflow.audit.models import AuditEvent
+from aidflow.audit.models import AuditAction, AuditEvent
 
 GENESIS = "0" * 64
 ADVISORY_LOCK_KEY = 7_311_540_001  # any constant shared by every AidFlow process
@@ -149,7 +149,7 @@ def audit_purge(*, before) -> int:
         audit_record(
             actor=None,
             actor_name="purge_audit",
-            action="audit_purged",
+            action=AuditAction.AUDIT_PURGED,
             details={"before": before.isoformat(), "deleted": count},
         )
     return count

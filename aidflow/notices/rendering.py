@@ -14,6 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.notices.models import Notice
 
@@ -89,7 +90,7 @@ def notice_render(notice_id: int) -> Notice:
         audit_record(
             actor=None,
             actor_name="notices",
-            action="notice_issued",
+            action=AuditAction.NOTICE_ISSUED,
             application=notice.application,
             stage=notice.stage,
             details={"notice": notice.pk, "kind": notice.kind, "number": notice.number, "sha256": notice.sha256},

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.cases.models import NoticeKind
 from aidflow.cases.selectors import application_get
@@ -205,7 +206,7 @@ def notice_correct(*, notice_id: int, user, reason: str) -> Notice:
         new = _notice_create(application, kind=old.kind, stage=old.stage, content=content, replaces=old)
         audit_record(
             actor=user,
-            action="notice_corrected",
+            action=AuditAction.NOTICE_CORRECTED,
             application=application,
             stage=old.stage,
             details={"replaces": old.number, "number": new.number, "reason": reason},
@@ -224,7 +225,7 @@ def notice_open(*, user, notice_id) -> Notice:
         raise NotFound(_("No such notice.")) from None
     audit_record(
         actor=user,
-        action="notice_downloaded",
+        action=AuditAction.NOTICE_DOWNLOADED,
         application=notice.application,
         details={"notice": notice.pk, "number": notice.number, "sha256": notice.sha256},
     )

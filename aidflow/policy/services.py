@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
+from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.core.errors import InputErrors
 from aidflow.core.fields import FieldReader, money_text, rate_text
@@ -243,7 +244,7 @@ def policy_load(*, data: object) -> tuple[PolicyVersion, bool]:
         audit_record(
             actor=None,
             actor_name="load_policy",
-            action="policy_loaded",
+            action=AuditAction.POLICY_LOADED,
             region=version.region_code,
             details={"code": version.code, "sha256": digest, "rules": len(content["rules"])},
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.cases.models import Application, Document, DocumentKind, Status
 from aidflow.cases.selectors import application_get
@@ -91,7 +92,7 @@ def documents_audit(user, application: Application, documents: list[Document], s
     for document in documents:
         audit_record(
             actor=user,
-            action="document_uploaded",
+            action=AuditAction.DOCUMENT_UPLOADED,
             application=application,
             stage=stage,
             details={"document": document.pk, "kind": document.kind, "sha256": document.sha256, "size": document.size},
@@ -127,7 +128,7 @@ def document_open(*, user, application_id, document_id) -> tuple[Application, Do
         raise NotFound(_("No such document."))
     audit_record(
         actor=user,
-        action="document_downloaded",
+        action=AuditAction.DOCUMENT_DOWNLOADED,
         application=application,
         details={"document": document.pk, "kind": document.kind, "sha256": document.sha256},
     )

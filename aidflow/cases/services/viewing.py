@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.cases.models import Application
 from aidflow.cases.selectors import application_get
@@ -10,5 +11,5 @@ from aidflow.cases.selectors import application_get
 def application_view(*, user, pk) -> Application:
     """The whole case file for its page; who looked is recorded."""
     application = application_get(user=user, pk=pk)
-    audit_record(actor=user, action="case_viewed", application=application)
+    audit_record(actor=user, action=AuditAction.CASE_VIEWED, application=application)
     return application
