@@ -28,7 +28,9 @@ def application_withdraw(*, user, application_id, reason: str) -> Application:
         raise InputErrors({"reason": [_("Give the reason for withdrawing.")]})
 
     with MedicalAidFlow.lock(application.process_id):
-        application = Application.objects.select_for_update(of=("self",)).select_related("process").get(pk=application.pk)
+        application = (
+            Application.objects.select_for_update(of=("self",)).select_related("process").get(pk=application.pk)
+        )
         if not can_withdraw(user, application):
             raise TaskNotOpen(_("The application is already decided or closed; it can no longer be withdrawn."))
         now = timezone.now()
