@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "aidflow.regions",
     "aidflow.policy",
+    "aidflow.rolls",
     "aidflow.cases",
     "aidflow.audit",
     "aidflow.calendars",

@@ -30,6 +30,7 @@ LAYERS = {
     "aidflow.audit.exports": 3,
     "workflows.models": 3,
     "workflows.medical_aid": 3,
+    "aidflow.rolls": 3,
     "aidflow.cases": 4,
     "workflows": 5,
     "aidflow.notices": 6,

@@ -10,6 +10,7 @@ from viewflow.workflow.models import Task
 
 from aidflow.calendars.services import remedy_deadlines
 from aidflow.cases.forms import WithdrawForm
+from aidflow.cases.models import NoticeKind
 from aidflow.cases.selectors import (
     OPEN_TASK_STATUSES,
     application_get,
@@ -21,7 +22,7 @@ from aidflow.cases.selectors import (
 from aidflow.cases.services.documents import UploadedDocument
 from aidflow.cases.services.tasks import task_complete, task_not_open_error
 from aidflow.cases.services.viewing import application_view
-from aidflow.core.errors import ActionForbidden, InputErrors, NotFound, TaskNotOpen
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
 from aidflow.regions.stages import Stage
 from workflows.forms import STAGE_FORMS, stage_form, stage_payload
 
@@ -38,6 +39,9 @@ def remedies_of(application):
     """The remedy deadlines, once the decision notice has been delivered."""
     delivery = delivery_record(application)
     if delivery is None or application.decision is None:
+        return None
+    # Only a decision (决定书) can be appealed; a township's 告知书 decides nothing.
+    if not application.notices.filter(kind__in=[NoticeKind.APPROVAL, NoticeKind.REJECTION]).exists():
         return None
     return {"delivered_on": delivery.delivered_on, **remedy_deadlines(delivery.delivered_on)}
 
@@ -120,7 +124,7 @@ class TaskView(ApplicationDetailView):
             except TaskNotOpen as error:
                 messages.error(request, str(error))
                 return redirect("workbench:application", pk=pk)
-            except InputErrors as error:
+            except (InputErrors, Conflict) as error:
                 for field, field_messages in error.errors.items():
                     for message in field_messages:
                         target = field.split(".")[0].split("[")[0]

@@ -6,10 +6,10 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from aidflow.core.errors import ActionForbidden, InputErrors, NotFound, TaskNotOpen
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
 
 
-class Conflict(exceptions.APIException):
+class ConflictApi(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "Conflict."
     default_code = "conflict"
@@ -18,12 +18,16 @@ class Conflict(exceptions.APIException):
 def api_exception_handler(error, context):
     if isinstance(error, InputErrors):
         return Response({"detail": _("Invalid input."), "errors": error.errors}, status=400)
+    if isinstance(error, Conflict):
+        return Response(
+            {"detail": _("This conflicts with what is already recorded."), "errors": error.errors}, status=409
+        )
     if isinstance(error, ActionForbidden):
         error = exceptions.PermissionDenied(str(error))
     elif isinstance(error, (NotFound, Http404)):
         error = exceptions.NotFound(str(error) or _("Not found."))
     elif isinstance(error, TaskNotOpen):
-        error = Conflict(str(error))
+        error = ConflictApi(str(error))
     response = exception_handler(error, context)
     if response is None:
         return None

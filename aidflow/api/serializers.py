@@ -66,14 +66,15 @@ class HistorySerializer(serializers.Serializer):
     granted_before = MoneyField()
 
 
-CATEGORIES = Category.choices
 AID_TYPES = AidType.choices
 
 
 class CalculationRequestSerializer(serializers.Serializer):
     region = serializers.CharField(help_text="Village code, e.g. 371402001201")
     filing_date = serializers.DateField(required=False, help_text="Defaults to today; never in the future")
-    category = serializers.ChoiceField(choices=CATEGORIES)
+    category = serializers.CharField(
+        help_text="one of " + ", ".join(Category.values) + ", or an extra category of the applicable policy"
+    )
     aid_type = serializers.ChoiceField(choices=AID_TYPES)
     patient = PatientSerializer()
     household = HouseholdSerializer()
@@ -126,7 +127,9 @@ class ApplicantSerializer(serializers.Serializer):
 class FilingRequestSerializer(serializers.Serializer):
     region = serializers.CharField(help_text="The village code of the clerk's village")
     filing_date = serializers.DateField(required=False)
-    category = serializers.ChoiceField(choices=CATEGORIES)
+    category = serializers.CharField(
+        help_text="one of " + ", ".join(Category.values) + ", or an extra category of the applicable policy"
+    )
     aid_type = serializers.ChoiceField(choices=AID_TYPES)
     applicant = ApplicantSerializer()
     patient = PatientSerializer()

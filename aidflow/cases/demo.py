@@ -30,13 +30,27 @@ def demo_id(area: str, birth: datetime.date, order: str) -> str:
     return first17 + check_character(first17)
 
 
-def _stay(hospital: str, level: int, days_ago: int, length: int, eligible: str, basic: str, serious: str) -> dict:
+LATEST_DISCHARGE_DAYS_AGO = 20
+
+
+def _discharge(days_ago: int) -> datetime.date:
+    """`days_ago` before today, but never in an earlier medical year than the latest demo stay:
+    one application's stays belong to one year, whatever day the demo is seeded."""
     today = timezone.localdate()
-    discharge = today - datetime.timedelta(days=days_ago)
+    latest = today - datetime.timedelta(days=LATEST_DISCHARGE_DAYS_AGO)
+    return max(today - datetime.timedelta(days=days_ago), datetime.date(latest.year, 1, 1))
+
+
+def _stay(
+    hospital: str, level: int, days_ago: int, length: int, eligible: str, basic: str, serious: str, diagnosis: tuple
+) -> dict:
+    discharge = _discharge(days_ago)
     admission = discharge - datetime.timedelta(days=length)
     return {
         "hospital": hospital,
         "hospital_level": level,
+        "diagnosis": diagnosis[0],
+        "icd10": diagnosis[1],
         "admission_date": admission.isoformat(),
         "discharge_date": discharge.isoformat(),
         "total_cost": str(round(float(eligible) * 1.12, 2)),
@@ -85,9 +99,13 @@ def seed_demo_applications(stdout) -> None:
     today = timezone.localdate().isoformat()
     for clerk_name, village, name, area, birth, order, target in DEMO_CASES:
         clerk = users[clerk_name]
-        stays = [_stay("德州市人民医院", 3, 40, 14, "52000.00", "30000.00", "5000.00")]
+        stays = [_stay("德州市人民医院", 3, 40, 14, "52000.00", "30000.00", "5000.00", ("肺恶性肿瘤", "C34.9"))]
         if target in ("village_check", "closed"):
-            stays.append(_stay("陵城区人民医院", 2, 20, 8, "9000.00", "6500.00", "0.00"))
+            stays.append(
+                _stay(
+                    "陵城区人民医院", 2, LATEST_DISCHARGE_DAYS_AGO, 8, "9000.00", "6500.00", "0.00", ("脑梗死", "I63.9")
+                )
+            )
         documents = [
             UploadedDocument("id_card", SimpleUploadedFile("身份证.pdf", DEMO_PDF)),
             UploadedDocument("diagnosis", SimpleUploadedFile("诊断证明.pdf", DEMO_PDF)),

@@ -19,15 +19,34 @@ class FilingForm(forms.Form):
     aid_type = forms.ChoiceField(label=_("Aid type"), choices=AidType.choices, initial=AidType.MAJOR_DISEASE)
     severely_disabled = forms.BooleanField(label=_("Severely disabled (grade 1 or 2)"), required=False)
     seriously_ill = forms.BooleanField(label=_("Seriously ill"), required=False)
+    # Radio buttons, not a checkbox: a form that says nothing about it means insured, as the API does.
+    insured = forms.TypedChoiceField(
+        label=_("Basic medical insurance"),
+        choices=[("yes", _("Insured")), ("no", _("Not insured"))],
+        coerce=lambda value: value == "yes",
+        empty_value=True,
+        required=False,
+        initial="yes",
+        widget=forms.RadioSelect,
+    )
     household_size = forms.IntegerField(label=_("Household size"), min_value=1, max_value=50)
     household_monthly_income = forms.DecimalField(
         label=_("Household monthly income (yuan)"), min_value=0, decimal_places=2, max_digits=12
     )
     residence = forms.ChoiceField(label=_("Residence"), choices=Residence.choices)
 
+    def __init__(self, *args, extra_categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # County-defined categories of the policy that applies to the clerk's village.
+        self.fields["category"].choices = [*Category.choices, *((c["code"], c["name"]) for c in extra_categories)]
+
     layout = Layout(
         FieldSet(_("Applicant"), Row("applicant_name", "id_number", "phone")),
-        FieldSet(_("Aid applied for"), Row("category", "aid_type"), Row("severely_disabled", "seriously_ill")),
+        FieldSet(
+            _("Aid applied for"),
+            Row("category", "aid_type"),
+            Row("severely_disabled", "seriously_ill", "insured"),
+        ),
         FieldSet(_("Household"), Row("household_size", "household_monthly_income", "residence")),
     )
 
@@ -54,11 +73,14 @@ class StayForm(forms.Form):
     charity = forms.DecimalField(
         label=_("Charity and social help"), min_value=0, decimal_places=2, max_digits=12, required=False
     )
+    diagnosis = forms.CharField(label=_("Main discharge diagnosis"), max_length=200)
+    icd10 = forms.CharField(label=_("ICD-10 code (optional)"), max_length=20, required=False)
     referral = forms.BooleanField(label=_("Referred to a higher-level or out-of-county hospital"), required=False)
     referral_number = forms.CharField(label=_("Referral number"), max_length=64, required=False)
 
     layout = Layout(
         Row(Column("hospital", desktop=6), "hospital_level", "admission_date", "discharge_date"),
+        Row(Column("diagnosis", desktop=8), "icd10"),
         Row("total_cost", "eligible_cost", "basic_insurance"),
         Row("serious_illness_insurance", "other_insurance", "charity"),
         Row("referral", "referral_number"),

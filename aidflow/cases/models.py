@@ -76,13 +76,17 @@ class Application(models.Model):
     birth_date = models.DateField(_("birth date"))
     severely_disabled = models.BooleanField(_("severely disabled (grade 1 or 2)"), default=False)
     seriously_ill = models.BooleanField(_("seriously ill"), default=False)
+    insured = models.BooleanField(_("in basic medical insurance"), default=True)
 
     # Household.
     household_size = models.PositiveSmallIntegerField(_("household size"))
     household_monthly_income = models.DecimalField(_("household monthly income"), max_digits=12, decimal_places=2)
     residence = models.CharField(_("residence"), max_length=5, choices=Residence.choices)
 
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    # A built-in category or one the application's policy version declares (see `category_name`).
+    category = models.CharField(_("category"), max_length=20)
+    # Whether the category was checked against the county's roll on the filing date (False: no roll yet).
+    roll_checked = models.BooleanField(_("checked against a roll"), default=False)
     aid_type = models.CharField(_("aid type"), max_length=20, choices=AidType.choices)
     filing_date = models.DateField(_("filing date"))
     filed_by = models.ForeignKey(
@@ -161,6 +165,12 @@ class Application(models.Model):
         return self.days_left is not None and self.days_left < 0
 
     @property
+    def category_name(self) -> str:
+        if self.policy is not None:
+            return self.policy.category_name(self.category)
+        return str(Category(self.category).label) if self.category in Category.values else self.category
+
+    @property
     def per_capita_income(self):
         return (self.household_monthly_income / self.household_size).quantize(Decimal("0.01"))
 
@@ -199,6 +209,10 @@ class HospitalStay(models.Model):
     charity = models.DecimalField(_("charity and social help"), max_digits=12, decimal_places=2, default=0)
     referral = models.BooleanField(_("referred"), default=False)
     referral_number = models.CharField(_("referral number"), max_length=64, blank=True)
+    # Required at filing since diagnoses are recorded; stays filed before that have none.
+    diagnosis = models.CharField(_("diagnosis"), max_length=200, blank=True)
+    icd10 = models.CharField(_("ICD-10 code"), max_length=20, blank=True)
+    hospital_code = models.CharField(_("designated-hospital code"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("hospital stay")
@@ -208,6 +222,27 @@ class HospitalStay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hospital} {self.admission_date} - {self.discharge_date}"
+
+
+class StayClaim(models.Model):
+    """A hospital stay under a live claim. One stay, one aid: the same person, hospital and
+    admission date can be claimed once, whatever the aid type or route (INTERFACES section 4).
+    Released when the claim ends without aid (withdrawn or refused)."""
+
+    id_number = models.CharField(_("resident ID number"), max_length=18)
+    hospital_key = models.CharField(_("hospital"), max_length=240)
+    admission_date = models.DateField(_("admission date"))
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="stay_claims")
+
+    class Meta:
+        verbose_name = _("claimed stay")
+        verbose_name_plural = _("claimed stays")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number", "hospital_key", "admission_date"], name="one_stay_one_aid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hospital_key} {self.admission_date}"
 
 
 class DocumentKind(models.TextChoices):
@@ -347,6 +382,8 @@ class NoticeKind(models.TextChoices):
 
     APPROVAL = "approval", _("Approval notice")
     REJECTION = "rejection", _("Rejection notice")
+    # The township does not decide: it tells the applicant why it finds them not eligible (告知书).
+    REVIEW_REFUSAL = "review_refusal", _("Review refusal notice")
     SUPPLEMENT = "supplement", _("Supplement request")
 
 

@@ -21,7 +21,8 @@ from aidflow.cases.services.documents import UploadedDocument, document_open
 from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.withdrawal import application_withdraw
 from aidflow.core.downloads import attachment
-from aidflow.core.errors import ActionForbidden, InputErrors, NotFound, TaskNotOpen
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
+from aidflow.policy.services import policy_select
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
 from aidflow.regions.stages import Stage
@@ -91,6 +92,8 @@ def filing_data(form, stays, members) -> tuple[dict, list[int]]:
                 "serious_illness_insurance": str(data["serious_illness_insurance"]),
                 "other_insurance": str(data.get("other_insurance") or "0.00"),
                 "charity": str(data.get("charity") or "0.00"),
+                "diagnosis": data["diagnosis"],
+                "icd10": data.get("icd10") or None,
                 "referral": bool(data.get("referral")),
                 "referral_number": data.get("referral_number") or None,
             }
@@ -117,6 +120,7 @@ def filing_data(form, stays, members) -> tuple[dict, list[int]]:
                 "id_number": cleaned["id_number"],
                 "severely_disabled": cleaned["severely_disabled"],
                 "seriously_ill": cleaned["seriously_ill"],
+                "insured": cleaned["insured"] is not False,
             },
             "household": {
                 "size": cleaned["household_size"],
@@ -137,6 +141,7 @@ SERVICE_FIELD_TO_FORM = {
     "patient.id_number": "id_number",
     "patient.severely_disabled": "severely_disabled",
     "patient.seriously_ill": "seriously_ill",
+    "patient.insured": "insured",
     "household.size": "household_size",
     "household.monthly_income": "household_monthly_income",
     "household.residence": "residence",
@@ -167,6 +172,12 @@ def apply_service_errors(errors: dict, form, stays, stay_forms: list[int], docum
                 form.add_error(None, message if path in ("stays", "region", "body") else f"{path}: {message}")
 
 
+def extra_categories_for(user) -> list[dict]:
+    """The county-defined categories of the policy that applies to the clerk's village today."""
+    version = policy_select(region_code=user.staff.region_id, filing_date=timezone.localdate())
+    return version.extra_categories if version is not None else []
+
+
 class FilingView(TemplateView):
     """The clerk's filing form: applicant, household, stays, documents, and a live calculation."""
 
@@ -179,7 +190,7 @@ class FilingView(TemplateView):
 
     def forms(self, data=None, files=None):
         return (
-            FilingForm(data),
+            FilingForm(data, extra_categories=extra_categories_for(self.request.user)),
             StayFormSet(data, prefix="stays"),
             MemberFormSet(data, prefix="members"),
             DocumentFormSet(data, files, prefix="documents"),
@@ -206,6 +217,12 @@ class FilingView(TemplateView):
                 application = application_file(user=request.user, data=data, documents=uploads)
             except InputErrors as error:
                 apply_service_errors(error.errors, form, stays, stay_forms, documents)
+            except Conflict as error:
+                # A stay already claimed elsewhere: one stay, one aid.
+                apply_service_errors(error.errors, form, stays, stay_forms, documents)
+                return self.render_to_response(
+                    self.get_context_data(form=form, stays=stays, members=members, documents=documents), status=409
+                )
             except ActionForbidden as error:
                 return HttpResponseForbidden(str(error))
             else:
@@ -229,7 +246,7 @@ class FilingPreviewView(View):
         if role_of(request.user) != Role.VILLAGE_CLERK:
             return JsonResponse({"detail": _("Only a village clerk files applications.")}, status=403)
         form, stays, members = (
-            FilingForm(request.POST),
+            FilingForm(request.POST, extra_categories=extra_categories_for(request.user)),
             StayFormSet(request.POST, prefix="stays"),
             MemberFormSet(request.POST, prefix="members"),
         )

@@ -25,3 +25,12 @@ class NotFound(Exception):
 
 class TaskNotOpen(Exception):
     """The task was already handled or is no longer open (HTTP 409)."""
+
+
+class Conflict(Exception):
+    """The request contradicts what is already recorded, e.g. a stay already claimed (HTTP 409),
+    as {"field.path": ["message", ...]}."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors

@@ -24,7 +24,7 @@ class Notice(models.Model):
     """One issued notice. The PDF is rendered once and never again; a correction is a new notice."""
 
     application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, related_name="notices")
-    kind = models.CharField(_("kind"), max_length=12, choices=NoticeKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
     number = models.CharField(_("number"), max_length=60, unique=True)
     verification_code = models.CharField(_("verification code"), max_length=20, unique=True)
     stage = models.CharField(_("stage"), max_length=16)

@@ -24,6 +24,7 @@ from aidflow.core.numbering import take_next
 from aidflow.notices.models import Notice, NoticeCounter
 from aidflow.notices.money import money_figures, rmb_capitals
 from aidflow.notices.tasks import render_schedule
+from aidflow.policy.models import CATEGORY_GROUP
 from aidflow.regions.codes import county_of
 from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import role_of
@@ -33,13 +34,27 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud 
 TITLES = {
     NoticeKind.APPROVAL: "准予医疗救助决定书",
     NoticeKind.REJECTION: "不予医疗救助决定书",
+    # The township explains; it does not decide (seed 002 四、（四）（2）②: 向申请人说明理由).
+    NoticeKind.REVIEW_REFUSAL: "医疗救助申请审核不予通过告知书",
     NoticeKind.SUPPLEMENT: "补正材料通知书",
 }
-# Articles of 德民〔2015〕69号 each decision rests on.
-LEGAL_BASIS = {
-    "hospitalization": "第四条第（一）项、第（二）项、第（三）项、第（四）项",
-    "major_disease": "第四条第（一）项、第（二）项、第（四）项，第五条第（一）项",
-    "outpatient": "第四条第（一）项、第（二）项、第（三）项第2目、第（四）项",
+# Each kind's own numbering series after the authority's prefix.
+SERIES = {NoticeKind.SUPPLEMENT: "补", NoticeKind.REVIEW_REFUSAL: "告"}
+# The places in 德民〔2015〕69号 a rule rests on, cited by the text's own headings (it has no
+# numbered articles); a policy rule's own `basis` wins.
+RULE_BASIS = {
+    ("key_recipient", "hospitalization"): "四、（三）3.（1）",
+    ("low_income", "hospitalization"): "四、（三）3.（2）",
+    ("key_recipient", "major_disease"): "五、（一）1.",
+    ("low_income", "major_disease"): "五、（一）2.",
+}
+AID_TYPE_BASIS = {"hospitalization": "四、（三）3.", "major_disease": "五、（一）", "outpatient": "四、（三）2."}
+# The procedure each notice follows: application materials, township review, county approval.
+PROCEDURE_BASIS = {
+    NoticeKind.SUPPLEMENT: "四、（四）（2）①",
+    NoticeKind.REVIEW_REFUSAL: "四、（四）（2）②",
+    NoticeKind.APPROVAL: "四、（四）（2）③",
+    NoticeKind.REJECTION: "四、（四）（2）③",
 }
 NOT_CONFIGURED = "（发文机关未配置，请在政策文件中配置 authority）"
 
@@ -101,6 +116,30 @@ def _chinese_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def legal_basis(application, kind: str) -> str:
+    """Where in the policy text the notice's decision rests: the rule's place, then the procedure's."""
+    places = []
+    if kind != NoticeKind.SUPPLEMENT:
+        policy = application.policy
+        group = CATEGORY_GROUP.get(application.category)
+        if group is None and policy is not None:
+            group = next((e["group"] for e in policy.extra_categories if e["code"] == application.category), None)
+        rule = (
+            policy.rules.filter(
+                category_group=group, aid_type=application.aid_type, insured=application.insured
+            ).first()
+            if policy is not None
+            else None
+        )
+        places.append(
+            (rule.basis if rule is not None else "")
+            or RULE_BASIS.get((group, application.aid_type))
+            or AID_TYPE_BASIS[application.aid_type]
+        )
+    places.append(PROCEDURE_BASIS[kind])
+    return "、".join(dict.fromkeys(places))
+
+
 def _content(application, kind: str, stage: str, *, reasons: str, missing: list[str]) -> dict:
     calculation = application.calculation or {}
     stays = [
@@ -109,6 +148,8 @@ def _content(application, kind: str, stage: str, *, reasons: str, missing: list[
             "admission": stay.admission_date.isoformat(),
             "discharge": stay.discharge_date.isoformat(),
             "eligible_cost": str(stay.eligible_cost),
+            "diagnosis": stay.diagnosis,
+            "icd10": stay.icd10,
             "remaining": (calculation.get("stays") or [{}] * (stay.index + 1))[stay.index].get("remaining", ""),
         }
         for stay in application.stays.all()
@@ -123,7 +164,7 @@ def _content(application, kind: str, stage: str, *, reasons: str, missing: list[
         "village": application.village.full_name,
         "application_number": application.number,
         "filing_date": _chinese_date(application.filing_date),
-        "category": application.get_category_display(),
+        "category": application.category_name,
         "aid_type": application.get_aid_type_display(),
         "household": (
             f"家庭人口{application.household_size}人，家庭月收入{application.household_monthly_income}元，"
@@ -133,7 +174,8 @@ def _content(application, kind: str, stage: str, *, reasons: str, missing: list[
         "explanation": calculation.get("explanation", []),
         "eligible": bool(calculation.get("eligible")),
         "policy_title": policy.title if policy else "（未找到适用政策）",
-        "legal_basis": LEGAL_BASIS.get(application.aid_type, "第四条"),
+        "legal_basis": legal_basis(application, kind),
+        "demo_policy": bool(policy and policy.demo),
         "computed_amount": str(application.computed_amount),
         "amount": str(amount) if amount is not None else None,
         "amount_figures": money_figures(amount) if amount is not None else None,
@@ -149,7 +191,7 @@ def _content(application, kind: str, stage: str, *, reasons: str, missing: list[
 def _notice_create(application, *, kind: str, stage: str, content: dict, replaces: Notice | None = None) -> Notice:
     """Number and store a notice in the caller's transaction; its PDF is rendered after commit."""
     authority = authority_for(application, stage)
-    prefix = authority["notice_prefix"] + ("补" if kind == NoticeKind.SUPPLEMENT else "")
+    prefix = authority["notice_prefix"] + SERIES.get(kind, "")
     notice = Notice.objects.create(
         application=application,
         kind=kind,
@@ -249,7 +291,12 @@ def notice_verification(code: str) -> dict | None:
     if notice is None:
         return None
     content = notice.content
-    decision = {"approval": "approved", "rejection": "rejected", "supplement": "supplement_requested"}[notice.kind]
+    decision = {
+        NoticeKind.APPROVAL: "approved",
+        NoticeKind.REJECTION: "rejected",
+        NoticeKind.REVIEW_REFUSAL: "rejected",
+        NoticeKind.SUPPLEMENT: "supplement_requested",
+    }[notice.kind]
     replaced = getattr(notice, "replaced_by", None)
     return {
         "valid": replaced is None and bool(notice.sha256),

@@ -13,11 +13,10 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from aidflow.core.fields import money_text, rate_text, round_money
-from aidflow.policy.models import CategoryGroup, ReasonCode
+from aidflow.policy.models import CATEGORY_GROUP, AidType, CategoryGroup, ReasonCode
 from aidflow.policy.requests import (
     ADULT_AGE,
     AID_TYPE_NAMES,
-    CATEGORY_NAMES,
     ELDERLY_AGE,
     RESIDENCE_NAMES,
     ZERO,
@@ -103,9 +102,52 @@ def _stay_line(index: int, stay: Stay, several: bool) -> str:
     return line
 
 
+def _rule_for(request: CalculationRequest, terms: PolicyTerms, group: str | None):
+    """The rule for the person's group and aid type - the county's rule for the uninsured when the
+    person is outside basic medical insurance - with the reasons and lines explaining it."""
+    category_line = f"救助类别：{terms.category_name(request.category)}，{AID_TYPE_NAMES[request.aid_type]}"
+    table = terms.rules if request.insured else terms.uninsured_rules
+    rule = table.get((group, request.aid_type))
+    if rule is not None:
+        lines = [] if request.insured else ["未参加基本医疗保险，适用县级对未参保人员的救助标准"]
+        lines.append(
+            f"{category_line}；依据政策 {terms.code}：救助比例 {_percent(rule.rate)}，"
+            f"年度起付线 {money_text(rule.deductible)}，年度封顶线 {money_text(rule.annual_cap)}"
+        )
+        return rule, [], lines
+    if not request.insured and group == CategoryGroup.LOW_INCOME:
+        reason = _reason(
+            ReasonCode.NOT_INSURED,
+            _("A low-income person must be in basic medical insurance, and the county has no rule for the uninsured."),
+        )
+        return (
+            None,
+            [reason],
+            [
+                f"{category_line}；低收入人员须参加基本医疗保险（四、（一）2.），申请人未参保，县级亦未规定未参保人员的救助标准"
+            ],
+        )
+    reason = _reason(
+        ReasonCode.RULE_NOT_CONFIGURED,
+        _("The county has not set a rule for %(group)s / %(type)s%(uninsured)s in policy %(code)s.")
+        % {
+            "group": group,
+            "type": request.aid_type,
+            "code": terms.code,
+            "uninsured": "" if request.insured else _(" for people outside basic medical insurance"),
+        },
+    )
+    who = "" if request.insured else "未参保人员的"
+    return (
+        None,
+        [reason],
+        [f"{category_line}；政策 {terms.code} 未规定{who}该类救助标准，由县级民政部门会同财政部门确定"],
+    )
+
+
 def calculate(request: CalculationRequest, terms: PolicyTerms | None, history: History) -> CalculationResult:
     """Apply POLICY section 3's one formula."""
-    group = request.category_group
+    group = terms.group_of(request.category) if terms else CATEGORY_GROUP.get(request.category)
     reasons: list[Reason] = []
     explanation: list[str] = []
     eligible = True
@@ -145,12 +187,14 @@ def calculate(request: CalculationRequest, terms: PolicyTerms | None, history: H
     policy_out = None
     if terms is None:
         eligible = False
-        reasons.insert(
-            0, _reason(ReasonCode.NO_POLICY, _("No medical-aid policy applies to this region on the filing date."))
-        )
+        no_policy = _("No medical-aid policy applies to this region on the filing date.")
+        reasons.insert(0, _reason(ReasonCode.NO_POLICY, no_policy))
         explanation.append("该地区在申请日没有适用的医疗救助政策")
     else:
-        rule = terms.rules.get((group, request.aid_type))
+        rule, rule_reasons, rule_lines = _rule_for(request, terms, group)
+        reasons[0:0] = rule_reasons
+        explanation.extend(rule_lines)
+        eligible = eligible and rule is not None
         policy_out = {
             "code": terms.code,
             "category_group": group,
@@ -159,22 +203,10 @@ def calculate(request: CalculationRequest, terms: PolicyTerms | None, history: H
             "deductible": money_text(rule.deductible) if rule else None,
             "annual_cap": money_text(rule.annual_cap) if rule else None,
         }
-        category_line = f"救助类别：{CATEGORY_NAMES[request.category]}，{AID_TYPE_NAMES[request.aid_type]}"
-        if rule is None:
-            eligible = False
-            reasons.insert(
-                0,
-                _reason(
-                    ReasonCode.RULE_NOT_CONFIGURED,
-                    _("The county has not set a rule for %(group)s / %(type)s in policy %(code)s.")
-                    % {"group": group, "type": request.aid_type, "code": terms.code},
-                ),
-            )
-            explanation.append(f"{category_line}；政策 {terms.code} 未规定该类救助标准，由县级民政部门会同财政部门确定")
-        else:
-            explanation.append(
-                f"{category_line}；依据政策 {terms.code}：救助比例 {_percent(rule.rate)}，"
-                f"年度起付线 {money_text(rule.deductible)}，年度封顶线 {money_text(rule.annual_cap)}"
+        if terms.demo:
+            policy_out["demo"] = True
+            explanation.insert(
+                0, f"演示政策：{terms.code} 是尚未经县级民政部门确认的替代政策，本计算仅供演示，不作为救助依据"
             )
 
         if group == CategoryGroup.LOW_INCOME:
@@ -214,6 +246,21 @@ def calculate(request: CalculationRequest, terms: PolicyTerms | None, history: H
                     f"申请日{request.patient.age_on(request.filing_date)}周岁，"
                     "不属于老年人、未成年人、重度残疾人或重病患者"
                 )
+
+    counted = [stay for index, stay in enumerate(request.stays) if index not in excluded]
+    if (
+        request.aid_type == AidType.MAJOR_DISEASE
+        and counted
+        and not any(stay.serious_illness_insurance > 0 for stay in counted)
+    ):
+        eligible = False
+        reasons.append(
+            _reason(
+                ReasonCode.NO_SERIOUS_ILLNESS_INSURANCE,
+                _("Major-disease aid follows serious-illness insurance, which paid nothing on these stays."),
+            )
+        )
+        explanation.append("重特大疾病医疗救助须在享受大病保险后给予（五、），可计入的住院均未获大病保险报销，不予救助")
 
     remaining_before, granted_before = history.remaining_before, history.granted_before
     deductible_left = max(ZERO, rule.deductible - remaining_before) if rule else ZERO

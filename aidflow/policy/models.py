@@ -50,6 +50,8 @@ class PolicyVersion(models.Model):
     dibao_standard_rural = models.DecimalField(_("rural minimum-living standard"), max_digits=12, decimal_places=2)
     dibao_standard_urban = models.DecimalField(_("urban minimum-living standard"), max_digits=12, decimal_places=2)
     notes = models.TextField(_("notes"), blank=True)
+    # A stand-in a county has not confirmed: everything calculated under it says 演示政策.
+    demo = models.BooleanField(_("demo policy"), default=False)
     # The whole normalised file: stage limits, authorities and everything a later feature reads.
     content = models.JSONField(_("content"))
     content_sha256 = models.CharField(_("content SHA-256"), max_length=64)
@@ -67,6 +69,17 @@ class PolicyVersion(models.Model):
     def stage_limits(self) -> dict:
         return self.content["stage_limits"]
 
+    @property
+    def extra_categories(self) -> list[dict]:
+        """County-defined categories: [{"code", "name", "group"}]."""
+        return self.content.get("extra_categories") or []
+
+    def category_name(self, code: str) -> str:
+        for extra in self.extra_categories:
+            if extra["code"] == code:
+                return extra["name"]
+        return str(Category(code).label) if code in Category.values else code
+
     def authority_for(self, region_code: str) -> dict | None:
         """The deciding authority for a region: the longest matching entry of `authorities`, else `authority`."""
         authorities = self.content.get("authorities") or {}
@@ -80,17 +93,24 @@ class PolicyRule(models.Model):
     """Rate, deductible and annual cap for one category group and aid type within a policy version."""
 
     version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="rules")
-    category_group = models.CharField(_("category group"), max_length=20, choices=CategoryGroup.choices)
+    # A built-in group (CategoryGroup) or one the version's `extra_categories` declares.
+    category_group = models.CharField(_("category group"), max_length=20)
     aid_type = models.CharField(_("aid type"), max_length=20, choices=AidType.choices)
+    # False: the county's rule for people outside basic medical insurance (seed 002 line ~1786).
+    insured = models.BooleanField(_("for the insured"), default=True)
     rate = models.DecimalField(_("rate"), max_digits=5, decimal_places=4)
     deductible = models.DecimalField(_("annual deductible"), max_digits=12, decimal_places=2)
     annual_cap = models.DecimalField(_("annual cap"), max_digits=12, decimal_places=2)
+    # Where in the policy text the rule stands, e.g. "四、（三）3.（1）"; notices cite it.
+    basis = models.CharField(_("basis in the text"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("policy rule")
         verbose_name_plural = _("policy rules")
         constraints = [
-            models.UniqueConstraint(fields=["version", "category_group", "aid_type"], name="policy_rule_unique"),
+            models.UniqueConstraint(
+                fields=["version", "category_group", "aid_type", "insured"], name="policy_rule_unique_insured"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,6 +124,9 @@ class ReasonCode(models.TextChoices):
     RULE_NOT_CONFIGURED = "RULE_NOT_CONFIGURED"
     INCOME_ABOVE_LIMIT = "INCOME_ABOVE_LIMIT"
     NO_QUALIFYING_CONDITION = "NO_QUALIFYING_CONDITION"
+    NOT_INSURED = "NOT_INSURED"
+    NO_SERIOUS_ILLNESS_INSURANCE = "NO_SERIOUS_ILLNESS_INSURANCE"
+    NOT_ON_ROLL = "NOT_ON_ROLL"
     EXPENSE_OUT_OF_WINDOW = "EXPENSE_OUT_OF_WINDOW"
     BELOW_DEDUCTIBLE = "BELOW_DEDUCTIBLE"
     CAP_REACHED = "CAP_REACHED"

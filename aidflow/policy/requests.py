@@ -4,7 +4,8 @@ window rules (POLICY section 2): which stays count and in which medical year."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,9 @@ ZERO = Decimal("0.00")
 ELDERLY_AGE = 60
 ADULT_AGE = 18
 MAX_STAYS = 50
+# A capital letter, two digits, then optionally a dot and up to 8 letters or digits (C34.9, C34.900x001).
+ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[A-Za-z0-9]{1,8})?$")
+CATEGORY_CODE = re.compile(r"^[a-z][a-z0-9_]{1,19}$")
 
 CATEGORY_NAMES = {
     "dibao": "低保对象",
@@ -44,6 +48,9 @@ class Stay:
     serious_illness_insurance: Decimal
     other_insurance: Decimal
     charity: Decimal
+    diagnosis: str = ""
+    icd10: str = ""
+    hospital_code: str = ""
 
     @property
     def remaining(self) -> Decimal:
@@ -74,10 +81,8 @@ class CalculationRequest:
     residence: str
     stays: tuple[Stay, ...]
     history: History | None
-
-    @property
-    def category_group(self) -> str:
-        return CATEGORY_GROUP[self.category]
+    # In basic medical insurance (参保); low-income aid requires it (seed 002 line ~1766).
+    insured: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ class Rule:
     rate: Decimal
     deductible: Decimal
     annual_cap: Decimal
+    basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,20 @@ class PolicyTerms:
     code: str
     low_income_multiplier: Decimal
     dibao_standard: dict[str, Decimal]
+    # (group, aid type) -> the rule for the insured; `uninsured_rules` for people outside insurance.
     rules: dict[tuple[str, str], Rule]
+    uninsured_rules: dict[tuple[str, str], Rule] = field(default_factory=dict)
+    # County-defined categories (code -> group) and their names.
+    extra_groups: dict[str, str] = field(default_factory=dict)
+    extra_names: dict[str, str] = field(default_factory=dict)
+    demo: bool = False
+    title: str = ""
+
+    def group_of(self, category: str) -> str | None:
+        return CATEGORY_GROUP.get(category) or self.extra_groups.get(category)
+
+    def category_name(self, category: str) -> str:
+        return CATEGORY_NAMES.get(category) or self.extra_names.get(category, category)
 
 
 def in_window(discharge_date: datetime.date, filing_date: datetime.date) -> bool:
@@ -119,6 +138,13 @@ def _read_stay(reader: FieldReader, raw: object, path: str, filing_date: datetim
     serious = reader.money(raw, "serious_illness_insurance", f"{path}.serious_illness_insurance")
     other = reader.money(raw, "other_insurance", f"{path}.other_insurance", required=False)
     charity = reader.money(raw, "charity", f"{path}.charity", required=False)
+    diagnosis = reader.text(raw, "diagnosis", f"{path}.diagnosis", required=False, max_length=200) or ""
+    icd10 = reader.text(raw, "icd10", f"{path}.icd10", required=False, max_length=20) or ""
+    if icd10 and not ICD10.match(icd10):
+        reader.error(
+            f"{path}.icd10", _("%(code)r is not an ICD-10 code such as C34.9 or C34.900x001.") % {"code": icd10}
+        )
+    hospital_code = reader.text(raw, "hospital_code", f"{path}.hospital_code", required=False, max_length=30)
     reader.boolean(raw, "referral", f"{path}.referral", default=False)
     reader.text(raw, "referral_number", f"{path}.referral_number", required=False, max_length=64)
     if admission and discharge and admission > discharge:
@@ -138,7 +164,21 @@ def _read_stay(reader: FieldReader, raw: object, path: str, filing_date: datetim
         )
     if len(reader.errors) > errors_before:
         return None
-    return Stay(hospital, level, admission, discharge, total, eligible, basic, serious, other, charity)
+    return Stay(
+        hospital,
+        level,
+        admission,
+        discharge,
+        total,
+        eligible,
+        basic,
+        serious,
+        other,
+        charity,
+        diagnosis=diagnosis,
+        icd10=icd10,
+        hospital_code=hospital_code,
+    )
 
 
 def parse_request(data: object, *, today: datetime.date) -> CalculationRequest:
@@ -158,12 +198,21 @@ def parse_request(data: object, *, today: datetime.date) -> CalculationRequest:
     elif filing_date and filing_date > today:
         reader.error("filing_date", _("The filing date is in the future."))
         filing_date = None
-    category = reader.choice(data, "category", "category", Category.values)
+    # A built-in category or one a county's policy declares: which versions declare what is
+    # checked where the version is chosen (aidflow.cases.services.calculation).
+    category = reader.text(data, "category", "category", max_length=20)
+    if category is not None and category not in Category.values and not CATEGORY_CODE.match(category):
+        reader.error(
+            "category",
+            _("Unknown value %(value)r; use one of %(choices)s.")
+            % {"value": category, "choices": ", ".join(Category.values)},
+        )
     aid_type = reader.choice(data, "aid_type", "aid_type", AidType.values)
 
     patient = reader.obj(data, "patient", "patient")
     resident = None
     severely_disabled = seriously_ill = False
+    insured = True
     if patient is not None:
         id_number = reader.text(patient, "id_number", "patient.id_number", max_length=18)
         if id_number is not None:
@@ -173,6 +222,7 @@ def parse_request(data: object, *, today: datetime.date) -> CalculationRequest:
                 reader.error("patient.id_number", " ".join(error.messages))
         severely_disabled = reader.boolean(patient, "severely_disabled", "patient.severely_disabled", default=False)
         seriously_ill = reader.boolean(patient, "seriously_ill", "patient.seriously_ill", default=False)
+        insured = reader.boolean(patient, "insured", "patient.insured", default=True)
 
     household = reader.obj(data, "household", "household")
     size = income = residence = None
@@ -230,6 +280,7 @@ def parse_request(data: object, *, today: datetime.date) -> CalculationRequest:
         residence=residence,
         stays=tuple(stays),
         history=history,
+        insured=insured,
     )
 
 

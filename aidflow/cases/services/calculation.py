@@ -13,6 +13,7 @@ from aidflow.cases.models import Application
 from aidflow.cases.selectors import history_sums
 from aidflow.core.errors import InputErrors
 from aidflow.policy.calculator import CalculationResult, calculate
+from aidflow.policy.models import Category
 from aidflow.policy.requests import medical_year, parse_request
 from aidflow.policy.services import policy_select, policy_terms
 from aidflow.regions.codes import parent_code
@@ -31,6 +32,7 @@ def calculation_input_of(data: dict) -> dict:
             "id_number": patient.get("id_number"),
             "severely_disabled": patient.get("severely_disabled", False),
             "seriously_ill": patient.get("seriously_ill", False),
+            "insured": patient.get("insured", True),
         }
         if isinstance(patient, dict)
         else patient
@@ -53,6 +55,18 @@ def calculation_input_of(data: dict) -> dict:
     return result
 
 
+def category_error(category: str, version) -> str | None:
+    """Why a category cannot be used under `version` (None: it can): built-in categories always
+    can; a county's own only where the applicable version declares it."""
+    if category in Category.values:
+        return None
+    if version is not None and any(extra["code"] == category for extra in version.extra_categories):
+        return None
+    return _("Unknown category %(category)r: the policy that applies here does not declare it.") % {
+        "category": category
+    }
+
+
 def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:
     """Validate a calculation request, pick the policy, add the person's history, and calculate.
 
@@ -66,6 +80,9 @@ def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:
     if not Region.objects.filter(code__in=[region, parent_code(region) or region]).exists():
         raise InputErrors({"region": [_("Unknown region %(code)s.") % {"code": region}]})
     version = policy_select(region_code=region, filing_date=request.filing_date)
+    error = category_error(request.category, version)
+    if error:
+        raise InputErrors({"category": [error]})
     history = request.history or history_sums(
         id_number=request.patient.number, aid_type=request.aid_type, year=medical_year(request)
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from aidflow.cases.models import Application, HospitalStay
 from aidflow.cases.services.calculation import application_recalculate, calculation_input_of, calculation_store
-from aidflow.cases.services.filing import stays_store
+from aidflow.cases.services.claims import claims_check, claims_check_request, claims_release, claims_take
+from aidflow.cases.services.filing import diagnoses_check, stays_store
 from aidflow.core.errors import InputErrors
 from aidflow.core.fields import FieldReader, money_text
 from aidflow.policy.requests import medical_year, parse_request
@@ -29,6 +30,8 @@ def corrected_input(application: Application, payload: dict, reader: FieldReader
             **application.calculation_input["household"],
             **{key: value for key, value in corrected["household"].items() if value is not None},
         }
+    if payload.get("stays") is not None:
+        diagnoses_check(payload["stays"], reader)
     try:
         parse_request(corrected, today=application.filing_date)
     except InputErrors as error:
@@ -53,8 +56,12 @@ def corrections_apply(application: Application, corrected: dict) -> dict:
     application.residence = request.residence
     application.medical_year = medical_year(request)
     if "stays" in corrected:
+        claims_check_request(request.stays)
+        claims_check(id_number=application.id_number, stays=request.stays, exclude=application)
+        claims_release(application)
         HospitalStay.objects.filter(application=application).delete()
         stays_store(application, request.stays)
+        claims_take(application=application, stays=request.stays)
     calculation_store(application, application_recalculate(application))
     after = {
         "household": corrected.get("household"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from aidflow.cases.models import Application, Decision, Document, StageAction, StageRecord, Status
 from aidflow.cases.services.calculation import application_recalculate, calculation_store
+from aidflow.cases.services.claims import claims_release
 from aidflow.cases.services.corrections import corrections_apply
 from aidflow.cases.services.documents import document_store
 from aidflow.core.errors import InputErrors
@@ -33,8 +34,10 @@ ACTION_OF_ROUTE = {Route.FORWARD: StageAction.FORWARDED, Route.RETURN: StageActi
 
 
 def _refuse(application: Application, record: StageRecord) -> None:
+    """A refusal ends the claim: the stays may be claimed again, e.g. with new facts."""
     application.status, application.decision, application.amount = Status.REJECTED, Decision.REJECTED, None
     record.action = StageAction.REJECTED
+    claims_release(application)
 
 
 def village_check_decide(application, record, clean, **_context) -> Outcome:

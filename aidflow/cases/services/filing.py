@@ -18,19 +18,22 @@ from aidflow.cases.models import (
     StageRecord,
 )
 from aidflow.cases.selectors import history_sums
-from aidflow.cases.services.calculation import calculation_input_of, calculation_store
+from aidflow.cases.services.calculation import calculation_input_of, calculation_store, category_error
+from aidflow.cases.services.claims import claims_check, claims_check_request, claims_take
 from aidflow.cases.services.clocks import clock_open
 from aidflow.cases.services.documents import UploadedDocument, document_store, documents_audit, documents_check
 from aidflow.core.errors import ActionForbidden, InputErrors
 from aidflow.core.fields import FieldReader
 from aidflow.core.numbering import take_next
 from aidflow.policy.calculator import calculate
+from aidflow.policy.models import Category
 from aidflow.policy.requests import medical_year, parse_request
 from aidflow.policy.services import policy_select, policy_terms
 from aidflow.regions.codes import county_of
 from aidflow.regions.models import Level, Region, Role
 from aidflow.regions.scope import in_scope, role_of
 from aidflow.regions.stages import Stage, stage_rule
+from aidflow.rolls.selectors import roll_status
 from workflows.medical_aid import MedicalAidFlow
 
 
@@ -53,6 +56,9 @@ def stays_store(application: Application, stays, referrals: list[tuple[bool, str
             charity=stay.charity,
             referral=referrals[index][0] if index < len(referrals) else False,
             referral_number=referrals[index][1] if index < len(referrals) else "",
+            diagnosis=stay.diagnosis,
+            icd10=stay.icd10,
+            hospital_code=stay.hospital_code,
         )
         for index, stay in enumerate(stays)
     )
@@ -105,6 +111,33 @@ def _read_referrals(data: dict, reader: FieldReader) -> list[tuple[bool, str]]:
     return referrals
 
 
+def diagnoses_check(raw_stays: object, reader: FieldReader) -> None:
+    """Filings name the main discharge diagnosis of every stay (cases are filed per disease)."""
+    for index, stay in enumerate(raw_stays if isinstance(raw_stays, list) else []):
+        if isinstance(stay, dict) and stay.get("diagnosis") in (None, ""):
+            reader.error(f"stays[{index}].diagnosis", _("This field is required."))
+
+
+def _category_check(request, version, village, reader: FieldReader) -> bool:
+    """The category against the policy and, for every category but low-income, the county's roll
+    on the filing date; returns whether a roll was there to check."""
+    error = category_error(request.category, version)
+    if error:
+        reader.error("category", error)
+        return False
+    if request.category == Category.LOW_INCOME:
+        return False
+    status = roll_status(id_number=request.patient.number, region_code=village.code, on=request.filing_date)
+    if status.checked and request.category not in status.categories:
+        on_rolls = "、".join(sorted(status.categories)) or _("none")
+        reader.error(
+            "category",
+            _("On %(date)s the county's rolls do not list this person as %(category)s (rolls: %(rolls)s).")
+            % {"date": request.filing_date.isoformat(), "category": request.category, "rolls": on_rolls},
+        )
+    return status.checked
+
+
 def _with_defaults(data: dict, today) -> dict:
     """The request with today's filing date when none is given, and the applicant's ID as the patient's."""
     data = dict(data)
@@ -147,6 +180,7 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
                 reader.error(key, message)
         request = None
     referrals = _read_referrals(data, reader)
+    diagnoses_check(data.get("stays"), reader)
     village = None
     if request is not None:
         village = Region.objects.filter(code=request.region).first()
@@ -157,6 +191,10 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
     reader.raise_if_any()
 
     version = policy_select(region_code=village.code, filing_date=request.filing_date)
+    roll_checked = _category_check(request, version, village, reader)
+    reader.raise_if_any()
+    claims_check_request(request.stays)
+    claims_check(id_number=request.patient.number, stays=request.stays)
     year = medical_year(request)
     history = history_sums(id_number=request.patient.number, aid_type=request.aid_type, year=year)
     result = calculate(request, policy_terms(version) if version else None, history)
@@ -175,6 +213,8 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
             birth_date=request.patient.birth_date,
             severely_disabled=request.severely_disabled,
             seriously_ill=request.seriously_ill,
+            insured=request.insured,
+            roll_checked=roll_checked,
             household_size=request.household_size,
             household_monthly_income=request.monthly_income,
             residence=request.residence,
@@ -191,6 +231,7 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
         application.save()
         HouseholdMember.objects.bulk_create(HouseholdMember(application=application, **member) for member in members)
         stays_store(application, request.stays, referrals)
+        claims_take(application=application, stays=request.stays)
         stored = [
             document_store(application=application, document=document, user=user, stage=Stage.VILLAGE_CHECK)
             for document in documents

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import Signal
 
 from aidflow.cases.models import Application, NoticeKind, StageAction, StageRecord
+from aidflow.regions.stages import Stage
 from workflows.models import Route
 
 # Sent with `application` and `owed` (a NoticeOwed); exactly one receiver issues the notice and returns it.
@@ -29,7 +30,9 @@ def notice_owed_for(stage: str, record: StageRecord, route: Route | None, clean:
     if record.action == StageAction.APPROVED:
         return NoticeOwed(NoticeKind.APPROVAL, stage, reasons=record.override_reason)
     if record.action == StageAction.REJECTED:
-        return NoticeOwed(NoticeKind.REJECTION, stage, reasons=record.reasons)
+        # The county decides (决定书); the township only tells the applicant why (告知书).
+        kind = NoticeKind.REVIEW_REFUSAL if stage == Stage.TOWNSHIP_REVIEW else NoticeKind.REJECTION
+        return NoticeOwed(kind, stage, reasons=record.reasons)
     if route == Route.RETURN:
         return NoticeOwed(
             NoticeKind.SUPPLEMENT,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from aidflow.audit.services import audit_record
 from aidflow.cases.models import Application, ClockOutcome, StageAction, StageRecord, Status
 from aidflow.cases.selectors import application_get, can_withdraw
+from aidflow.cases.services.claims import claims_release
 from aidflow.cases.services.clocks import clock_close
 from aidflow.core.errors import ActionForbidden, InputErrors, NotFound, TaskNotOpen
 from aidflow.regions.models import Role
@@ -40,6 +41,7 @@ def application_withdraw(*, user, application_id, reason: str) -> Application:
         )
         before_stage = application.stage
         clock_close(application, user=user, now=now, outcome=ClockOutcome.CANCELED)
+        claims_release(application)
         application.stage_due_date, application.stage_due_provisional = None, False
         application.status = Status.WITHDRAWN
         application.stage = Stage.CLOSED

@@ -15,7 +15,10 @@ REGIONS_FILE = DATA / "regions-dezhou.csv"
 # A synthetic community in 德城区新湖街道 (which the Dezhou file lists no villages for), so the
 # calculation example of the interface documentation runs against demo data.
 DEMO_REGIONS_FILE = DATA / "regions-demo.csv"
-POLICY_FILE = Path(__file__).resolve().parents[3] / "policy" / "data" / "dezhou-2015-69.json"
+POLICY_DATA = Path(__file__).resolve().parents[3] / "policy" / "data"
+# The text as issued (valid 2015-10-28 to 2020-10-28), and a demo stand-in that continues its rules
+# for current dates, shown as 演示政策 wherever it is used.
+POLICY_FILES = [POLICY_DATA / "dezhou-2015-69.json", POLICY_DATA / "dezhou-demo-continued.json"]
 
 # The one demo password; the demo logins are printed by this command and exist nowhere else.
 DEMO_PASSWORD = "Demo-aid-2026!"
@@ -46,8 +49,10 @@ class Command(BaseCommand):
                     f"Regions from {path.name}: {result.created} created, {result.updated} updated, "
                     f"{result.unchanged} unchanged."
                 )
-            version, created = policy_load(data=json.loads(POLICY_FILE.read_text(encoding="utf-8")))
-            self.stdout.write(f"Policy {version.code}: {'loaded' if created else 'already loaded'}.")
+            for path in POLICY_FILES:
+                version, created = policy_load(data=json.loads(path.read_text(encoding="utf-8")))
+                label = " (演示政策 / demo policy)" if version.demo else ""
+                self.stdout.write(f"Policy {version.code}{label}: {'loaded' if created else 'already loaded'}.")
             for username, role, region, name in DEMO_STAFF:
                 staff_save(username=username, password=DEMO_PASSWORD, role=role, region_code=region, name=name)
             seed_demo_applications(self.stdout)

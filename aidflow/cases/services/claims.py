@@ -1,0 +1,87 @@
+"""One stay, one aid (INTERFACES section 4): a hospital stay under a live claim cannot be claimed
+again, under any aid type or route. The database's unique constraint makes it hold when two
+filings of the same stay race; the loser is told which claim holds the stay."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from aidflow.cases.models import Application, StayClaim
+from aidflow.core.errors import Conflict, InputErrors
+
+SPACES = re.compile(r"\s+")
+
+
+def hospital_key(*, hospital: str, hospital_code: str = "") -> str:
+    """The same hospital: the same designated-hospital code, or the same name once spaces and
+    full-width characters are normalised."""
+    if hospital_code:
+        return f"code:{hospital_code.strip().upper()}"
+    return "name:" + SPACES.sub("", unicodedata.normalize("NFKC", hospital)).casefold()
+
+
+def _keys(stays) -> list[tuple[str, object]]:
+    return [
+        (hospital_key(hospital=stay.hospital, hospital_code=stay.hospital_code), stay.admission_date) for stay in stays
+    ]
+
+
+def claims_check_request(stays) -> None:
+    """The same stay twice in one request is bad input."""
+    seen: dict[tuple, int] = {}
+    errors = {}
+    for index, key in enumerate(_keys(stays)):
+        if key in seen:
+            errors[f"stays[{index}]"] = [_("The same stay as stays[%(first)d].") % {"first": seen[key]}]
+        seen.setdefault(key, index)
+    if errors:
+        raise InputErrors(errors)
+
+
+def _held_by(id_number: str, stays, exclude: Application | None = None) -> dict[str, list[str]]:
+    errors = {}
+    for index, (key, admitted) in enumerate(_keys(stays)):
+        claim = (
+            StayClaim.objects.filter(id_number=id_number, hospital_key=key, admission_date=admitted)
+            .exclude(application=exclude)
+            .select_related("application")
+            .first()
+        )
+        if claim is not None:
+            errors[f"stays[{index}]"] = [
+                _("This stay is already claimed in application %(number)s.") % {"number": claim.application.number}
+            ]
+    return errors
+
+
+def claims_check(*, id_number: str, stays, exclude: Application | None = None) -> None:
+    """Conflict naming the earlier claim of each stay already under a live claim."""
+    errors = _held_by(id_number, stays, exclude)
+    if errors:
+        raise Conflict(errors)
+
+
+def claims_take(*, application: Application, stays) -> None:
+    """Record the application's claim on its stays, inside the caller's transaction."""
+    try:
+        with transaction.atomic():
+            StayClaim.objects.bulk_create(
+                StayClaim(
+                    id_number=application.id_number, hospital_key=key, admission_date=admitted, application=application
+                )
+                for key, admitted in _keys(stays)
+            )
+    except IntegrityError:
+        # Another filing of the same stay committed first.
+        raise Conflict(
+            _held_by(application.id_number, stays, exclude=application) or {"stays": [_("A stay is already claimed.")]}
+        ) from None
+
+
+def claims_release(application: Application) -> None:
+    """The claim ended without aid (withdrawn or refused): its stays may be claimed again."""
+    StayClaim.objects.filter(application=application).delete()

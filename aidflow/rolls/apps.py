@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RollsConfig(AppConfig):
+    name = "aidflow.rolls"
+    label = "rolls"
+    verbose_name = _("Rolls of key recipients")

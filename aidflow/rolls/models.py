@@ -1,0 +1,32 @@
+"""The rolls of key recipients (救助对象名册): who is on which roll, where, and when (INTERFACES section 7)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RollPeriod(models.Model):
+    """One period of one person on one roll; a person who left and came back has two."""
+
+    id_number = models.CharField(_("resident ID number"), max_length=18)
+    name = models.CharField(_("name"), max_length=50)
+    # A key-recipient category (dibao, tekun, orphan, child_in_distress) or one a policy declares.
+    category = models.CharField(_("category"), max_length=20)
+    # The village, township or county of the household registration: whose roll it is.
+    region = models.CharField(_("region"), max_length=12)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roll period")
+        verbose_name_plural = _("roll periods")
+        ordering = ["id_number", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number", "category", "valid_from"], name="roll_period_unique"),
+        ]
+        indexes = [models.Index(fields=["region"]), models.Index(fields=["id_number", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.valid_from}-{self.valid_to or ''}"
+
+    def covers(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
