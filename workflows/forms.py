@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aidflow.cases.models import DeliveryMethod, DocumentKind, Residence
+from aidflow.cases.choices import DeliveryMethod, DocumentKind, Residence
 from aidflow.regions.stages import Stage
 from workflows.models import Route
 

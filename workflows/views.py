@@ -9,8 +9,8 @@ from django.views.generic import TemplateView
 from viewflow.workflow.models import Task
 
 from aidflow.calendars.services import remedy_deadlines
+from aidflow.cases.choices import NoticeKind
 from aidflow.cases.forms import WithdrawForm
-from aidflow.cases.models import NoticeKind
 from aidflow.cases.selectors import (
     OPEN_TASK_STATUSES,
     application_get,

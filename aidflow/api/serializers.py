@@ -5,7 +5,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from aidflow.audit.models import AuditEvent
-from aidflow.cases.models import Application, DeliveryMethod, DocumentKind, Residence, StageClock
+from aidflow.cases.choices import DeliveryMethod, DocumentKind, Residence
+from aidflow.cases.models import Application, StageClock
 from aidflow.notices.models import Notice
 from aidflow.policy.models import AidType, Category, ReasonCode
 from workflows.models import Route

@@ -17,7 +17,8 @@ from rest_framework.views import APIView
 
 from aidflow.api import serializers as s
 from aidflow.api.services import token_issue
-from aidflow.cases.models import Application, Status
+from aidflow.cases.choices import Status
+from aidflow.cases.models import Application
 from aidflow.cases.selectors import (
     ListFilters,
     application_get,

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from viewflow.forms.renderers import Column, FieldSet, Layout, Row
 
-from aidflow.cases.models import DocumentKind, Residence
+from aidflow.cases.choices import DocumentKind, Residence
 from aidflow.policy.models import AidType, Category
 
 DATE = forms.DateInput(attrs={"type": "date"})

@@ -11,32 +11,21 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aidflow.cases.choices import (
+    ClockOutcome,
+    Decision,
+    DeliveryMethod,
+    DocumentKind,
+    ReminderKind,
+    Residence,
+    Sex,
+    StageAction,
+    Status,
+)
 from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.policy.models import AidType, Category
 from aidflow.regions.codes import county_of, township_of
 from aidflow.regions.stages import Stage
-
-
-class Status(models.TextChoices):
-    IN_PROGRESS = "in_progress", _("In progress")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class Decision(models.TextChoices):
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-
-
-class Residence(models.TextChoices):
-    RURAL = "rural", _("Rural")
-    URBAN = "urban", _("Urban")
-
-
-class Sex(models.TextChoices):
-    MALE = "male", _("Male")
-    FEMALE = "female", _("Female")
 
 
 class ApplicationCounter(models.Model):
@@ -245,17 +234,6 @@ class StayClaim(models.Model):
         return f"{self.hospital_key} {self.admission_date}"
 
 
-class DocumentKind(models.TextChoices):
-    ID_CARD = "id_card", _("ID card")
-    HOUSEHOLD_REGISTER = "household_register", _("Household register")
-    DISABILITY_CERTIFICATE = "disability_certificate", _("Disability certificate")
-    INCOME_PROOF = "income_proof", _("Household income proof")
-    DIAGNOSIS = "diagnosis", _("Diagnosis")
-    INPATIENT_RECORD = "inpatient_record", _("Inpatient record")
-    SETTLEMENT_BILL = "settlement_bill", _("Settlement bill")
-    OTHER = "other", _("Other")
-
-
 def document_path(instance: Document, filename: str) -> str:
     # A generated name: the uploader's file name never reaches the file system.
     return f"documents/{instance.application_id}/{uuid.uuid4().hex}"
@@ -282,19 +260,6 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
-
-
-class DeliveryMethod(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    POST = "post", _("By post")
-    ELECTRONIC = "electronic", _("Electronic")
-
-
-class ClockOutcome(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Completed")
-    RETURNED = "returned", _("Returned")
-    CANCELED = "canceled", _("Canceled")
 
 
 class StageClock(models.Model):
@@ -335,19 +300,6 @@ class StageClock(models.Model):
         return timezone.localtime(self.completed_at).date() > self.due_date
 
 
-class StageAction(models.TextChoices):
-    """What a person did at a stage; each is also the audit action of that step."""
-
-    FILED = "filed", _("filed")
-    FORWARDED = "forwarded", _("forwarded")
-    RETURNED = "returned", _("returned for materials")
-    RESUBMITTED = "resubmitted", _("resubmitted")
-    REJECTED = "rejected", _("refused")
-    APPROVED = "approved", _("approved")
-    DELIVERED = "delivered", _("notice delivered")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-
-
 class StageRecord(models.Model):
     """What one person decided at one stage, on what facts: the case page's timeline."""
 
@@ -375,23 +327,6 @@ class StageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} {self.action} by {self.actor_id}"
-
-
-class NoticeKind(models.TextChoices):
-    """The written notices a decision owes the applicant (issued by aidflow.notices)."""
-
-    APPROVAL = "approval", _("Approval notice")
-    REJECTION = "rejection", _("Rejection notice")
-    # The township does not decide: it tells the applicant why it finds them not eligible (告知书).
-    REVIEW_REFUSAL = "review_refusal", _("Review refusal notice")
-    SUPPLEMENT = "supplement", _("Supplement request")
-
-
-class ReminderKind(models.TextChoices):
-    """A deadline reminder: the day before a stage is due, or an escalation once it is late."""
-
-    DUE_SOON = "due_soon", _("Due soon")
-    OVERDUE = "overdue", _("Overdue")
 
 
 class DeadlineNotice(models.Model):

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from aidflow.cases.models import Application, ClockOutcome, StageAction, StageClock, StageRecord, Status
+from aidflow.cases.choices import ClockOutcome, StageAction, Status
+from aidflow.cases.models import Application, StageClock, StageRecord
 from aidflow.core.errors import NotFound
 from aidflow.policy.requests import History
 from aidflow.regions.models import Role

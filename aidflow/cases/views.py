@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from aidflow.cases.choices import Status
 from aidflow.cases.forms import DocumentFormSet, FilingForm, MemberFormSet, StayFormSet, WithdrawForm
-from aidflow.cases.models import Notification, Status
+from aidflow.cases.models import Notification
 from aidflow.cases.selectors import ListFilters, applications_filter, applications_visible, inbox
 from aidflow.cases.services.calculation import aid_calculate
 from aidflow.cases.services.documents import UploadedDocument, document_open

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aidflow.cases.models import NoticeKind
+from aidflow.cases.choices import NoticeKind
 
 
 class NoticeCounter(models.Model):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
-from aidflow.cases.models import NoticeKind
+from aidflow.cases.choices import NoticeKind
 from aidflow.cases.selectors import application_get
 from aidflow.core.errors import ActionForbidden, InputErrors, NotFound
 from aidflow.core.identity import mask_name, mask_resident_id

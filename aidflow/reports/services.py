@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from aidflow.cases.models import ClockOutcome, StageClock
+from aidflow.cases.choices import ClockOutcome
+from aidflow.cases.models import StageClock
 from aidflow.core.dates import day_bounds
 from aidflow.regions.models import LEVEL_CODE_LENGTH, Level, Region
 from aidflow.regions.scope import scope_codes, scope_q

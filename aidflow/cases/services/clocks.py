@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from aidflow.calendars.services import due_date
-from aidflow.cases.models import Application, ClockOutcome, StageClock
+from aidflow.cases.choices import ClockOutcome
+from aidflow.cases.models import Application, StageClock
 from aidflow.cases.selectors import open_task
 from aidflow.regions.stages import Stage, stage_rule
 

@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from aidflow.cases.models import ClockOutcome, DeadlineNotice, Notification, ReminderKind, StageClock
+from aidflow.cases.choices import ClockOutcome, ReminderKind
+from aidflow.cases.models import DeadlineNotice, Notification, StageClock
 from aidflow.regions.models import StaffProfile
 from aidflow.regions.stages import Stage, stage_rule
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from aidflow.cases.models import Application, Decision, Document, StageAction, StageRecord, Status
+from aidflow.cases.choices import Decision, StageAction, Status
+from aidflow.cases.models import Application, Document, StageRecord
 from aidflow.cases.services.calculation import application_recalculate, calculation_store
 from aidflow.cases.services.claims import claims_release
 from aidflow.cases.services.corrections import corrections_apply

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
-from aidflow.cases.models import Application, Document, DocumentKind, Status
+from aidflow.cases.choices import DocumentKind, Status
+from aidflow.cases.models import Application, Document
 from aidflow.cases.selectors import application_get
 from aidflow.core.errors import ActionForbidden, InputErrors, NotFound, TaskNotOpen
 from aidflow.core.fields import FieldReader

@@ -9,14 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidflow.audit.services import audit_record
-from aidflow.cases.models import (
-    Application,
-    ApplicationCounter,
-    HospitalStay,
-    HouseholdMember,
-    StageAction,
-    StageRecord,
-)
+from aidflow.cases.choices import StageAction
+from aidflow.cases.models import Application, ApplicationCounter, HospitalStay, HouseholdMember, StageRecord
 from aidflow.cases.selectors import history_sums
 from aidflow.cases.services.calculation import calculation_input_of, calculation_store, category_error
 from aidflow.cases.services.claims import claims_check, claims_check_request, claims_take

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import Signal
 
-from aidflow.cases.models import Application, NoticeKind, StageAction, StageRecord
+from aidflow.cases.choices import NoticeKind, StageAction
+from aidflow.cases.models import Application, StageRecord
 from aidflow.regions.stages import Stage
 from workflows.models import Route
 

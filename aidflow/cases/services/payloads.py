@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aidflow.cases.models import Application, DeliveryMethod
+from aidflow.cases.choices import DeliveryMethod
+from aidflow.cases.models import Application
 from aidflow.cases.services.corrections import corrected_input
 from aidflow.core.fields import FieldReader
 from aidflow.regions.stages import Stage

@@ -16,7 +16,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from aidflow.audit.services import audit_record
-from aidflow.cases.models import Application, ClockOutcome, StageAction, StageRecord
+from aidflow.cases.choices import ClockOutcome, StageAction
+from aidflow.cases.models import Application, StageRecord
 from aidflow.cases.selectors import OPEN_TASK_STATUSES, applications_visible, open_task
 from aidflow.cases.services.clocks import clock_close, clock_open
 from aidflow.cases.services.decisions import DECIDE, Outcome

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidflow.audit.services import audit_record
-from aidflow.cases.models import Application, ClockOutcome, StageAction, StageRecord, Status
+from aidflow.cases.choices import ClockOutcome, StageAction, Status
+from aidflow.cases.models import Application, StageRecord
 from aidflow.cases.selectors import application_get, can_withdraw
 from aidflow.cases.services.claims import claims_release
 from aidflow.cases.services.clocks import clock_close
