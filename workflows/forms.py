@@ -30,7 +30,7 @@ class TownshipReviewForm(forms.Form):
         label=_("Decision"),
         choices=[
             (Route.FORWARD, _("Eligible: forward to the county")),
-            (Route.REJECT, _("Not eligible: refuse with reasons")),
+            (Route.REJECT, _("Not eligible: tell the applicant why in writing")),
             (Route.RETURN, _("Return for missing materials")),
         ],
         widget=forms.RadioSelect,
