@@ -9,6 +9,8 @@ from django.utils import translation
 
 from aidflow.regions.services import regions_import, staff_save
 
+pytest_plugins = ["tests.clock"]
+
 REGIONS_FILE = Path(__file__).resolve().parent.parent / "aidflow" / "regions" / "data" / "regions-dezhou.csv"
 PASSWORD = "Test-pass-2026!"
 
