@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
 
 import pytest
 from django.utils import translation
 
-from aidflow.regions.services import regions_import, staff_save
+from tests.factories import (
+    BEIJIE,
+    LAOLI,
+    LINGCHENG,
+    MIZHEN,
+    NANYOUFANG,
+    PINGYUAN,
+    POLICY_FILE,
+    SHENTOU,
+    import_regions,
+    make_staff,
+)
 
 pytest_plugins = ["tests.clock"]
-
-REGIONS_FILE = Path(__file__).resolve().parent.parent / "aidflow" / "regions" / "data" / "regions-dezhou.csv"
-PASSWORD = "Test-pass-2026!"
-
-# Two counties, each with a township and two villages, so scope can be tested across every level.
-LINGCHENG = "371403"
-SHENTOU = "371403105"
-BEIJIE = "371403105201"
-LAOLI = "371403105202"
-MIZHEN = "371403102"
-XIAOWANG = "371403102201"
-PINGYUAN = "371426"
-QIANCAO = "371426102"
-NANYOUFANG = "371426102201"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -109,11 +106,7 @@ def english_messages():
 @pytest.fixture
 def regions(db):
     """The shipped Dezhou region file, imported through the real service."""
-    regions_import(text=REGIONS_FILE.read_text(encoding="utf-8"))
-
-
-def make_staff(username: str, role: str, region: str | None, name: str = "测试用户"):
-    return staff_save(username=username, password=PASSWORD, role=role, region_code=region, name=name)
+    import_regions()
 
 
 @pytest.fixture
@@ -161,12 +154,9 @@ def admin_user(regions):
 @pytest.fixture
 def policy(regions):
     """The shipped Dezhou policy, loaded through the real service."""
-    import json
-
     from aidflow.policy.services import policy_load
 
-    path = Path(__file__).resolve().parent.parent / "aidflow" / "policy" / "data" / "dezhou-2015-69.json"
-    return policy_load(data=json.loads(path.read_text(encoding="utf-8")))[0]
+    return policy_load(data=json.loads(POLICY_FILE.read_text(encoding="utf-8")))[0]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from aidflow.cases.models import Application
-from tests.conftest import BEIJIE, NANYOUFANG, PASSWORD, make_staff
+from tests.factories import BEIJIE, NANYOUFANG, PASSWORD, make_staff
 from tests.idnumbers import resident_id
 from tests.policy.test_calculator import EXAMPLE, EXAMPLE_RESULT
 from tests.workflows.helpers import FILING, PDF_BYTES

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from aidflow.wsgi import application
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 EXAMPLES_PER_OPERATION = 25
 

@@ -12,7 +12,7 @@ from aidflow.audit.models import AuditEvent
 from aidflow.audit.services import AuditPurgeRefused, audit_purge, audit_record, audit_verify
 from aidflow.cases.models import Application
 from aidflow.cases.services import application_file, application_withdraw, open_task, task_complete
-from tests.conftest import BEIJIE, PASSWORD, make_staff
+from tests.factories import BEIJIE, PASSWORD, make_staff
 from tests.workflows.helpers import filing, pdf
 
 pytestmark = pytest.mark.django_db

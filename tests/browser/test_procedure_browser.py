@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from aidflow.cases.models import Application
 from tests.browser.conftest import log_in, screenshot
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.workflows.helpers import PDF_BYTES, PNG_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -15,7 +15,7 @@ from aidflow.cases.services import application_file, open_task, task_complete
 from aidflow.notices.models import Notice
 from aidflow.notices.money import money_figures, rmb_capitals
 from aidflow.notices.services import notice_render, remedy_deadlines
-from tests.conftest import BEIJIE
+from tests.factories import BEIJIE
 from tests.workflows.helpers import filing
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from aidflow.cases.services import application_file, open_task, task_complete
 from aidflow.policy.services import aid_calculate
-from tests.conftest import BEIJIE
+from tests.factories import BEIJIE
 from tests.workflows.helpers import filing
 
 pytestmark = pytest.mark.django_db

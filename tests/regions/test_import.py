@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from aidflow.regions.codes import normalise_code, parent_code
 from aidflow.regions.models import Region
-from tests.conftest import REGIONS_FILE
+from tests.factories import REGIONS_FILE
 
 
 def write(tmp_path: Path, text: str) -> Path:

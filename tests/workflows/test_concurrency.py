@@ -10,7 +10,7 @@ from aidflow.audit.models import AuditEvent
 from aidflow.audit.services import audit_verify
 from aidflow.cases.models import Application, StageRecord
 from aidflow.cases.services import TaskNotOpen, application_file, open_task, task_complete
-from tests.conftest import BEIJIE, LAOLI, make_staff
+from tests.factories import BEIJIE, LAOLI, make_staff
 from tests.idnumbers import resident_id
 from tests.workflows.helpers import filing
 

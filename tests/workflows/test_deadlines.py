@@ -12,7 +12,7 @@ from aidflow.cases.deadlines import deadlines_sweep
 from aidflow.cases.models import Application, DeadlineNotice, Notification, StageClock
 from aidflow.cases.services import application_file, open_task, task_complete
 from aidflow.reports.services import ontime_statistics
-from tests.conftest import BEIJIE, LAOLI, make_staff
+from tests.factories import BEIJIE, LAOLI, make_staff
 from tests.idnumbers import resident_id
 from tests.workflows.helpers import filing
 

@@ -356,7 +356,7 @@ def test_document_download_is_scoped_attachment_nosniff(policy, clerk, auditor, 
 
 
 def test_lists_are_scoped_and_masked(policy, clerk, reviewer, outsider, far_clerk):
-    from tests.conftest import NANYOUFANG
+    from tests.factories import NANYOUFANG
 
     mine = file_application(clerk)
     assert far_clerk.staff.region_id == NANYOUFANG
