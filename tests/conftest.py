@@ -15,12 +15,15 @@ from tests.factories import (
     NANYOUFANG,
     PINGYUAN,
     POLICY_FILE,
+    REGIONS_FILE,
     SHENTOU,
     import_regions,
     make_staff,
 )
 
 pytest_plugins = ["tests.clock"]
+
+REGION_COUNT = len(REGIONS_FILE.read_text(encoding="utf-8").strip().splitlines()) - 1
 
 
 def pytest_collection_modifyitems(config, items):
@@ -103,10 +106,22 @@ def english_messages():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the shipped regions imported once for the session: nearly every test
+    reads them and none keeps a change (each runs in a transaction that is rolled back)."""
+    with django_db_blocker.unblock():
+        import_regions()
+
+
 @pytest.fixture
 def regions(db):
-    """The shipped Dezhou region file, imported through the real service."""
-    import_regions()
+    """The shipped Dezhou region file, imported through the real service. It is imported once per
+    session; a transactional test's flush empties the table, so then it is imported again."""
+    from aidflow.regions.models import Region
+
+    if Region.objects.count() != REGION_COUNT:
+        import_regions()
 
 
 @pytest.fixture

@@ -11,6 +11,14 @@ from aidflow.regions.models import Region
 from tests.factories import REGIONS_FILE
 
 
+@pytest.fixture(autouse=True)
+def no_regions(db):
+    """Each import starts from an empty table: the regions the session imported are removed, villages
+    first (a parent is protected while it has children), inside the test's rolled-back transaction."""
+    for level in ("village", "township", "county", "city", "province"):
+        Region.objects.filter(level=level).delete()
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "regions.csv"
     path.write_text(text, encoding="utf-8")
