@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from aidflow.cases.models import Application
 from tests.factories import BEIJIE, NANYOUFANG, PASSWORD, FilingFactory, make_staff, person
-from tests.policy.test_calculator import EXAMPLE, EXAMPLE_RESULT
+from tests.policy.calculator_cases import EXAMPLE, EXAMPLE_RESULT
 from tests.workflows.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
