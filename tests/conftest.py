@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.utils import translation
 
@@ -14,10 +12,10 @@ from tests.factories import (
     MIZHEN,
     NANYOUFANG,
     PINGYUAN,
-    POLICY_FILE,
     REGIONS_FILE,
     SHENTOU,
     import_regions,
+    load_policy,
     make_staff,
 )
 
@@ -169,9 +167,7 @@ def admin_user(regions):
 @pytest.fixture
 def policy(regions):
     """The shipped Dezhou policy, loaded through the real service."""
-    from aidflow.policy.services import policy_load
-
-    return policy_load(data=json.loads(POLICY_FILE.read_text(encoding="utf-8")))[0]
+    return load_policy()
 
 
 @pytest.fixture

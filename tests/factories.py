@@ -10,6 +10,7 @@ touches one file.
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import factory
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from aidflow.cases.models import Application
 from aidflow.cases.services import application_file, open_task, task_complete
+from aidflow.policy.services import policy_load
 from aidflow.regions.services import regions_import, staff_save
 from tests.idnumbers import resident_id
 
@@ -53,6 +55,11 @@ def person(order: str = "001", birth: datetime.date = datetime.date(1950, 1, 1))
 def import_regions() -> None:
     """The shipped Dezhou region file, through the real service (idempotent)."""
     regions_import(text=REGIONS_FILE.read_text(encoding="utf-8"))
+
+
+def load_policy():
+    """The shipped Dezhou policy, through the real service (idempotent); returns its version."""
+    return policy_load(data=json.loads(POLICY_FILE.read_text(encoding="utf-8")))[0]
 
 
 # --- staff -----------------------------------------------------------------------------------------

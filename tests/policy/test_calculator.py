@@ -65,11 +65,7 @@ def test_not_eligible_still_exits_0(capsys):
 
 
 @pytest.mark.django_db
-def test_service_picks_policy_and_checks_region(regions):
-    from aidflow.policy.services import policy_load
-    from tests.policy.test_policy_versions import shipped
-
-    policy_load(data=shipped())
+def test_service_picks_policy_and_checks_region(policy):
     assert aid_calculate(data=request(region="371403105201"), today=TODAY)["amount"] == "1000.00"
     # A village the table does not list is accepted when its township is known.
     assert aid_calculate(data=request(region="371403105299"), today=TODAY)["amount"] == "1000.00"
