@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.utils import translation
 
-from aidflow.regions.services import regions_import, staff_save
+from tests.factories import (
+    BEIJIE,
+    LAOLI,
+    LINGCHENG,
+    MIZHEN,
+    NANYOUFANG,
+    PINGYUAN,
+    REGIONS_FILE,
+    SHENTOU,
+    import_regions,
+    load_policy,
+    make_staff,
+)
 
-REGIONS_FILE = Path(__file__).resolve().parent.parent / "aidflow" / "regions" / "data" / "regions-dezhou.csv"
-PASSWORD = "Test-pass-2026!"
+pytest_plugins = ["tests.clock"]
 
-# Two counties, each with a township and two villages, so scope can be tested across every level.
-LINGCHENG = "371403"
-SHENTOU = "371403105"
-BEIJIE = "371403105201"
-LAOLI = "371403105202"
-MIZHEN = "371403102"
-XIAOWANG = "371403102201"
-PINGYUAN = "371426"
-QIANCAO = "371426102"
-NANYOUFANG = "371426102201"
+REGION_COUNT = len(REGIONS_FILE.read_text(encoding="utf-8").strip().splitlines()) - 1
 
 
 def pytest_collection_modifyitems(config, items):
@@ -104,14 +104,22 @@ def english_messages():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the shipped regions imported once for the session: nearly every test
+    reads them and none keeps a change (each runs in a transaction that is rolled back)."""
+    with django_db_blocker.unblock():
+        import_regions()
+
+
 @pytest.fixture
 def regions(db):
-    """The shipped Dezhou region file, imported through the real service."""
-    regions_import(text=REGIONS_FILE.read_text(encoding="utf-8"))
+    """The shipped Dezhou region file, imported through the real service. It is imported once per
+    session; a transactional test's flush empties the table, so then it is imported again."""
+    from aidflow.regions.models import Region
 
-
-def make_staff(username: str, role: str, region: str | None, name: str = "测试用户"):
-    return staff_save(username=username, password=PASSWORD, role=role, region_code=region, name=name)
+    if Region.objects.count() != REGION_COUNT:
+        import_regions()
 
 
 @pytest.fixture
@@ -159,12 +167,7 @@ def admin_user(regions):
 @pytest.fixture
 def policy(regions):
     """The shipped Dezhou policy, loaded through the real service."""
-    import json
-
-    from aidflow.policy.services import policy_load
-
-    path = Path(__file__).resolve().parent.parent / "aidflow" / "policy" / "data" / "dezhou-2015-69.json"
-    return policy_load(data=json.loads(path.read_text(encoding="utf-8")))[0]
+    return load_policy()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 # Routes an anonymous user may open: the login pages, what the login page itself loads, and the
 # public verification page of notices.

@@ -133,21 +133,24 @@ def regions_import(*, text: str) -> RegionImportResult:
                     % {"row": number, "code": code, "parent": parent}
                 )
 
-        created = updated = unchanged = 0
-        # Shorter codes first, so every parent is saved before its children.
+        new_regions: list[Region] = []
+        changed_regions: list[Region] = []
+        unchanged = 0
+        # Shorter codes first, so every parent is inserted before its children.
         for code in sorted(parsed, key=lambda item: (len(item), item)):
             _number, name, level, source = parsed[code]
             parent = parent_code(code)
             region = existing.get(code)
             if region is None:
-                Region.objects.create(code=code, name=name, level=level, parent_id=parent, source=source)
-                created += 1
+                new_regions.append(Region(code=code, name=name, level=level, parent_id=parent, source=source))
             elif (region.name, region.level, region.parent_id, region.source) != (name, level, parent, source):
                 region.name, region.level, region.parent_id, region.source = name, level, parent, source
-                region.save()
-                updated += 1
+                changed_regions.append(region)
             else:
                 unchanged += 1
+        Region.objects.bulk_create(new_regions)
+        Region.objects.bulk_update(changed_regions, ["name", "level", "parent", "source"])
+        created, updated = len(new_regions), len(changed_regions)
         if created or updated:
             audit_record(
                 actor=None,

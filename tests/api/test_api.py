@@ -1,6 +1,6 @@
 """REST API v1: every endpoint and error status, the IDOR matrix, whole procedures as a client runs them."""
 
-import copy
+import datetime
 import hashlib
 
 import pytest
@@ -10,10 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from aidflow.cases.models import Application
-from tests.conftest import BEIJIE, NANYOUFANG, PASSWORD, make_staff
-from tests.idnumbers import resident_id
-from tests.policy.test_calculator import EXAMPLE, EXAMPLE_RESULT
-from tests.workflows.helpers import FILING, PDF_BYTES
+from tests.factories import BEIJIE, NANYOUFANG, PASSWORD, FilingFactory, make_staff, person
+from tests.policy.calculator_cases import EXAMPLE, EXAMPLE_RESULT
+from tests.workflows.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +27,7 @@ def api(user=None) -> APIClient:
 
 
 def filing_payload(region=BEIJIE, order="001", **changes):
-    data = copy.deepcopy(FILING)
-    person = resident_id(timezone.datetime(1950, 1, 1).date(), order=order)
-    data["applicant"]["id_number"] = person
-    data["patient"]["id_number"] = person
-    data["region"] = region
-    data.update(changes)
-    return data
+    return FilingFactory(region=region, person=person(order), **changes)
 
 
 def file(client, **changes):
@@ -186,7 +179,8 @@ def test_status_codes_of_task_completion(policy, clerk, reviewer, outsider, audi
 def test_filing_errors_and_roles(policy, clerk, reviewer, far_clerk):
     bad = api(clerk).post("/api/v1/applications/", filing_payload(category="vip"), format="json")
     assert bad.status_code == 400 and "category" in bad.json()["errors"]
-    future = api(clerk).post("/api/v1/applications/", filing_payload(filing_date="2099-01-01"), format="json")
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    future = api(clerk).post("/api/v1/applications/", filing_payload(filing_date=tomorrow), format="json")
     assert future.status_code == 400 and "filing_date" in future.json()["errors"]
     assert api(reviewer).post("/api/v1/applications/", filing_payload(), format="json").status_code == 403
     assert api(far_clerk).post("/api/v1/applications/", filing_payload(), format="json").status_code == 403

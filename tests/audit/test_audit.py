@@ -11,12 +11,10 @@ from django.utils import timezone
 from aidflow.audit.models import AuditEvent
 from aidflow.audit.services import AuditPurgeRefused, audit_purge, audit_record, audit_verify
 from aidflow.cases.models import Application
-from aidflow.cases.selectors import open_task
-from aidflow.cases.services.filing import application_file
-from aidflow.cases.services.tasks import task_complete
+from aidflow.cases.services.documents import UploadedDocument
 from aidflow.cases.services.withdrawal import application_withdraw
-from tests.conftest import BEIJIE, PASSWORD, make_staff
-from tests.workflows.helpers import filing, pdf
+from tests.factories import BEIJIE, PASSWORD, ApplicationFactory, advance, make_staff
+from tests.workflows.helpers import current_task, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +28,8 @@ def last_seq():
 
 
 def test_each_workflow_action_writes_exactly_one_event(policy, clerk, reviewer, approver):
-    from aidflow.cases.services.documents import UploadedDocument
-
     start = last_seq()
-    application = application_file(user=clerk, data=filing(BEIJIE), documents=[UploadedDocument("diagnosis", pdf())])
+    application = ApplicationFactory(user=clerk, documents=[UploadedDocument("diagnosis", pdf())])
     filed, uploaded = events_since(start)
     assert (filed.action, filed.actor_name, filed.role, filed.region, filed.stage) == (
         "filed",
@@ -46,28 +42,24 @@ def test_each_workflow_action_writes_exactly_one_event(policy, clerk, reviewer, 
     assert filed.details["computed_amount"] == "1000.00" and filed.details["policy"] == "dezhou-2015-69"
     assert uploaded.action == "document_uploaded" and len(uploaded.details["sha256"]) == 64
 
-    today = timezone.localdate().isoformat()
+    # One task at a time: the stage it moves to (and how), then the action, stage and actor of its event.
     steps = [
-        (clerk, {"decision": "return", "missing": ["户口簿"]}, "returned", "village_check"),
-        (clerk, {"note": "已补充户口簿"}, "resubmitted", "supplement"),
-        (clerk, {"decision": "forward"}, "forwarded", "village_check"),
+        ("supplement", {"return_at": "village_check", "missing": ["户口簿"]}, "returned", "village_check", clerk),
+        ("village_check", {}, "resubmitted", "supplement", clerk),
+        ("township_review", {}, "forwarded", "village_check", clerk),
+        ("county_approval", {}, "forwarded", "township_review", reviewer),
         (
-            reviewer,
-            {"decision": "forward", "visit_date": today, "findings": "属实", "visitors": "刘"},
-            "forwarded",
-            "township_review",
-        ),
-        (
-            approver,
-            {"decision": "approve", "amount": "800.00", "override_reason": "已获其他资助"},
+            "notice_delivery",
+            {"amount": "800.00", "override_reason": "已获其他资助"},
             "approved",
             "county_approval",
+            approver,
         ),
-        (reviewer, {"delivered_on": today, "method": "post", "recipient": "王秀英"}, "delivered", "notice_delivery"),
+        ("closed", {}, "delivered", "notice_delivery", reviewer),
     ]
-    for user, payload, action, stage in steps:
+    for to, how, action, stage, user in steps:
         before = last_seq()
-        application = task_complete(user=user, task_id=open_task(application).pk, payload=payload)
+        application = advance(application, to=to, **how)
         (event,) = events_since(before)
         assert (event.action, event.stage, event.actor_name) == (action, stage, user.username)
     approval = AuditEvent.objects.get(action="approved")
@@ -80,7 +72,7 @@ def test_each_workflow_action_writes_exactly_one_event(policy, clerk, reviewer, 
 
 
 def test_withdrawal_and_document_views_and_case_views_are_audited(policy, clerk, auditor):
-    application = application_file(user=clerk, data=filing(BEIJIE), documents=[])
+    application = ApplicationFactory(user=clerk, documents=[])
     before = last_seq()
     application_withdraw(user=clerk, application_id=application.pk, reason="已出院回家")
     (event,) = events_since(before)
@@ -132,7 +124,7 @@ def test_policy_loads_are_audited(regions):
 
 
 def test_verify_audit_command_and_tampering(policy, clerk, capsys):
-    application_file(user=clerk, data=filing(BEIJIE))
+    ApplicationFactory(user=clerk)
     call_command("verify_audit")
     count = AuditEvent.objects.count()
     assert capsys.readouterr().out.strip() == f"ok {count} events"
@@ -152,8 +144,8 @@ def test_verify_audit_command_and_tampering(policy, clerk, capsys):
 
 
 def test_deleted_row_breaks_the_chain(policy, clerk):
-    application_file(user=clerk, data=filing(BEIJIE))
-    application_file(user=clerk, data=filing(BEIJIE))
+    ApplicationFactory(user=clerk)
+    ApplicationFactory(user=clerk)
     if connection.vendor == "postgresql":
         pytest.skip("PostgreSQL refuses the DELETE itself")
     middle = AuditEvent.objects.get(action="filed", application__number__endswith="00001")
@@ -169,7 +161,7 @@ def test_postgresql_refuses_changes(policy, clerk):
     from django.db import transaction
     from django.db.utils import InternalError, ProgrammingError
 
-    application_file(user=clerk, data=filing(BEIJIE))
+    ApplicationFactory(user=clerk)
     for statement in (
         "UPDATE audit_auditevent SET action = 'x'",
         "DELETE FROM audit_auditevent",
@@ -191,16 +183,16 @@ def test_failed_audit_write_rolls_back_the_action(policy, clerk, monkeypatch):
 
     monkeypatch.setattr(filing_services, "audit_record", broken)
     with pytest.raises(RuntimeError):
-        application_file(user=clerk, data=filing(BEIJIE))
+        ApplicationFactory(user=clerk)
     assert Application.objects.count() == 0
     monkeypatch.undo()
-    application = application_file(user=clerk, data=filing(BEIJIE))
+    application = ApplicationFactory(user=clerk)
     assert application.number.endswith("-00001")  # the failed filing used no number
     monkeypatch.setattr(task_services, "audit_record", broken)
     with pytest.raises(RuntimeError):
-        task_complete(user=clerk, task_id=open_task(application).pk, payload={"decision": "forward"})
+        advance(application, to="township_review")
     application.refresh_from_db()
-    assert application.stage == "village_check" and open_task(application).flow_task.name == "village_check"
+    assert application.stage == "village_check" and current_task(application).flow_task.name == "village_check"
 
 
 def test_purge_refuses_events_younger_than_six_months(regions):
@@ -215,7 +207,7 @@ def test_purge_refuses_events_younger_than_six_months(regions):
 
 
 def test_auditor_screens_search_export_and_history(policy, clerk, auditor, outsider):
-    application = application_file(user=clerk, data=filing(BEIJIE))
+    application = ApplicationFactory(user=clerk)
     client = Client()
     client.force_login(auditor)
     page = client.get("/workbench/audit/", {"action": "filed"}).content.decode()
@@ -262,8 +254,8 @@ def post_routes():
 def test_auditor_can_change_nothing(policy, clerk, auditor):
     """Every state-changing URL answers an auditor 403 or 404 and changes nothing."""
 
-    application = application_file(user=clerk, data=filing(BEIJIE))
-    task = open_task(application)
+    application = ApplicationFactory(user=clerk)
+    task = current_task(application)
     document = application.documents.first()
     client = Client()
     client.force_login(auditor)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from aidflow.cases.models import Application
 from tests.browser.conftest import log_in, screenshot
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD, stay_dates
 from tests.workflows.helpers import PDF_BYTES, PNG_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,7 +61,7 @@ def submit_task(page, next_stage):
 
 def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     today = timezone.localdate()
-    first_of_month = today.replace(day=1)
+    admission, discharge = stay_dates()
     diagnosis = Path(tmp_path) / "诊断证明.pdf"
     diagnosis.write_bytes(PDF_BYTES)
     bill = Path(tmp_path) / "结算单.png"
@@ -83,8 +83,8 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
         0,
         "德州市人民医院",
         3,
-        first_of_month.isoformat(),
-        today.isoformat(),
+        admission.isoformat(),
+        discharge.isoformat(),
         "60000.00",
         "52000.00",
         "30000.00",
@@ -95,8 +95,8 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
         1,
         "陵城区人民医院",
         2,
-        first_of_month.isoformat(),
-        today.isoformat(),
+        admission.isoformat(),
+        discharge.isoformat(),
         "10000.00",
         "9000.00",
         "6500.00",

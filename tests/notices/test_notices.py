@@ -12,14 +12,10 @@ from django.test import Client
 from django.utils import timezone
 
 from aidflow.calendars.services import remedy_deadlines
-from aidflow.cases.selectors import open_task
-from aidflow.cases.services.filing import application_file
-from aidflow.cases.services.tasks import task_complete
 from aidflow.notices.models import Notice
 from aidflow.notices.money import money_figures, rmb_capitals
 from aidflow.notices.rendering import notice_render
-from tests.conftest import BEIJIE
-from tests.workflows.helpers import filing
+from tests.factories import ApplicationFactory, advance
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "notices"
@@ -61,24 +57,6 @@ def test_remedy_deadlines():
     assert remedy_deadlines(datetime.date(2026, 8, 31))["lawsuit"] == datetime.date(2027, 2, 28)
 
 
-def decide(application, user, payload, capture):
-    with capture(execute=True):
-        return task_complete(user=user, task_id=open_task(application).pk, payload=payload)
-
-
-def approved_case(clerk, reviewer, approver, capture, amount=None):
-    today = timezone.localdate().isoformat()
-    application = application_file(user=clerk, data=filing(BEIJIE))
-    application = decide(application, clerk, {"decision": "forward"}, capture)
-    application = decide(
-        application, reviewer, {"decision": "forward", "visit_date": today, "findings": "属实"}, capture
-    )
-    payload = {"decision": "approve"}
-    if amount:
-        payload.update(amount=amount, override_reason="申请人已获亲属资助")
-    return decide(application, approver, payload, capture)
-
-
 def pdf_text(notice) -> str:
     path = Path(notice.pdf.path)
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
@@ -94,7 +72,9 @@ def save_png(notice, name):
 
 @needs_poppler
 def test_approval_notice(policy, clerk, reviewer, approver, django_capture_on_commit_callbacks):
-    application = approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
+    application = advance(
+        ApplicationFactory(user=clerk), to="notice_delivery", capture=django_capture_on_commit_callbacks
+    )
     notice = Notice.objects.get(application=application)
     assert notice.kind == "approval" and notice.number == f"陵城民救〔{timezone.localdate().year}〕1号"
     assert len(notice.sha256) == 64
@@ -132,7 +112,12 @@ def test_approval_notice(policy, clerk, reviewer, approver, django_capture_on_co
 
 @needs_poppler
 def test_lower_amount_notice_gives_the_reason(policy, clerk, reviewer, approver, django_capture_on_commit_callbacks):
-    application = approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks, amount="800.00")
+    application = advance(
+        ApplicationFactory(user=clerk),
+        to="notice_delivery",
+        amount="800.00",
+        capture=django_capture_on_commit_callbacks,
+    )
     text = pdf_text(Notice.objects.get(application=application))
     assert "800.00元" in text and "捌佰元整" in text and "申请人已获亲属资助" in text
 
@@ -141,20 +126,13 @@ def test_lower_amount_notice_gives_the_reason(policy, clerk, reviewer, approver,
 def test_rejection_notices_by_township_and_county(
     policy, clerk, reviewer, approver, django_capture_on_commit_callbacks
 ):
-    today = timezone.localdate().isoformat()
     capture = django_capture_on_commit_callbacks
-    by_township = application_file(user=clerk, data=filing(BEIJIE))
-    by_township = decide(by_township, clerk, {"decision": "forward"}, capture)
-    decide(
-        by_township,
-        reviewer,
-        {
-            "decision": "reject",
-            "visit_date": today,
-            "findings": "入户核实",
-            "reasons": "家庭人均收入高于当地低保标准1.3倍",
-        },
-        capture,
+    by_township = advance(
+        ApplicationFactory(user=clerk),
+        to="notice_delivery",
+        reject_at="township_review",
+        reasons="家庭人均收入高于当地低保标准1.3倍",
+        capture=capture,
     )
     township_notice = Notice.objects.get(application=by_township)
     text = pdf_text(township_notice)
@@ -170,10 +148,13 @@ def test_rejection_notices_by_township_and_county(
         assert element in text, element
     save_png(township_notice, "rejection-township")
 
-    by_county = application_file(user=clerk, data=filing(BEIJIE))
-    by_county = decide(by_county, clerk, {"decision": "forward"}, capture)
-    by_county = decide(by_county, reviewer, {"decision": "forward", "visit_date": today, "findings": "属实"}, capture)
-    decide(by_county, approver, {"decision": "reject", "reasons": "经复核，住院费用已由商业保险全额赔付"}, capture)
+    by_county = advance(
+        ApplicationFactory(user=clerk),
+        to="notice_delivery",
+        reject_at="county_approval",
+        reasons="经复核，住院费用已由商业保险全额赔付",
+        capture=capture,
+    )
     county_notice = Notice.objects.get(application=by_county)
     text = pdf_text(county_notice)
     assert "德州市陵城区民政局" in text and "经复核，住院费用已由商业保险全额赔付" in text
@@ -182,19 +163,13 @@ def test_rejection_notices_by_township_and_county(
 
 @needs_poppler
 def test_supplement_notice(policy, clerk, reviewer, django_capture_on_commit_callbacks):
-    application = application_file(user=clerk, data=filing(BEIJIE))
-    application = decide(application, clerk, {"decision": "forward"}, django_capture_on_commit_callbacks)
-    decide(
-        application,
-        reviewer,
-        {
-            "decision": "return",
-            "visit_date": timezone.localdate().isoformat(),
-            "findings": "材料不全",
-            "reasons": "请补充",
-            "missing": ["家庭收入证明", "住院病历"],
-        },
-        django_capture_on_commit_callbacks,
+    application = advance(
+        ApplicationFactory(user=clerk),
+        to="supplement",
+        return_at="township_review",
+        reasons="请补充",
+        missing=["家庭收入证明", "住院病历"],
+        capture=django_capture_on_commit_callbacks,
     )
     notice = Notice.objects.get(application=application)
     assert notice.kind == "supplement" and "补〔" in notice.number
@@ -205,7 +180,9 @@ def test_supplement_notice(policy, clerk, reviewer, django_capture_on_commit_cal
 
 
 def test_public_verification(policy, clerk, reviewer, approver, django_capture_on_commit_callbacks):
-    application = approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
+    application = advance(
+        ApplicationFactory(user=clerk), to="notice_delivery", capture=django_capture_on_commit_callbacks
+    )
     notice = Notice.objects.get(application=application)
     anonymous = Client()
     page = anonymous.get(f"/verify/{notice.verification_code}")
@@ -221,7 +198,9 @@ def test_numbering_is_gap_free_per_authority_and_year(
 ):
     numbers = [
         Notice.objects.get(
-            application=approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
+            application=advance(
+                ApplicationFactory(user=clerk), to="notice_delivery", capture=django_capture_on_commit_callbacks
+            )
         ).number
         for _index in range(3)
     ]
@@ -234,23 +213,20 @@ def test_missing_font_fails_clearly(policy, clerk, reviewer, approver, monkeypat
 
     monkeypatch.setattr(rendering, "cjk_font_available", lambda: False)
     with pytest.raises(rendering.NoticeFontMissing, match="fonts-noto-cjk"):
-        approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
+        advance(ApplicationFactory(user=clerk), to="notice_delivery", capture=django_capture_on_commit_callbacks)
 
 
 def test_delivery_shows_remedy_deadlines(policy, clerk, reviewer, approver, django_capture_on_commit_callbacks):
-    application = approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
+    application = advance(
+        ApplicationFactory(user=clerk), to="notice_delivery", capture=django_capture_on_commit_callbacks
+    )
     client = Client()
     client.force_login(reviewer)
     page = client.get(f"/workbench/applications/{application.pk}/").content.decode()
     notice = Notice.objects.get(application=application)
     assert notice.number in page  # the delivery step names the notice to deliver
     delivered = timezone.localdate()
-    decide(
-        application,
-        reviewer,
-        {"delivered_on": delivered.isoformat(), "method": "in_person", "recipient": "王秀英"},
-        django_capture_on_commit_callbacks,
-    )
+    advance(application, to="closed", capture=django_capture_on_commit_callbacks)
     page = client.get(f"/workbench/applications/{application.pk}/").content.decode()
     assert remedy_deadlines(delivered)["reconsideration"].isoformat() in page
     assert remedy_deadlines(delivered)["lawsuit"].isoformat() in page
@@ -258,7 +234,7 @@ def test_delivery_shows_remedy_deadlines(policy, clerk, reviewer, approver, djan
 
 def test_render_notices_command_catches_up(policy, clerk, reviewer, approver, capsys):
     # Without running the after-commit render, the notice waits without a PDF ...
-    application = approved_case(clerk, reviewer, approver, lambda execute: _no_capture())
+    application = advance(ApplicationFactory(user=clerk), to="notice_delivery")
     notice = Notice.objects.get(application=application)
     assert notice.sha256 == ""
     from django.core.management import call_command
@@ -270,19 +246,15 @@ def test_render_notices_command_catches_up(policy, clerk, reviewer, approver, ca
     assert "0 notices rendered." in capsys.readouterr().out
 
 
-def _no_capture():
-    import contextlib
-
-    return contextlib.nullcontext()
-
-
 @needs_poppler
 def test_a_correction_is_a_new_notice_naming_the_old(
     policy, clerk, reviewer, approver, outsider, django_capture_on_commit_callbacks, capsys
 ):
     from django.core.management import CommandError, call_command
 
-    application = approved_case(clerk, reviewer, approver, django_capture_on_commit_callbacks)
+    application = advance(
+        ApplicationFactory(user=clerk), to="notice_delivery", capture=django_capture_on_commit_callbacks
+    )
     old = Notice.objects.get(application=application)
     old_bytes = Path(old.pdf.path).read_bytes()
     with pytest.raises(CommandError, match="county approver"):

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from guardian.shortcuts import get_perms
 
 from aidflow.regions.models import Region, StaffProfile
-from tests.conftest import BEIJIE, LINGCHENG, PASSWORD, SHENTOU
+from tests.factories import BEIJIE, LINGCHENG, PASSWORD, SHENTOU
 
 
 def create(*args):

@@ -8,7 +8,18 @@ from django.core.management import CommandError, call_command
 
 from aidflow.regions.codes import normalise_code, parent_code
 from aidflow.regions.models import Region
-from tests.conftest import REGIONS_FILE
+from tests.factories import REGIONS_FILE
+
+
+@pytest.fixture(autouse=True)
+def no_regions(request):
+    """Each import starts from an empty table: the regions the session imported are removed, villages
+    first (a parent is protected while it has children), inside the test's rolled-back transaction."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db")
+    for level in ("village", "township", "county", "city", "province"):
+        Region.objects.filter(level=level).delete()
 
 
 def write(tmp_path: Path, text: str) -> Path:

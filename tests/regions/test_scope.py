@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from aidflow.regions.models import Region
 from aidflow.regions.scope import in_scope, scope_codes, scope_q, visible_regions
-from tests.conftest import BEIJIE, LAOLI, LINGCHENG, NANYOUFANG, PINGYUAN, QIANCAO, SHENTOU, XIAOWANG
+from tests.factories import BEIJIE, LAOLI, LINGCHENG, NANYOUFANG, PINGYUAN, QIANCAO, SHENTOU, XIAOWANG
 
 
 @pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_no_scope_means_nothing(admin_user, django_user_model):
 
 @pytest.mark.django_db
 def test_moving_staff_moves_scope(reviewer, django_user_model):
-    from tests.conftest import make_staff
+    from tests.factories import make_staff
 
     moved = make_staff("reviewer", "township_reviewer", QIANCAO)
     fresh = django_user_model.objects.get(pk=moved.pk)

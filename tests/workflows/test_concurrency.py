@@ -1,5 +1,6 @@
 """Concurrent use on PostgreSQL: one transition per task, gap-free numbers. Real threads, real row locks."""
 
+import datetime
 import threading
 
 import pytest
@@ -13,9 +14,7 @@ from aidflow.cases.selectors import open_task
 from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.tasks import task_complete
 from aidflow.core.errors import TaskNotOpen
-from tests.conftest import BEIJIE, LAOLI, make_staff
-from tests.idnumbers import resident_id
-from tests.workflows.helpers import filing
+from tests.factories import BEIJIE, LAOLI, ApplicationFactory, FilingFactory, advance, make_staff, person
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +44,7 @@ def run_in_threads(functions):
 
 def test_two_people_completing_the_same_task_make_one_transition(policy, clerk):
     second_clerk = make_staff("clerk-b", "village_clerk", BEIJIE, "李二")
-    application = application_file(user=clerk, data=filing(BEIJIE))
+    application = ApplicationFactory(user=clerk)
     task = open_task(application)
 
     results = run_in_threads(
@@ -69,18 +68,16 @@ def test_two_people_completing_the_same_task_make_one_transition(policy, clerk):
 
 def test_concurrent_filings_get_gap_free_unique_numbers(policy, clerk):
     other = make_staff("clerk-laoli", "village_clerk", LAOLI, "王建国")
-    people = [resident_id(__import__("datetime").date(1950, 1, 1 + index), order=f"{index:03d}") for index in range(8)]
+    people = [person(f"{index:03d}", birth=datetime.date(1950, 1, 1 + index)) for index in range(8)]
 
     def file(user, region, id_number):
-        data = filing(region)
-        data["applicant"] = dict(data["applicant"], id_number=id_number)
-        data["patient"] = dict(data["patient"], id_number=id_number)
+        data = FilingFactory(region=region, person=id_number)
         return lambda: application_file(user=user, data=data)
 
     results = run_in_threads(
         [
-            file(clerk if index % 2 else other, BEIJIE if index % 2 else LAOLI, person)
-            for index, person in enumerate(people)
+            file(clerk if index % 2 else other, BEIJIE if index % 2 else LAOLI, id_number)
+            for index, id_number in enumerate(people)
         ]
     )
     assert all(isinstance(result, Application) for result in results), results
@@ -100,21 +97,10 @@ def test_concurrent_approvals_get_gap_free_notice_numbers(policy, clerk, reviewe
 
     from aidflow.notices.models import Notice
 
-    today = timezone.localdate().isoformat()
-    applications = []
-    for index in range(6):
-        data = filing(BEIJIE)
-        person = resident_id(__import__("datetime").date(1950, 2, 1 + index), order=f"{index:03d}")
-        data["applicant"] = dict(data["applicant"], id_number=person)
-        data["patient"] = dict(data["patient"], id_number=person)
-        application = application_file(user=clerk, data=data)
-        application = task_complete(user=clerk, task_id=open_task(application).pk, payload={"decision": "forward"})
-        application = task_complete(
-            user=reviewer,
-            task_id=open_task(application).pk,
-            payload={"decision": "forward", "visit_date": today, "findings": "属实"},
-        )
-        applications.append(application)
+    people = [person(f"{index:03d}", birth=datetime.date(1950, 2, 1 + index)) for index in range(6)]
+    applications = [
+        advance(ApplicationFactory(user=clerk, data__person=someone), to="county_approval") for someone in people
+    ]
 
     def approve(application):
         return lambda: task_complete(user=approver, task_id=open_task(application).pk, payload={"decision": "approve"})

@@ -9,24 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aidflow.cases.models import Application, DeadlineNotice, Notification, StageClock
-from aidflow.cases.selectors import open_task
 from aidflow.cases.services.deadlines import deadlines_sweep
-from aidflow.cases.services.filing import application_file
-from aidflow.cases.services.tasks import task_complete
 from aidflow.reports.services import ontime_statistics
-from tests.conftest import BEIJIE, LAOLI, make_staff
-from tests.idnumbers import resident_id
-from tests.workflows.helpers import filing
+from tests.factories import BEIJIE, LAOLI, ApplicationFactory, advance, make_staff, person
 
 pytestmark = pytest.mark.django_db
 
 
-def file(clerk, region=BEIJIE, order="001"):
-    data = filing(region)
-    person = resident_id(datetime.date(1950, 1, 1), order=order)
-    data["applicant"] = dict(data["applicant"], id_number=person)
-    data["patient"] = dict(data["patient"], id_number=person)
-    return application_file(user=clerk, data=data)
+def file(clerk, order="001"):
+    return ApplicationFactory(user=clerk, data__person=person(order))
 
 
 def shift_clock(application, days):
@@ -51,13 +42,7 @@ def test_every_stage_gets_a_clock_and_a_return_restarts_it(policy, clerk, review
         BEIJIE,
     )
     assert application.stage_due_date == clock.due_date and clock.due_date > timezone.localdate()
-    application = task_complete(user=clerk, task_id=open_task(application).pk, payload={"decision": "forward"})
-    today = timezone.localdate().isoformat()
-    application = task_complete(
-        user=reviewer,
-        task_id=open_task(application).pk,
-        payload={"decision": "return", "visit_date": today, "findings": "缺", "reasons": "缺收入证明"},
-    )
+    application = advance(application, to="supplement", return_at="township_review", reasons="缺收入证明")
     clocks = list(StageClock.objects.filter(application=application).order_by("pk"))
     assert [(clock.stage, clock.outcome) for clock in clocks] == [
         ("village_check", "done"),
@@ -65,7 +50,7 @@ def test_every_stage_gets_a_clock_and_a_return_restarts_it(policy, clerk, review
         ("supplement", "open"),
     ]
     assert clocks[1].completed_by == reviewer and clocks[2].due_date is None
-    application = task_complete(user=clerk, task_id=open_task(application).pk, payload={"note": "已补"})
+    application = advance(application, to="township_review")
     fresh = StageClock.objects.filter(application=application).order_by("pk").last()
     # A new clock for the township, starting from the resubmission.
     assert (fresh.stage, fresh.outcome, fresh.days) == ("township_review", "open", 7)
@@ -75,7 +60,7 @@ def test_every_stage_gets_a_clock_and_a_return_restarts_it(policy, clerk, review
 
 def test_overdue_list_shows_red_and_filters(policy, clerk, reviewer):
     late = file(clerk, order="001")
-    late = task_complete(user=clerk, task_id=open_task(late).pk, payload={"decision": "forward"})
+    late = advance(late, to="township_review")
     file(clerk, order="003")
     shift_clock(late, 20)
     client = Client()
@@ -147,20 +132,14 @@ def test_sweep_reminds_then_escalates_once(policy, clerk, reviewer, approver):
 def test_escalation_targets(
     policy, clerk, reviewer, approver, city_auditor, auditor, stage_steps, target_role, target_region
 ):
-    application = file(clerk)
-    today = timezone.localdate().isoformat()
-    payloads = [
-        (clerk, {"decision": "forward"}),
-        (reviewer, {"decision": "forward", "visit_date": today, "findings": "属实"}),
-    ]
-    for user, payload in payloads[:stage_steps]:
-        application = task_complete(user=user, task_id=open_task(application).pk, payload=payload)
+    late_stage = ["village_check", "township_review", "county_approval"][stage_steps]
+    application = advance(file(clerk), to=late_stage)
     clock = shift_clock(application, 30)
     deadlines_sweep()
     recipients = Notification.objects.filter(kind="overdue", application=application)
     assert {note.recipient.staff.role for note in recipients} == {target_role}
     assert {note.recipient.staff.region_id for note in recipients} == {target_region}
-    assert clock.stage == ["village_check", "township_review", "county_approval"][stage_steps]
+    assert clock.stage == late_stage
 
 
 def test_statistics_on_known_counts(policy, clerk, reviewer, approver):
@@ -168,10 +147,10 @@ def test_statistics_on_known_counts(policy, clerk, reviewer, approver):
     today = timezone.localdate()
     # Three village checks in 神头镇: one on time, one late, one open and overdue; one open within limit.
     on_time = file(clerk, order="001")
-    task_complete(user=clerk, task_id=open_task(on_time).pk, payload={"decision": "forward"})
-    late = file(neighbour, region=LAOLI, order="002")
+    advance(on_time, to="township_review")
+    late = file(neighbour, order="002")
     shift_clock(late, 10)
-    task_complete(user=neighbour, task_id=open_task(late).pk, payload={"decision": "forward"})
+    advance(late, to="township_review", clerk=neighbour)
     overdue = file(clerk, order="003")
     shift_clock(overdue, 10)
     file(clerk, order="004")
