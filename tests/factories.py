@@ -27,7 +27,11 @@ from aidflow.regions.stages import stage_rule
 from tests.idnumbers import resident_id
 
 REGIONS_FILE = Path(__file__).resolve().parent.parent / "aidflow" / "regions" / "data" / "regions-dezhou.csv"
-POLICY_FILE = Path(__file__).resolve().parent.parent / "aidflow" / "policy" / "data" / "dezhou-2015-69.json"
+POLICY_DATA = Path(__file__).resolve().parent.parent / "aidflow" / "policy" / "data"
+# 德民〔2015〕69号 as issued (valid 2015-10-28 to 2020-10-28), and the demo stand-in that continues
+# its rules for current dates (flagged 演示政策): filings made today are calculated under the latter.
+POLICY_FILE = POLICY_DATA / "dezhou-2015-69.json"
+DEMO_POLICY_FILE = POLICY_DATA / "dezhou-demo-continued.json"
 PASSWORD = "Test-pass-2026!"
 
 # Two counties, each with a township and two villages, so scope can be tested across every level.
@@ -61,8 +65,10 @@ def import_regions() -> None:
 
 
 def load_policy():
-    """The shipped Dezhou policy, through the real service (idempotent); returns its version."""
-    return policy_load(data=json.loads(POLICY_FILE.read_text(encoding="utf-8")))[0]
+    """The shipped Dezhou policies, through the real service (idempotent); returns the demo stand-in,
+    the version that applies to filings made today."""
+    policy_load(data=json.loads(POLICY_FILE.read_text(encoding="utf-8")))
+    return policy_load(data=json.loads(DEMO_POLICY_FILE.read_text(encoding="utf-8")))[0]
 
 
 # --- staff -----------------------------------------------------------------------------------------
@@ -110,6 +116,8 @@ class StayFactory(factory.DictFactory):
 
     hospital = "德州市人民医院"
     hospital_level = 3
+    diagnosis = "肺恶性肿瘤"
+    icd10 = "C34.9"
     admission_date = factory.LazyAttribute(lambda stay: stay.dates[0].isoformat())
     discharge_date = factory.LazyAttribute(lambda stay: stay.dates[1].isoformat())
     total_cost = "60000.00"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,7 +24,6 @@ ADULT_AGE = 18
 MAX_STAYS = 50
 # A capital letter, two digits, then optionally a dot and up to 8 letters or digits (C34.9, C34.900x001).
 ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[A-Za-z0-9]{1,8})?$")
-CATEGORY_CODE = re.compile(r"^[a-z][a-z0-9_]{1,19}$")
 
 CATEGORY_NAMES = {
     "dibao": "低保对象",
@@ -177,12 +177,16 @@ def _read_stay(reader: FieldReader, raw: object, path: str, filing_date: datetim
         charity,
         diagnosis=diagnosis,
         icd10=icd10,
-        hospital_code=hospital_code,
+        hospital_code=hospital_code or "",
     )
 
 
-def parse_request(data: object, *, today: datetime.date) -> CalculationRequest:
-    """Validate a calculation request (INTERFACES section 4); InputErrors names every bad field."""
+def parse_request(data: object, *, today: datetime.date, extra_categories: Iterable[str] = ()) -> CalculationRequest:
+    """Validate a calculation request (INTERFACES section 4); InputErrors names every bad field.
+
+    `extra_categories` are the county-defined categories that may be used besides the built-in ones
+    (those of the policy versions that apply).
+    """
     if not isinstance(data, dict):
         raise InputErrors({"body": [_("The request is a JSON object.")]})
     reader = FieldReader()
@@ -198,15 +202,7 @@ def parse_request(data: object, *, today: datetime.date) -> CalculationRequest:
     elif filing_date and filing_date > today:
         reader.error("filing_date", _("The filing date is in the future."))
         filing_date = None
-    # A built-in category or one a county's policy declares: which versions declare what is
-    # checked where the version is chosen (aidflow.cases.services.calculation).
-    category = reader.text(data, "category", "category", max_length=20)
-    if category is not None and category not in Category.values and not CATEGORY_CODE.match(category):
-        reader.error(
-            "category",
-            _("Unknown value %(value)r; use one of %(choices)s.")
-            % {"value": category, "choices": ", ".join(Category.values)},
-        )
+    category = reader.choice(data, "category", "category", [*Category.values, *extra_categories])
     aid_type = reader.choice(data, "aid_type", "aid_type", AidType.values)
 
     patient = reader.obj(data, "patient", "patient")

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from aidflow.cases.models import Application
 from tests.factories import BEIJIE, NANYOUFANG, PASSWORD, FilingFactory, make_staff, person
-from tests.policy.calculator_cases import EXAMPLE, EXAMPLE_RESULT
+from tests.policy.calculator_cases import DEMO_EXAMPLE_RESULT, EXAMPLE
 from tests.workflows.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_calculate_reproduces_the_example(policy, clerk, regions):
     assert response.status_code == 200
     body = response.json()
     body.pop("explanation")
-    assert body == EXAMPLE_RESULT
+    assert body == DEMO_EXAMPLE_RESULT
     bad = api(clerk).post("/api/v1/calculate/", dict(EXAMPLE, category="vip"), format="json")
     assert bad.status_code == 400 and "category" in bad.json()["errors"]
 

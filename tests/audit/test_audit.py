@@ -13,7 +13,7 @@ from aidflow.audit.services import AuditPurgeRefused, audit_purge, audit_record,
 from aidflow.cases.models import Application
 from aidflow.cases.services.documents import UploadedDocument
 from aidflow.cases.services.withdrawal import application_withdraw
-from tests.factories import BEIJIE, PASSWORD, ApplicationFactory, advance, make_staff
+from tests.factories import BEIJIE, PASSWORD, ApplicationFactory, advance, make_staff, person
 from tests.workflows.helpers import current_task, pdf
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_each_workflow_action_writes_exactly_one_event(policy, clerk, reviewer, 
         "village_check",
     )
     assert filed.application_id == application.pk
-    assert filed.details["computed_amount"] == "1000.00" and filed.details["policy"] == "dezhou-2015-69"
+    assert filed.details["computed_amount"] == "1000.00" and filed.details["policy"] == "dezhou-demo-continued"
     assert uploaded.action == "document_uploaded" and len(uploaded.details["sha256"]) == 64
 
     # One task at a time: the stage it moves to (and how), then the action, stage and actor of its event.
@@ -145,7 +145,7 @@ def test_verify_audit_command_and_tampering(policy, clerk, capsys):
 
 def test_deleted_row_breaks_the_chain(policy, clerk):
     ApplicationFactory(user=clerk)
-    ApplicationFactory(user=clerk)
+    ApplicationFactory(user=clerk, data__person=person("002"))
     if connection.vendor == "postgresql":
         pytest.skip("PostgreSQL refuses the DELETE itself")
     middle = AuditEvent.objects.get(action="filed", application__number__endswith="00001")

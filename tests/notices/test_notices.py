@@ -15,7 +15,7 @@ from aidflow.calendars.services import remedy_deadlines
 from aidflow.notices.models import Notice
 from aidflow.notices.money import money_figures, rmb_capitals
 from aidflow.notices.rendering import notice_render
-from tests.factories import ApplicationFactory, advance
+from tests.factories import ApplicationFactory, advance, person
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "notices"
@@ -136,17 +136,11 @@ def test_rejection_notices_by_township_and_county(
     )
     township_notice = Notice.objects.get(application=by_township)
     text = pdf_text(township_notice)
-    for element in [
-        "不予医疗救助决定书",
-        "神头镇人民政府",
-        "神头民救〔",
-        "家庭人均收入高于当地低保标准1.3倍",
-        "六十日",
-        "六个月",
-        "德州市陵城区人民法院",
-    ]:
+    # The township does not decide: it tells the applicant why, in its own series, with no remedies.
+    for element in ["告知书", "神头镇人民政府", "神头民救告〔", "家庭人均收入高于当地低保标准1.3倍"]:
         assert element in text, element
-    save_png(township_notice, "rejection-township")
+    assert "决定书" not in text and "行政复议" not in text
+    save_png(township_notice, "review-refusal-township")
 
     by_county = advance(
         ApplicationFactory(user=clerk),
@@ -157,7 +151,15 @@ def test_rejection_notices_by_township_and_county(
     )
     county_notice = Notice.objects.get(application=by_county)
     text = pdf_text(county_notice)
-    assert "德州市陵城区民政局" in text and "经复核，住院费用已由商业保险全额赔付" in text
+    for element in [
+        "不予医疗救助决定书",
+        "德州市陵城区民政局",
+        "经复核，住院费用已由商业保险全额赔付",
+        "六十日",
+        "六个月",
+    ]:
+        assert element in text, element
+    assert "德州市陵城区人民法院" in text
     save_png(county_notice, "rejection-county")
 
 
@@ -199,10 +201,12 @@ def test_numbering_is_gap_free_per_authority_and_year(
     numbers = [
         Notice.objects.get(
             application=advance(
-                ApplicationFactory(user=clerk), to="notice_delivery", capture=django_capture_on_commit_callbacks
+                ApplicationFactory(user=clerk, data__person=person(f"00{index}")),
+                to="notice_delivery",
+                capture=django_capture_on_commit_callbacks,
             )
         ).number
-        for _index in range(3)
+        for index in range(3)
     ]
     year = timezone.localdate().year
     assert numbers == [f"陵城民救〔{year}〕{index}号" for index in (1, 2, 3)]

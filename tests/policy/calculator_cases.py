@@ -63,6 +63,13 @@ EXAMPLE_RESULT = {
     "reasons": [],
 }
 
+# 德民〔2015〕69号 expired on 2020-10-28: the demo data calculate the example's 2026 filing under the
+# stand-in that continues its rules, and say so.
+DEMO_EXAMPLE_RESULT = {
+    **EXAMPLE_RESULT,
+    "policy": {**EXAMPLE_RESULT["policy"], "code": "dezhou-demo-continued", "demo": True},
+}
+
 
 def request(**changes):
     """The interface example with changes; nested keys as 'household__size'."""

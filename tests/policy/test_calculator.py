@@ -10,7 +10,7 @@ from django.core.management import call_command
 from aidflow.cases.services.calculation import aid_calculate
 from aidflow.core.errors import InputErrors
 from tests.idnumbers import resident_id
-from tests.policy.calculator_cases import EXAMPLE, EXAMPLE_RESULT, TODAY, codes, request, run
+from tests.policy.calculator_cases import DEMO_EXAMPLE_RESULT, EXAMPLE, EXAMPLE_RESULT, TODAY, codes, request, run
 
 
 def test_interface_example():
@@ -30,7 +30,7 @@ def test_calculate_aid_command_reproduces_the_example(capsys):
         call_command("calculate_aid")
     result = json.loads(capsys.readouterr().out)
     result.pop("explanation")
-    assert result == EXAMPLE_RESULT
+    assert result == DEMO_EXAMPLE_RESULT
 
 
 @pytest.mark.django_db

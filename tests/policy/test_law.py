@@ -126,6 +126,7 @@ def county_policy_with_extra_category(demo_content: dict) -> dict:
     content = copy.deepcopy(demo_content)
     content["code"] = "lingcheng-extra"
     content["region"] = "371403"
+    content["authorities"] = {"371403": content["authorities"]["371403"]}
     content["extra_categories"] = [
         {"code": "poverty_registered", "name": "建档立卡贫困人口", "group": "poverty_registered"}
     ]

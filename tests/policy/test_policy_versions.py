@@ -20,7 +20,9 @@ def shipped() -> dict:
 
 
 def variant(**changes) -> dict:
+    """The shipped file as another version: open-ended unless `effective_to` is given."""
     data = copy.deepcopy(shipped())
+    data["effective_to"] = None
     data.update(changes)
     return data
 
@@ -185,7 +187,10 @@ def test_selection_longest_prefix_then_latest_effective_from():
         )
     )
     select = policy_select
-    assert select(region_code="371403105201", filing_date=datetime.date(2026, 3, 1)).code == "dezhou-2015-69"
+    assert select(region_code="371403105201", filing_date=datetime.date(2020, 3, 1)).code == "dezhou-2015-69"
+    # The text's own validity ends on 2020-10-28: a later filing in 陵城区 has no policy.
+    assert select(region_code="371403105201", filing_date=datetime.date(2020, 10, 28)).code == "dezhou-2015-69"
+    assert select(region_code="371403105201", filing_date=datetime.date(2020, 10, 29)) is None
     assert select(region_code="371426102201", filing_date=datetime.date(2021, 6, 1)).code == "pingyuan-2020"
     assert select(region_code="371426102201", filing_date=datetime.date(2026, 3, 1)).code == "pingyuan-2024"
     # The township's own version wins while in force, and its end date is honoured.

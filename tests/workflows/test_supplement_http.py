@@ -58,8 +58,8 @@ def test_api_supplement_corrects_stays(policy, clerk):
         dict(
             application.calculation_input["stays"][0],
             eligible_cost="60000.00",
-            basic_insurance="30000.00",
-            serious_illness_insurance="0.00",
+            basic_insurance="25000.00",
+            serious_illness_insurance="5000.00",
         )
     ]
     application = task_complete(

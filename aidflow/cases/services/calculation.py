@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,10 +14,10 @@ from aidflow.cases.models import Application
 from aidflow.cases.selectors import history_sums
 from aidflow.core.errors import InputErrors
 from aidflow.policy.calculator import CalculationResult, calculate
-from aidflow.policy.models import Category
+from aidflow.policy.models import Category, PolicyVersion
 from aidflow.policy.requests import medical_year, parse_request
 from aidflow.policy.services import policy_select, policy_terms
-from aidflow.regions.codes import parent_code
+from aidflow.regions.codes import codes_above, normalise_code, parent_code
 from aidflow.regions.models import Region
 
 
@@ -67,13 +68,36 @@ def category_error(category: str, version) -> str | None:
     }
 
 
+def declared_categories(data: object, today: datetime.date) -> frozenset[str]:
+    """The county-defined categories declared by the versions that may apply to a raw request
+    (by its region and filing date, where those can be read): what parse_request may accept
+    besides the built-in ones. Which version applies exactly is checked once it is chosen."""
+    if not isinstance(data, dict):
+        return frozenset()
+    try:
+        region = normalise_code(str(data.get("region") or ""))
+        filing_date = datetime.date.fromisoformat(data["filing_date"]) if data.get("filing_date") else today
+    except (ValidationError, ValueError, TypeError):
+        return frozenset()
+    versions = PolicyVersion.objects.filter(region_code__in=codes_above(region), effective_from__lte=filing_date)
+    return frozenset(
+        extra["code"]
+        for version in versions.exclude(effective_to__lt=filing_date)
+        for extra in version.extra_categories
+    )
+
+
+def application_extra_categories(application: Application) -> list[str]:
+    return [extra["code"] for extra in application.policy.extra_categories] if application.policy else []
+
+
 def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:
     """Validate a calculation request, pick the policy, add the person's history, and calculate.
 
     Returns the result JSON of INTERFACES section 4; raises InputErrors naming each bad field.
     """
     today = today or timezone.localdate()
-    request = parse_request(data, today=today)
+    request = parse_request(data, today=today, extra_categories=declared_categories(data, today))
     region = request.region
     # A village missing from the region table is accepted when its township is known: the
     # published lists name only some villages.
@@ -91,7 +115,11 @@ def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:
 
 def application_recalculate(application: Application) -> CalculationResult:
     """The amount now, with the stored inputs, the application's own policy version and today's history."""
-    request = parse_request(application.calculation_input, today=application.filing_date)
+    request = parse_request(
+        application.calculation_input,
+        today=application.filing_date,
+        extra_categories=application_extra_categories(application),
+    )
     history = history_sums(
         id_number=application.id_number,
         aid_type=application.aid_type,

@@ -4,7 +4,12 @@ the missing materials; the amount is then recalculated and the change recorded."
 from __future__ import annotations
 
 from aidflow.cases.models import Application, HospitalStay
-from aidflow.cases.services.calculation import application_recalculate, calculation_input_of, calculation_store
+from aidflow.cases.services.calculation import (
+    application_extra_categories,
+    application_recalculate,
+    calculation_input_of,
+    calculation_store,
+)
 from aidflow.cases.services.claims import claims_check, claims_check_request, claims_release, claims_take
 from aidflow.cases.services.filing import diagnoses_check, stays_store
 from aidflow.core.errors import InputErrors
@@ -33,7 +38,9 @@ def corrected_input(application: Application, payload: dict, reader: FieldReader
     if payload.get("stays") is not None:
         diagnoses_check(payload["stays"], reader)
     try:
-        parse_request(corrected, today=application.filing_date)
+        parse_request(
+            corrected, today=application.filing_date, extra_categories=application_extra_categories(application)
+        )
     except InputErrors as error:
         for key, messages in error.errors.items():
             if key.startswith(("household", "stays")):
@@ -49,7 +56,9 @@ def corrections_apply(application: Application, corrected: dict) -> dict:
         "stays": len(application.calculation_input.get("stays") or []),
         "computed_amount": money_text(application.computed_amount),
     }
-    request = parse_request(corrected, today=application.filing_date)
+    request = parse_request(
+        corrected, today=application.filing_date, extra_categories=application_extra_categories(application)
+    )
     application.calculation_input = corrected
     application.household_size = request.household_size
     application.household_monthly_income = request.monthly_income

@@ -12,7 +12,12 @@ from aidflow.audit.services import audit_record
 from aidflow.cases.choices import StageAction
 from aidflow.cases.models import Application, ApplicationCounter, HospitalStay, HouseholdMember, StageRecord
 from aidflow.cases.selectors import history_sums
-from aidflow.cases.services.calculation import calculation_input_of, calculation_store, category_error
+from aidflow.cases.services.calculation import (
+    calculation_input_of,
+    calculation_store,
+    category_error,
+    declared_categories,
+)
 from aidflow.cases.services.claims import claims_check, claims_check_request, claims_take
 from aidflow.cases.services.clocks import clock_open
 from aidflow.cases.services.documents import UploadedDocument, document_store, documents_audit, documents_check
@@ -167,7 +172,9 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
     members = _read_members(data, reader)
     documents_check(documents, reader)
     try:
-        request = parse_request(calculation_input_of(data), today=today)
+        request = parse_request(
+            calculation_input_of(data), today=today, extra_categories=declared_categories(data, today)
+        )
     except InputErrors as error:
         for key, messages in error.errors.items():
             for message in messages:
