@@ -37,9 +37,10 @@ def log_out(page):
     page.context.clear_cookies()
 
 
-def fill_stay(page, index, hospital, level, admission, discharge, total, eligible, basic, serious):
+def fill_stay(page, index, hospital, level, admission, discharge, total, eligible, basic, serious, diagnosis):
     prefix = f"stays-{index}-"
     page.fill(f"input[name='{prefix}hospital']", hospital)
+    page.fill(f"input[name='{prefix}diagnosis']", diagnosis)
     choose(page, f"{prefix}hospital_level", str(level))
     page.fill(f"input[name='{prefix}admission_date']", admission)
     page.fill(f"input[name='{prefix}discharge_date']", discharge)
@@ -89,6 +90,7 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
         "52000.00",
         "30000.00",
         "5000.00",
+        "肺恶性肿瘤",
     )
     fill_stay(
         page,
@@ -101,6 +103,7 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
         "9000.00",
         "6500.00",
         "0.00",
+        "脑梗死",
     )
     choose(page, "documents-0-kind", "diagnosis")
     page.set_input_files("input[name='documents-0-file']", str(diagnosis))
