@@ -152,7 +152,7 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     assert "核算金额 1500.00 元" in page.content()
     pick(page, "decision", "approve")
     screenshot(page, "procedure-5-county-approval")
-    submit_task(page, "决定书送达")
+    submit_task(page, "文书送达")
     log_out(page)
 
     # The township records the delivery.
