@@ -49,6 +49,9 @@ class FieldReader:
         value = self.get(data, key, path, required=required)
         if value is MISSING:
             return None
+        # An optional text may be sent empty: it means the same as leaving it out (INTERFACES section 5).
+        if not required and isinstance(value, str) and not value.strip():
+            return None
         if not isinstance(value, str) or not value.strip():
             self.error(path, _("Must be a non-empty text."))
             return None

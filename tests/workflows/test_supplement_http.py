@@ -6,7 +6,8 @@ from aidflow.audit.models import AuditEvent
 from aidflow.cases.selectors import open_task
 from aidflow.cases.services.tasks import task_complete
 from aidflow.core.errors import InputErrors
-from tests.workflows.helpers import client_for, complete, current_task, file_application, township
+from tests.factories import ApplicationFactory, advance, person
+from tests.workflows.helpers import client_for, complete, current_task, file_application, today, township
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,21 @@ def test_api_supplement_corrects_stays(policy, clerk):
     )
     # remaining 30000; 18000 above the deductible; 20% = 3600.
     assert application.calculation["amount"] == "3600.00" and application.stays.get().eligible_cost == 60000
+
+
+def test_optional_texts_may_be_sent_empty(client, policy, clerk, reviewer):
+    """INTERFACES section 5: an optional text field may be "" - the same as leaving it out."""
+    application = advance(ApplicationFactory(user=clerk), to="township_review")
+    client.force_login(reviewer)
+    task = open_task(application).pk
+    payload = {"decision": "forward", "visit_date": today(), "findings": "属实", "reasons": "", "visitors": ""}
+    response = client.post(f"/api/v1/tasks/{task}/complete/", payload, content_type="application/json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["stage"] == "county_approval"
+    # A required text still may not be empty.
+    application = advance(ApplicationFactory(user=clerk, data__person=person("002")), to="township_review")
+    task = open_task(application).pk
+    response = client.post(
+        f"/api/v1/tasks/{task}/complete/", {**payload, "findings": ""}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "findings" in response.json()["errors"]
