@@ -3,6 +3,7 @@ major-disease gate, county-defined categories and the demo flag (POLICY sections
 sections 3-4)."""
 
 import copy
+import dataclasses
 import datetime
 import json
 from decimal import Decimal
@@ -14,22 +15,14 @@ from hypothesis import strategies as st
 from aidflow.cases.services.calculation import aid_calculate
 from aidflow.core.errors import InputErrors
 from aidflow.policy.calculator import calculate
-from aidflow.policy.requests import History, PolicyTerms, Rule, parse_request
+from aidflow.policy.requests import History, Rule, parse_request
 from aidflow.policy.services import policy_load
 from tests.factories import DEMO_POLICY_FILE, POLICY_FILE, calculation_request, stay_dates
+from tests.policy.calculator_cases import DEZHOU
 
 pytestmark = pytest.mark.django_db
 
-TERMS = PolicyTerms(
-    code="test",
-    low_income_multiplier=Decimal("1.3"),
-    dibao_standard={"rural": Decimal("400.00"), "urban": Decimal("600.00")},
-    rules={
-        ("key_recipient", "hospitalization"): Rule(Decimal("0.70"), Decimal("0"), Decimal("10000")),
-        ("key_recipient", "major_disease"): Rule(Decimal("0.70"), Decimal("0"), Decimal("20000")),
-        ("low_income", "major_disease"): Rule(Decimal("0.20"), Decimal("12000"), Decimal("10000")),
-    },
-)
+TERMS = DEZHOU
 
 
 def result_of(terms=TERMS, **changes):
@@ -85,13 +78,9 @@ def test_uninsured_key_recipient_without_a_county_rule_gets_rule_not_configured(
 
 
 def test_the_county_rule_for_the_uninsured_applies_to_them_only():
-    terms = PolicyTerms(
-        **{
-            **TERMS.__dict__,
-            "uninsured_rules": {
-                ("low_income", "major_disease"): Rule(Decimal("0.10"), Decimal("12000"), Decimal("5000"))
-            },
-        }
+    terms = dataclasses.replace(
+        TERMS,
+        uninsured_rules={("low_income", "major_disease"): Rule(Decimal("0.10"), Decimal("12000"), Decimal("5000"))},
     )
     uninsured = result_of(terms, patient=with_patient(insured=False))
     assert (uninsured["eligible"], uninsured["amount"], uninsured["policy"]["rate"]) == (True, "500.00", "0.10")
