@@ -78,10 +78,8 @@ def test_uninsured_key_recipient_without_a_county_rule_gets_rule_not_configured(
 
 
 def test_the_county_rule_for_the_uninsured_applies_to_them_only():
-    terms = dataclasses.replace(
-        TERMS,
-        uninsured_rules={("low_income", "major_disease"): Rule(Decimal("0.10"), Decimal("12000"), Decimal("5000"))},
-    )
+    uninsured_rule = Rule(Decimal("0.10"), Decimal("12000"), Decimal("5000"))
+    terms = dataclasses.replace(TERMS, uninsured_rules={("low_income", "major_disease"): uninsured_rule})
     uninsured = result_of(terms, patient=with_patient(insured=False))
     assert (uninsured["eligible"], uninsured["amount"], uninsured["policy"]["rate"]) == (True, "500.00", "0.10")
     assert any("未参保人员" in line for line in uninsured["explanation"])
