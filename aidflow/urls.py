@@ -21,6 +21,7 @@ from aidflow.cases.views import (
 from aidflow.notices.views import NoticePdfView, VerifyView
 from aidflow.regions.views import HomeView
 from aidflow.reports.views import OnTimeView
+from aidflow.rolls.views import RecipientLookupView
 from workflows.views import ApplicationDetailView, TaskView
 
 
@@ -48,6 +49,7 @@ class WorkbenchApp(Application):
     application_history_path = path(
         "applications/<int:pk>/history/", ApplicationHistoryView.as_view(), name="application_history"
     )
+    recipients_path = path("recipients/", RecipientLookupView.as_view(), name="recipients")
     document_path = path(
         "applications/<int:pk>/documents/<int:document_pk>/", DocumentDownloadView.as_view(), name="document"
     )

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from aidflow.api import views
+from aidflow.api import rolls, views
 
 app_name = "api"
 
@@ -29,6 +29,8 @@ urlpatterns = [
     path("verify/<str:code>/", login_not_required(views.VerifyApi.as_view()), name="verify"),
     path("calculate/", login_not_required(views.CalculateApi.as_view()), name="calculate"),
     path("statistics/on-time/", login_not_required(views.OnTimeApi.as_view()), name="ontime"),
+    path("hospitals/", login_not_required(rolls.HospitalListApi.as_view()), name="hospitals"),
+    path("recipients/<str:id_number>/", login_not_required(rolls.RecipientLookupApi.as_view()), name="recipient"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
 ]

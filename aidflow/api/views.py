@@ -5,17 +5,17 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from aidflow.api import serializers as s
+from aidflow.api.common import ERRORS, Pages, StaffOnly, json_object
 from aidflow.api.services import token_issue
 from aidflow.cases.choices import Status
 from aidflow.cases.models import Application
@@ -40,32 +40,6 @@ from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
 from aidflow.regions.stages import Stage
 from aidflow.reports.services import ontime_statistics, report_scope
-
-ERRORS = {
-    400: OpenApiResponse(s.ErrorSerializer, description="Invalid input: a message per field"),
-    403: OpenApiResponse(s.ErrorSerializer, description="The role may never take this action"),
-    404: OpenApiResponse(s.ErrorSerializer, description="Not found, or outside the user's scope"),
-}
-
-
-class StaffOnly(IsAuthenticated):
-    """Any signed-in staff member (a user with a role)."""
-
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and role_of(request.user) is not None
-
-
-class Pages(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-def json_object(request) -> dict:
-    """The request body as a dict, or a 400 naming the body."""
-    if not isinstance(request.data, dict):
-        raise InputErrors({"body": [_("The request is a JSON object.")]})
-    return dict(request.data)
 
 
 def application_for(request, pk) -> Application:

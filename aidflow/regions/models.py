@@ -84,6 +84,8 @@ class Role(models.TextChoices):
     COUNTY_APPROVER = "county_approver", _("County approver")
     AUDITOR = "auditor", _("Auditor")
     ADMIN = "admin", _("Administrator")
+    # A designated hospital's settlement window (医院结算员): scoped to its hospital, not a region.
+    HOSPITAL_CLERK = "hospital_clerk", _("Hospital settlement clerk")
 
 
 # Which region level each role works at (None: no region), and the object permission that grants
@@ -94,6 +96,7 @@ ROLE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.COUNTY_APPROVER: (Level.COUNTY,),
     Role.AUDITOR: tuple(Level.values),
     Role.ADMIN: (),
+    Role.HOSPITAL_CLERK: (),
 }
 ROLE_PERMISSION = {
     Role.VILLAGE_CLERK: "check_village",
@@ -113,6 +116,15 @@ class StaffProfile(models.Model):
     region = models.ForeignKey(
         Region,
         verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    # The designated hospital a hospital clerk works for (the hospital register is in aidflow.rolls).
+    hospital = models.ForeignKey(
+        "rolls.Hospital",
+        verbose_name=_("hospital"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

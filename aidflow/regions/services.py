@@ -178,6 +178,7 @@ def staff_check(
     role: str,
     region_code: str | None,
     name: str | None = None,
+    hospital=None,
 ) -> tuple[User | None, Region | None]:
     """Check a staff change without writing: returns (existing user or None, region).
 
@@ -227,6 +228,11 @@ def staff_check(
                         }
                     )
 
+    if role == Role.HOSPITAL_CLERK and hospital is None:
+        errors.setdefault("hospital", []).append(_("A hospital clerk needs a designated hospital (--hospital CODE)."))
+    if role != Role.HOSPITAL_CLERK and hospital is not None:
+        errors.setdefault("hospital", []).append(_("Only a hospital clerk works for a hospital."))
+
     user = User.objects.filter(username=username).first() if username else None
     if user is None and not password:
         errors.setdefault("password", []).append(_("A new staff member needs a password."))
@@ -249,12 +255,15 @@ def staff_save(
     region_code: str | None,
     name: str | None = None,
     actor=None,
+    hospital=None,
 ) -> User:
     """Create a staff member or update one by username: role group, profile and region scope.
 
     Raises ValidationError with a message per field; writes nothing when any check fails.
     """
-    user, region = staff_check(username=username, password=password, role=role, region_code=region_code, name=name)
+    user, region = staff_check(
+        username=username, password=password, role=role, region_code=region_code, name=name, hospital=hospital
+    )
     username = username.strip()
 
     with transaction.atomic():
@@ -280,6 +289,8 @@ def staff_save(
             profile = StaffProfile(user=user)
         profile.role = role
         profile.region = region
+        old_hospital = profile.hospital_id
+        profile.hospital = hospital
         profile.save()
 
         user.groups.remove(*[group for name_, group in groups.items() if name_ != role])
@@ -296,6 +307,7 @@ def staff_save(
                 "created": created,
                 "role": [old_role, role],
                 "region": [old_region_code, region.code if region is not None else None],
+                "hospital": [old_hospital, hospital.code if hospital is not None else None],
                 "permission": f"regions.{ROLE_PERMISSION[role]}" if role in ROLE_PERMISSION else None,
                 "password_changed": bool(password),
             },

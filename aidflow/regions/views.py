@@ -27,6 +27,11 @@ ROLE_DUTIES = {
         _("Trace every decision in your region: who did what, when, and on what facts."),
         _("You can read everything in your region and change nothing."),
     ],
+    Role.HOSPITAL_CLERK: [
+        _("Look up on the rolls whether a patient is a key recipient on the discharge date."),
+        _("Settle key recipients' medical aid at the hospital window at discharge; the patient pays only the rest."),
+        _("Claim the advanced aid from the paying county each month."),
+    ],
     Role.ADMIN: [
         _("Manage regions and staff accounts in the administration site."),
         _("You do not handle applications."),

@@ -1,7 +1,32 @@
-"""The rolls of key recipients (救助对象名册): who is on which roll, where, and when (INTERFACES section 7)."""
+"""Designated hospitals and the rolls of key recipients (救助对象名册): who is on which roll, where,
+and when (INTERFACES section 7)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Hospital(models.Model):
+    """A designated hospital (定点医疗机构): its level and county drive the calculation and the scope."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.PositiveSmallIntegerField(_("level"))
+    county = models.ForeignKey(
+        "regions.Region", verbose_name=_("county"), on_delete=models.PROTECT, related_name="hospitals"
+    )
+    designated_from = models.DateField(_("designated from"))
+    designated_to = models.DateField(_("designated to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("designated hospital")
+        verbose_name_plural = _("designated hospitals")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def designated_on(self, day) -> bool:
+        return self.designated_from <= day and (self.designated_to is None or day <= self.designated_to)
 
 
 class RollPeriod(models.Model):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from aidflow.regions.codes import county_of
-from aidflow.rolls.models import RollPeriod
+from aidflow.rolls.models import Hospital, RollPeriod
 
 
 @dataclass(frozen=True)
@@ -31,3 +31,11 @@ def roll_status(*, id_number: str, region_code: str, on: datetime.date) -> RollS
         valid_from__lte=on,
     )
     return RollStatus(checked=True, categories=frozenset(periods.values_list("category", flat=True)))
+
+
+def roll_periods(id_number: str):
+    return RollPeriod.objects.filter(id_number=id_number).order_by("valid_from", "category")
+
+
+def hospitals_list():
+    return Hospital.objects.select_related("county").order_by("code")

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from aidflow.regions.models import Role
 from aidflow.regions.services import staff_save
+from aidflow.rolls.models import Hospital
 
 
 class Command(BaseCommand):
@@ -16,13 +17,24 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, help=", ".join(Role.values))
         parser.add_argument("--region", help="region code at the role's level (none for admin)")
         parser.add_argument("--name", help="the person's full name as shown in AidFlow")
+        parser.add_argument("--hospital", help="designated-hospital code (hospital_clerk only)")
 
-    def handle(self, *args, username, password, role, region, name, **options):
+    def handle(self, *args, username, password, role, region, name, hospital, **options):
+        found = None
+        if hospital:
+            found = Hospital.objects.filter(code=hospital.strip()).first()
+            if found is None:
+                raise CommandError(
+                    f"Nothing was saved.\nhospital: unknown hospital {hospital}: import_hospitals first."
+                )
         try:
-            user = staff_save(username=username, password=password, role=role, region_code=region, name=name)
+            user = staff_save(
+                username=username, password=password, role=role, region_code=region, name=name, hospital=found
+            )
         except ValidationError as error:
             lines = [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
             raise CommandError("Nothing was saved.\n" + "\n".join(lines)) from None
         profile = user.staff
         where = f" in {profile.region}" if profile.region_id else ""
+        where += f" at {profile.hospital}" if profile.hospital_id else ""
         self.stdout.write(f"Saved {user.username}: {profile.role}{where}.")

@@ -9,6 +9,8 @@ from django.db import transaction
 from aidflow.cases.demo import seed_demo_applications
 from aidflow.policy.services import policy_load
 from aidflow.regions.services import regions_import, staff_save
+from aidflow.rolls.models import Hospital
+from aidflow.rolls.services import hospitals_import, recipients_import
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 REGIONS_FILE = DATA / "regions-dezhou.csv"
@@ -19,6 +21,13 @@ POLICY_DATA = Path(__file__).resolve().parents[3] / "policy" / "data"
 # The text as issued (valid 2015-10-28 to 2020-10-28), and a demo stand-in that continues its rules
 # for current dates, shown as 演示政策 wherever it is used.
 POLICY_FILES = [POLICY_DATA / "dezhou-2015-69.json", POLICY_DATA / "dezhou-demo-continued.json"]
+
+# Demo data, not a real register: hospital codes start with DEMO-, and the roll lists made-up people.
+ROLLS_DATA = Path(__file__).resolve().parents[3] / "rolls" / "data"
+HOSPITALS_FILE = ROLLS_DATA / "hospitals-demo.csv"
+RECIPIENTS_FILE = ROLLS_DATA / "recipients-demo.csv"
+# (username, hospital code, name): the settlement window of 陵城区人民医院.
+DEMO_HOSPITAL_CLERKS = [("hospital_lingcheng", "DEMO-371403-001", "马建华")]
 
 # The one demo password; the demo logins are printed by this command and exist nowhere else.
 DEMO_PASSWORD = "Demo-aid-2026!"
@@ -53,8 +62,23 @@ class Command(BaseCommand):
                 version, created = policy_load(data=json.loads(path.read_text(encoding="utf-8")))
                 label = " (演示政策 / demo policy)" if version.demo else ""
                 self.stdout.write(f"Policy {version.code}{label}: {'loaded' if created else 'already loaded'}.")
+            hospitals = hospitals_import(text=HOSPITALS_FILE.read_text(encoding="utf-8"), source="seed_demo")
+            rolls = recipients_import(text=RECIPIENTS_FILE.read_text(encoding="utf-8"), source="seed_demo")
+            self.stdout.write(
+                f"Demo hospitals: {hospitals.created} created, {hospitals.updated} updated; "
+                f"demo roll periods: {rolls.created} created, {rolls.updated} updated."
+            )
             for username, role, region, name in DEMO_STAFF:
                 staff_save(username=username, password=DEMO_PASSWORD, role=role, region_code=region, name=name)
+            for username, code, name in DEMO_HOSPITAL_CLERKS:
+                staff_save(
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role="hospital_clerk",
+                    region_code=None,
+                    name=name,
+                    hospital=Hospital.objects.get(code=code),
+                )
             seed_demo_applications(self.stdout)
 
         self.stdout.write("")
@@ -62,3 +86,5 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'username':<22}{'role':<20}{'region':<14}name")
         for username, role, region, name in DEMO_STAFF:
             self.stdout.write(f"  {username:<22}{role:<20}{region or '-':<14}{name}")
+        for username, code, name in DEMO_HOSPITAL_CLERKS:
+            self.stdout.write(f"  {username:<22}{'hospital_clerk':<20}{code:<14}{name}")

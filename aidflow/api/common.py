@@ -1,0 +1,36 @@
+"""What every API view shares: who may call, how errors are documented, pages, JSON bodies."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
+
+from aidflow.api import serializers as s
+from aidflow.core.errors import InputErrors
+from aidflow.regions.scope import role_of
+
+ERRORS = {
+    400: OpenApiResponse(s.ErrorSerializer, description="Invalid input: a message per field"),
+    403: OpenApiResponse(s.ErrorSerializer, description="The role may never take this action"),
+    404: OpenApiResponse(s.ErrorSerializer, description="Not found, or outside the user's scope"),
+}
+
+
+class StaffOnly(IsAuthenticated):
+    """Any signed-in staff member (a user with a role)."""
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and role_of(request.user) is not None
+
+
+class Pages(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def json_object(request) -> dict:
+    """The request body as a dict, or a 400 naming the body."""
+    if not isinstance(request.data, dict):
+        raise InputErrors({"body": [_("The request is a JSON object.")]})
+    return dict(request.data)

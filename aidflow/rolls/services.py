@@ -1,0 +1,196 @@
+"""Importing the hospital register and the rolls: every row checked, all rows or none, idempotent.
+Row numbers count the header as row 1, as a spreadsheet shows them (INTERFACES section 2)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from aidflow.audit.models import AuditAction
+from aidflow.audit.services import audit_record
+from aidflow.core.identity import normalise_resident_id
+from aidflow.policy.models import CATEGORY_GROUP, CategoryGroup, PolicyVersion
+from aidflow.regions.codes import normalise_code
+from aidflow.regions.models import Level, Region
+from aidflow.rolls.models import Hospital, RollPeriod
+
+HOSPITAL_HEADER = ["code", "name", "level", "county", "designated_from", "designated_to"]
+RECIPIENT_HEADER = ["id_number", "name", "category", "region", "valid_from", "valid_to"]
+KEY_RECIPIENT_CATEGORIES = [code for code, group in CATEGORY_GROUP.items() if group == CategoryGroup.KEY_RECIPIENT]
+
+
+class ImportRefused(Exception):
+    """A file that cannot be imported: names the row and the field; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def _rows(text: str, header: list[str]) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    found = [name.strip() for name in (reader.fieldnames or [])]
+    if found != header:
+        raise ImportRefused(_("Row 1 (header): the header must be %(header)s.") % {"header": ",".join(header)})
+    rows = [
+        (number, {key.strip(): (value or "").strip() for key, value in row.items() if key})
+        for number, row in enumerate(reader, start=2)
+    ]
+    if not rows:
+        raise ImportRefused(_("The file has no rows."))
+    return rows
+
+
+def _date(row: dict, field: str, number: int, *, required: bool = True) -> datetime.date | None:
+    value = row.get(field, "")
+    if not value and not required:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ImportRefused(
+            _("Row %(row)d, %(field)s: %(value)r is not a date YYYY-MM-DD.")
+            % {"row": number, "field": field, "value": value}
+        ) from None
+
+
+def _refuse(number: int, field: str, message: str) -> ImportRefused:
+    return ImportRefused(_("Row %(row)d, %(field)s: %(message)s") % {"row": number, "field": field, "message": message})
+
+
+def hospitals_import(*, text: str, source: str = "import_hospitals") -> ImportResult:
+    """Load the register of designated hospitals; idempotent on `code`."""
+    rows = _rows(text, HOSPITAL_HEADER)
+    counties = {region.code: region for region in Region.objects.filter(level=Level.COUNTY)}
+    parsed, seen = [], set()
+    for number, row in rows:
+        code, name = row["code"], row["name"]
+        if not code or len(code) > 30:
+            raise _refuse(number, "code", _("a code of 1-30 characters is required."))
+        if code in seen:
+            raise _refuse(number, "code", _("%(code)s appears twice in the file.") % {"code": code})
+        seen.add(code)
+        if not name or len(name) > 200:
+            raise _refuse(number, "name", _("a name of 1-200 characters is required."))
+        if row["level"] not in ("1", "2", "3"):
+            raise _refuse(number, "level", _("the level is 1, 2 or 3."))
+        if row["county"] not in counties:
+            raise _refuse(number, "county", _("%(code)r is not a county code that exists.") % {"code": row["county"]})
+        start = _date(row, "designated_from", number)
+        end = _date(row, "designated_to", number, required=False)
+        if end is not None and end < start:
+            raise _refuse(number, "designated_to", _("it is before designated_from."))
+        parsed.append(
+            {
+                "code": code,
+                "name": name,
+                "level": int(row["level"]),
+                "county": counties[row["county"]],
+                "designated_from": start,
+                "designated_to": end,
+            }
+        )
+    with transaction.atomic():
+        existing = {hospital.code: hospital for hospital in Hospital.objects.select_for_update().filter(code__in=seen)}
+        created = [Hospital(**fields) for fields in parsed if fields["code"] not in existing]
+        changed = []
+        for fields in parsed:
+            hospital = existing.get(fields["code"])
+            if hospital is not None and any(getattr(hospital, key) != value for key, value in fields.items()):
+                for key, value in fields.items():
+                    setattr(hospital, key, value)
+                changed.append(hospital)
+        Hospital.objects.bulk_create(created)
+        Hospital.objects.bulk_update(changed, ["name", "level", "county", "designated_from", "designated_to"])
+        audit_record(
+            actor=None,
+            actor_name=source,
+            action=AuditAction.HOSPITALS_IMPORTED,
+            details={"rows": len(parsed), "created": len(created), "updated": len(changed)},
+        )
+    return ImportResult(created=len(created), updated=len(changed))
+
+
+def _declared_categories() -> set[str]:
+    """Categories a roll may list: the key-recipient ones and any a loaded policy declares."""
+    declared = set(KEY_RECIPIENT_CATEGORIES)
+    for version in PolicyVersion.objects.all():
+        declared.update(extra["code"] for extra in version.extra_categories)
+    return declared
+
+
+def recipients_import(*, text: str, source: str = "import_recipients") -> ImportResult:
+    """Load roll periods; idempotent on (id_number, category, valid_from), so a later file closes a
+    period by giving its valid_to."""
+    rows = _rows(text, RECIPIENT_HEADER)
+    categories = _declared_categories()
+    regions = set(
+        Region.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]).values_list("code", flat=True)
+    )
+    parsed: dict[tuple, dict] = {}
+    for number, row in rows:
+        try:
+            id_number = normalise_resident_id(row["id_number"])
+        except ValidationError as error:
+            raise _refuse(number, "id_number", " ".join(error.messages)) from None
+        name = row["name"]
+        if not name or len(name) > 50:
+            raise _refuse(number, "name", _("a name of 1-50 characters is required."))
+        if row["category"] not in categories:
+            raise _refuse(
+                number,
+                "category",
+                _("%(category)r is not a key-recipient category or one a loaded policy declares (%(known)s).")
+                % {"category": row["category"], "known": ", ".join(sorted(categories))},
+            )
+        try:
+            region = normalise_code(row["region"])
+        except ValidationError:
+            region = row["region"]
+        if region not in regions:
+            raise _refuse(
+                number,
+                "region",
+                _("%(code)r is not a village, township or county that exists.") % {"code": row["region"]},
+            )
+        start = _date(row, "valid_from", number)
+        end = _date(row, "valid_to", number, required=False)
+        if end is not None and end < start:
+            raise _refuse(number, "valid_to", _("it is before valid_from."))
+        key = (id_number, row["category"], start)
+        if key in parsed:
+            raise _refuse(number, "valid_from", _("the same period appears twice in the file."))
+        parsed[key] = {"name": name, "region": region, "valid_to": end}
+    with transaction.atomic():
+        existing = {
+            (period.id_number, period.category, period.valid_from): period
+            for period in RollPeriod.objects.select_for_update().filter(id_number__in={key[0] for key in parsed})
+        }
+        created, changed = [], []
+        for (id_number, category, start), fields in parsed.items():
+            period = existing.get((id_number, category, start))
+            if period is None:
+                created.append(RollPeriod(id_number=id_number, category=category, valid_from=start, **fields))
+            elif any(getattr(period, key) != value for key, value in fields.items()):
+                for key, value in fields.items():
+                    setattr(period, key, value)
+                changed.append(period)
+        RollPeriod.objects.bulk_create(created)
+        RollPeriod.objects.bulk_update(changed, ["name", "region", "valid_to"])
+        audit_record(
+            actor=None,
+            actor_name=source,
+            action=AuditAction.RECIPIENTS_IMPORTED,
+            details={"rows": len(parsed), "created": len(created), "updated": len(changed)},
+        )
+    return ImportResult(created=len(created), updated=len(changed))

@@ -1,0 +1,101 @@
+"""Importing the hospital register and the rolls: all rows or none, the bad row named, idempotent,
+a later file closing a period, a person back on a roll (INTERFACES section 2)."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from aidflow.audit.models import AuditEvent
+from aidflow.rolls.models import Hospital, RollPeriod
+from aidflow.rolls.services import ImportRefused, hospitals_import, recipients_import
+from tests.factories import person
+
+pytestmark = pytest.mark.django_db
+
+HOSPITALS = """code,name,level,county,designated_from,designated_to
+H001,德州市人民医院,3,371402,2016-01-01,
+H002,陵城区人民医院,2,371403,2016-01-01,2030-12-31
+"""
+ALICE, BOB = person("011"), person("012")
+
+
+def roll(*rows: str) -> str:
+    return "id_number,name,category,region,valid_from,valid_to\n" + "\n".join(rows) + "\n"
+
+
+def test_hospitals_import_is_idempotent_and_updates(regions):
+    assert hospitals_import(text=HOSPITALS).created == 2
+    assert (hospitals_import(text=HOSPITALS).created, hospitals_import(text=HOSPITALS).updated) == (0, 0)
+    changed = HOSPITALS.replace("陵城区人民医院,2", "陵城区人民医院,3")
+    assert hospitals_import(text=changed).updated == 1
+    assert Hospital.objects.get(code="H002").level == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("H003,某医院,4,371403,2016-01-01,", "Row 4, level"),
+        ("H003,某医院,2,371403105,2016-01-01,", "Row 4, county"),
+        ("H003,某医院,2,371403,2016-13-01,", "Row 4, designated_from"),
+        ("H003,某医院,2,371403,2016-01-01,2015-01-01", "Row 4, designated_to"),
+        ("H001,重复,2,371403,2016-01-01,", "Row 4, code"),
+    ],
+)
+def test_a_bad_hospital_row_is_named_and_nothing_is_written(regions, line, message):
+    with pytest.raises(ImportRefused, match=message):
+        hospitals_import(text=HOSPITALS + line + "\n")
+    assert Hospital.objects.count() == 0
+
+
+def test_import_hospitals_command(regions, tmp_path, capsys):
+    path = tmp_path / "hospitals.csv"
+    path.write_text(HOSPITALS, encoding="utf-8")
+    call_command("import_hospitals", str(path))
+    assert "hospitals: 2 created, 0 updated" in capsys.readouterr().out
+    path.write_text("code,name\nx,y\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Row 1"):
+        call_command("import_hospitals", str(path))
+
+
+def test_rolls_import_closes_a_period_and_takes_a_person_back(regions, policy):
+    first = roll(f"{ALICE},张三,dibao,371403105201,2020-01-01,", f"{BOB},李四,tekun,371403,2021-05-01,")
+    assert recipients_import(text=first).created == 2
+    assert recipients_import(text=first).created == 0  # idempotent
+    closed = roll(f"{ALICE},张三,dibao,371403105201,2020-01-01,2023-06-30")
+    assert recipients_import(text=closed).updated == 1
+    back = roll(f"{ALICE},张三,dibao,371403105201,2024-01-01,")
+    assert recipients_import(text=back).created == 1
+    periods = list(RollPeriod.objects.filter(id_number=ALICE).values_list("valid_from", "valid_to"))
+    assert len(periods) == 2 and periods[0][1] is not None and periods[1][1] is None
+    assert AuditEvent.objects.filter(action="recipients_imported").count() == 4
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("110105194912310021,张三,dibao,371403105201,2020-01-01,", "id_number"),
+        (f"{ALICE},张三,vip,371403105201,2020-01-01,", "category"),
+        (f"{ALICE},张三,dibao,379999,2020-01-01,", "region"),
+        (f"{ALICE},张三,dibao,371403105201,2020-01-01,2019-01-01", "valid_to"),
+        (f"{ALICE},,dibao,371403105201,2020-01-01,", "name"),
+    ],
+)
+def test_a_bad_roll_row_is_named_and_nothing_is_written(regions, policy, line, field):
+    good = f"{BOB},李四,tekun,371403,2021-05-01,"
+    with pytest.raises(ImportRefused, match=f"Row 3, {field}"):
+        recipients_import(text=roll(good, line))
+    assert RollPeriod.objects.count() == 0
+
+
+def test_a_category_a_policy_declares_may_be_on_a_roll(regions, policy):
+    import copy
+    import json
+
+    from aidflow.policy.services import policy_load
+    from tests.factories import DEMO_POLICY_FILE
+
+    content = copy.deepcopy(json.loads(DEMO_POLICY_FILE.read_text(encoding="utf-8")))
+    content.update(
+        code="with-extra", extra_categories=[{"code": "poverty_registered", "name": "建档立卡", "group": "pr"}]
+    )
+    policy_load(data=content)
+    assert recipients_import(text=roll(f"{ALICE},张三,poverty_registered,371403,2020-01-01,")).created == 1
