@@ -4,7 +4,13 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from aidflow.core.errors import InputErrors, NotFound
+from aidflow.policy.models import Category
+from aidflow.regions.models import Region
 from aidflow.rolls.lookups import roll_lookup
+
+
+def _category_label(code: str | None) -> str | None:
+    return str(Category(code).label) if code in Category.values else code
 
 
 class RecipientLookupView(TemplateView):
@@ -19,7 +25,15 @@ class RecipientLookupView(TemplateView):
         context.update({"id_number": id_number, "on": on or timezone.localdate().isoformat()})
         if id_number:
             try:
-                context["result"] = roll_lookup(user=self.request.user, id_number=id_number, on=on or None)
+                result = roll_lookup(user=self.request.user, id_number=id_number, on=on or None)
+                context["result"] = {
+                    **result,
+                    "category": _category_label(result["category"]),
+                    "region": Region.objects.filter(code=result["region"]).first() or result["region"],
+                    "periods": [
+                        {**period, "category": _category_label(period["category"])} for period in result["periods"]
+                    ],
+                }
             except InputErrors as error:
                 context["errors"] = error.errors
             except NotFound as error:

@@ -87,4 +87,4 @@ class Command(BaseCommand):
         for username, role, region, name in DEMO_STAFF:
             self.stdout.write(f"  {username:<22}{role:<20}{region or '-':<14}{name}")
         for username, code, name in DEMO_HOSPITAL_CLERKS:
-            self.stdout.write(f"  {username:<22}{'hospital_clerk':<20}{code:<14}{name}")
+            self.stdout.write(f"  {username:<22}{'hospital_clerk':<20}{code:<16}{name}")
