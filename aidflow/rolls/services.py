@@ -68,18 +68,41 @@ def _refuse(number: int, field: str, message: str) -> ImportRefused:
     return ImportRefused(_("Row %(row)d, %(field)s: %(message)s") % {"row": number, "field": field, "message": message})
 
 
+def _upsert(model, rows: dict, existing: dict, *, make, action: str, source: str) -> ImportResult:
+    """Create the rows not there yet, update those that differ, and record the import; inside the
+    caller's transaction."""
+    created, changed = [], []
+    for key, fields in rows.items():
+        row = existing.get(key)
+        if row is None:
+            created.append(make(key, fields))
+        elif any(getattr(row, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            changed.append(row)
+    model.objects.bulk_create(created)
+    if changed:
+        model.objects.bulk_update(changed, list(next(iter(rows.values()))))
+    audit_record(
+        actor=None,
+        actor_name=source,
+        action=action,
+        details={"rows": len(rows), "created": len(created), "updated": len(changed)},
+    )
+    return ImportResult(created=len(created), updated=len(changed))
+
+
 def hospitals_import(*, text: str, source: str = "import_hospitals") -> ImportResult:
     """Load the register of designated hospitals; idempotent on `code`."""
     rows = _rows(text, HOSPITAL_HEADER)
     counties = {region.code: region for region in Region.objects.filter(level=Level.COUNTY)}
-    parsed, seen = [], set()
+    parsed: dict[str, dict] = {}
     for number, row in rows:
         code, name = row["code"], row["name"]
         if not code or len(code) > 30:
             raise _refuse(number, "code", _("a code of 1-30 characters is required."))
-        if code in seen:
+        if code in parsed:
             raise _refuse(number, "code", _("%(code)s appears twice in the file.") % {"code": code})
-        seen.add(code)
         if not name or len(name) > 200:
             raise _refuse(number, "name", _("a name of 1-200 characters is required."))
         if row["level"] not in ("1", "2", "3"):
@@ -90,35 +113,25 @@ def hospitals_import(*, text: str, source: str = "import_hospitals") -> ImportRe
         end = _date(row, "designated_to", number, required=False)
         if end is not None and end < start:
             raise _refuse(number, "designated_to", _("it is before designated_from."))
-        parsed.append(
-            {
-                "code": code,
-                "name": name,
-                "level": int(row["level"]),
-                "county": counties[row["county"]],
-                "designated_from": start,
-                "designated_to": end,
-            }
-        )
+        parsed[code] = {
+            "name": name,
+            "level": int(row["level"]),
+            "county": counties[row["county"]],
+            "designated_from": start,
+            "designated_to": end,
+        }
     with transaction.atomic():
-        existing = {hospital.code: hospital for hospital in Hospital.objects.select_for_update().filter(code__in=seen)}
-        created = [Hospital(**fields) for fields in parsed if fields["code"] not in existing]
-        changed = []
-        for fields in parsed:
-            hospital = existing.get(fields["code"])
-            if hospital is not None and any(getattr(hospital, key) != value for key, value in fields.items()):
-                for key, value in fields.items():
-                    setattr(hospital, key, value)
-                changed.append(hospital)
-        Hospital.objects.bulk_create(created)
-        Hospital.objects.bulk_update(changed, ["name", "level", "county", "designated_from", "designated_to"])
-        audit_record(
-            actor=None,
-            actor_name=source,
+        existing = {
+            hospital.code: hospital for hospital in Hospital.objects.select_for_update().filter(code__in=parsed)
+        }
+        return _upsert(
+            Hospital,
+            parsed,
+            existing,
+            make=lambda code, fields: Hospital(code=code, **fields),
             action=AuditAction.HOSPITALS_IMPORTED,
-            details={"rows": len(parsed), "created": len(created), "updated": len(changed)},
+            source=source,
         )
-    return ImportResult(created=len(created), updated=len(changed))
 
 
 def _declared_categories() -> set[str]:
@@ -176,21 +189,11 @@ def recipients_import(*, text: str, source: str = "import_recipients") -> Import
             (period.id_number, period.category, period.valid_from): period
             for period in RollPeriod.objects.select_for_update().filter(id_number__in={key[0] for key in parsed})
         }
-        created, changed = [], []
-        for (id_number, category, start), fields in parsed.items():
-            period = existing.get((id_number, category, start))
-            if period is None:
-                created.append(RollPeriod(id_number=id_number, category=category, valid_from=start, **fields))
-            elif any(getattr(period, key) != value for key, value in fields.items()):
-                for key, value in fields.items():
-                    setattr(period, key, value)
-                changed.append(period)
-        RollPeriod.objects.bulk_create(created)
-        RollPeriod.objects.bulk_update(changed, ["name", "region", "valid_to"])
-        audit_record(
-            actor=None,
-            actor_name=source,
+        return _upsert(
+            RollPeriod,
+            parsed,
+            existing,
+            make=lambda key, fields: RollPeriod(id_number=key[0], category=key[1], valid_from=key[2], **fields),
             action=AuditAction.RECIPIENTS_IMPORTED,
-            details={"rows": len(parsed), "created": len(created), "updated": len(changed)},
+            source=source,
         )
-    return ImportResult(created=len(created), updated=len(changed))
