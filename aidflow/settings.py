@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "aidflow.regions",
     "aidflow.policy",
     "aidflow.rolls",
+    "aidflow.settlements",
     "aidflow.cases",
     "aidflow.audit",
     "aidflow.calendars",

@@ -22,6 +22,15 @@ from aidflow.notices.views import NoticePdfView, VerifyView
 from aidflow.regions.views import HomeView
 from aidflow.reports.views import OnTimeView
 from aidflow.rolls.views import RecipientLookupView
+from aidflow.settlements.views import (
+    ClaimDetailView,
+    ClaimListView,
+    SettlementDetailView,
+    SettlementListView,
+    SettlementReverseView,
+    SettlementSlipView,
+    SettlementWindowView,
+)
 from workflows.views import ApplicationDetailView, TaskView
 
 
@@ -50,6 +59,15 @@ class WorkbenchApp(Application):
         "applications/<int:pk>/history/", ApplicationHistoryView.as_view(), name="application_history"
     )
     recipients_path = path("recipients/", RecipientLookupView.as_view(), name="recipients")
+    settlement_window_path = path("settlements/window/", SettlementWindowView.as_view(), name="settlement_window")
+    settlements_path = path("settlements/", SettlementListView.as_view(), name="settlements")
+    settlement_path = path("settlements/<int:pk>/", SettlementDetailView.as_view(), name="settlement")
+    settlement_slip_path = path("settlements/<int:pk>/slip.pdf", SettlementSlipView.as_view(), name="settlement_slip")
+    settlement_reverse_path = path(
+        "settlements/<int:pk>/reverse/", SettlementReverseView.as_view(), name="settlement_reverse"
+    )
+    claims_path = path("claims/", ClaimListView.as_view(), name="claims")
+    claim_path = path("claims/<int:pk>/", ClaimDetailView.as_view(), name="claim")
     document_path = path(
         "applications/<int:pk>/documents/<int:document_pk>/", DocumentDownloadView.as_view(), name="document"
     )

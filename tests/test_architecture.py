@@ -34,6 +34,7 @@ LAYERS = {
     "aidflow.cases": 4,
     "workflows": 5,
     "aidflow.notices": 6,
+    "aidflow.settlements": 6,
     "aidflow.reports": 6,
     "aidflow.api": 7,
     "aidflow": 9,  # the project: settings, urls, celery, wsgi

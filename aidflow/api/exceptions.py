@@ -6,7 +6,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NoAidDue, NotFound, TaskNotOpen
 
 
 class ConflictApi(exceptions.APIException):
@@ -22,6 +22,11 @@ def api_exception_handler(error, context):
         return Response(
             {"detail": _("This conflicts with what is already recorded."), "errors": error.errors}, status=409
         )
+    if isinstance(error, NoAidDue):
+        body = {"detail": error.detail, "reasons": error.reasons}
+        if error.result is not None:
+            body["calculation"] = error.result
+        return Response(body, status=422)
     if isinstance(error, ActionForbidden):
         error = exceptions.PermissionDenied(str(error))
     elif isinstance(error, (NotFound, Http404)):

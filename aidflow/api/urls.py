@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from aidflow.api import rolls, views
+from aidflow.api import rolls, settlements, views
 
 app_name = "api"
 
@@ -31,6 +31,25 @@ urlpatterns = [
     path("statistics/on-time/", login_not_required(views.OnTimeApi.as_view()), name="ontime"),
     path("hospitals/", login_not_required(rolls.HospitalListApi.as_view()), name="hospitals"),
     path("recipients/<str:id_number>/", login_not_required(rolls.RecipientLookupApi.as_view()), name="recipient"),
+    path("settlements/", login_not_required(settlements.SettlementListApi.as_view()), name="settlements"),
+    path("settlements/<int:pk>/", login_not_required(settlements.SettlementDetailApi.as_view()), name="settlement"),
+    path(
+        "settlements/<int:pk>/slip.pdf",
+        login_not_required(settlements.SettlementSlipApi.as_view()),
+        name="settlement_slip",
+    ),
+    path(
+        "settlements/<int:pk>/reverse/",
+        login_not_required(settlements.SettlementReverseApi.as_view()),
+        name="settlement_reverse",
+    ),
+    path("settlement-claims/", login_not_required(settlements.ClaimListApi.as_view()), name="claims"),
+    path("settlement-claims/<int:pk>/", login_not_required(settlements.ClaimDetailApi.as_view()), name="claim"),
+    path(
+        "settlement-claims/<int:pk>/review/",
+        login_not_required(settlements.ClaimReviewApi.as_view()),
+        name="claim_review",
+    ),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
 ]

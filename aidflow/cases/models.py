@@ -221,7 +221,12 @@ class StayClaim(models.Model):
     id_number = models.CharField(_("resident ID number"), max_length=18)
     hospital_key = models.CharField(_("hospital"), max_length=240)
     admission_date = models.DateField(_("admission date"))
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="stay_claims")
+    # The claim holding the stay: an application here, or a one-stop settlement (which keeps its
+    # own link to this row); `reference` is the holder's number, for the conflict message.
+    application = models.ForeignKey(
+        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="stay_claims"
+    )
+    reference = models.CharField(_("claimed by"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("claimed stay")

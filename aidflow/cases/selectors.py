@@ -4,6 +4,7 @@ for them, list filters, the open task, and what a person's approved applications
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -135,17 +136,33 @@ def delivery_record(application: Application) -> StageRecord | None:
     return application.records.filter(action=StageAction.DELIVERED).order_by("-at").first()
 
 
+# Other routes to the same aid (one-stop settlements) add their sums here: each source is called
+# with (id_number, aid_type, year) and returns a History. Registered by their apps at start-up, so
+# the cases layer counts them without importing them.
+HISTORY_SOURCES: list[Callable[[str, str, int], History]] = []
+
+
+def history_source_register(source: Callable[[str, str, int], History]) -> None:
+    if source not in HISTORY_SOURCES:
+        HISTORY_SOURCES.append(source)
+
+
 def history_sums(*, id_number: str, aid_type: str, year: int, exclude_pk=None) -> History:
-    """What the person's approved applications of this aid type and medical year already used."""
+    """What the person already used of this aid type and medical year: approved applications and
+    every other registered route (POLICY section 3; INTERFACES section 8: the cap is shared)."""
     queryset = Application.objects.filter(
         id_number=id_number, aid_type=aid_type, medical_year=year, status=Status.APPROVED
     )
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
     sums = queryset.aggregate(remaining=Sum("remaining_total"), granted=Sum("amount"))
-    return History(
-        remaining_before=sums["remaining"] or Decimal("0.00"), granted_before=sums["granted"] or Decimal("0.00")
-    )
+    remaining = sums["remaining"] or Decimal("0.00")
+    granted = sums["granted"] or Decimal("0.00")
+    for source in HISTORY_SOURCES:
+        other = source(id_number, aid_type, year)
+        remaining += other.remaining_before
+        granted += other.granted_before
+    return History(remaining_before=remaining, granted_before=granted)
 
 
 def detail_queryset() -> QuerySet[Application]:

@@ -34,3 +34,14 @@ class Conflict(Exception):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__(errors)
         self.errors = errors
+
+
+class NoAidDue(Exception):
+    """A calculation found no aid due, so nothing is recorded (HTTP 422): the reason codes say why,
+    as [{"code", "message"}], and `result` is the calculation when there was one."""
+
+    def __init__(self, detail: str, reasons: list[dict], result: dict | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.reasons = reasons
+        self.result = result

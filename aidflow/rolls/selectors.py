@@ -39,3 +39,25 @@ def roll_periods(id_number: str):
 
 def hospitals_list():
     return Hospital.objects.select_related("county").order_by("code")
+
+
+# When a person is on several rolls on one day, the category a settlement records: the order of
+# the policy's list of key recipients; a county's own categories after them.
+CATEGORY_ORDER = ("tekun", "dibao", "orphan", "child_in_distress")
+
+
+def roll_period_on(*, id_number: str, on: datetime.date, within: str) -> RollPeriod | None:
+    """The person's roll period covering `on` among the rolls of regions under `within` (a city
+    for a hospital), or None."""
+    periods = list(
+        RollPeriod.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+            id_number=id_number,
+            region__startswith=within,
+            valid_from__lte=on,
+        )
+    )
+    if not periods:
+        return None
+    rank = {category: index for index, category in enumerate(CATEGORY_ORDER)}
+    return min(periods, key=lambda period: (rank.get(period.category, len(rank)), period.category))

@@ -12,21 +12,40 @@ from django.utils.translation import gettext as _
 
 from aidflow.cases.models import Application, StayClaim
 from aidflow.core.errors import Conflict, InputErrors
+from aidflow.rolls.models import Hospital
 
 SPACES = re.compile(r"\s+")
 
 
-def hospital_key(*, hospital: str, hospital_code: str = "") -> str:
+def _normalised(name: str) -> str:
+    return SPACES.sub("", unicodedata.normalize("NFKC", name)).casefold()
+
+
+def _registered_codes() -> dict[str, str]:
+    """Designated hospitals by normalised registered name: a stay filed by name only is the same
+    hospital as one filed (or settled) under that hospital's code."""
+    return {_normalised(name): code for code, name in Hospital.objects.values_list("code", "name")}
+
+
+def hospital_key(*, hospital: str, hospital_code: str = "", registered: dict[str, str] | None = None) -> str:
     """The same hospital: the same designated-hospital code, or the same name once spaces and
-    full-width characters are normalised."""
+    full-width characters are normalised (a designated hospital's registered name counts as its code)."""
+    if not hospital_code:
+        names = _registered_codes() if registered is None else registered
+        hospital_code = names.get(_normalised(hospital), "")
     if hospital_code:
         return f"code:{hospital_code.strip().upper()}"
-    return "name:" + SPACES.sub("", unicodedata.normalize("NFKC", hospital)).casefold()
+    return "name:" + _normalised(hospital)
 
 
 def _keys(stays) -> list[tuple[str, object]]:
+    registered = _registered_codes()
     return [
-        (hospital_key(hospital=stay.hospital, hospital_code=stay.hospital_code), stay.admission_date) for stay in stays
+        (
+            hospital_key(hospital=stay.hospital, hospital_code=stay.hospital_code, registered=registered),
+            stay.admission_date,
+        )
+        for stay in stays
     ]
 
 
@@ -42,19 +61,26 @@ def claims_check_request(stays) -> None:
         raise InputErrors(errors)
 
 
+def claim_holder(*, id_number: str, key: str, admitted, exclude: Application | None = None) -> StayClaim | None:
+    """The live claim on one stay (other than `exclude`'s), if any."""
+    claims = StayClaim.objects.filter(id_number=id_number, hospital_key=key, admission_date=admitted)
+    if exclude is not None:
+        claims = claims.exclude(application=exclude)
+    return claims.first()
+
+
+def held_message(claim: StayClaim) -> str:
+    if claim.application_id:
+        return _("This stay is already claimed in application %(number)s.") % {"number": claim.reference}
+    return _("This stay is already claimed in one-stop settlement %(number)s.") % {"number": claim.reference}
+
+
 def _held_by(id_number: str, stays, exclude: Application | None = None) -> dict[str, list[str]]:
     errors = {}
     for index, (key, admitted) in enumerate(_keys(stays)):
-        claim = (
-            StayClaim.objects.filter(id_number=id_number, hospital_key=key, admission_date=admitted)
-            .exclude(application=exclude)
-            .select_related("application")
-            .first()
-        )
+        claim = claim_holder(id_number=id_number, key=key, admitted=admitted, exclude=exclude)
         if claim is not None:
-            errors[f"stays[{index}]"] = [
-                _("This stay is already claimed in application %(number)s.") % {"number": claim.application.number}
-            ]
+            errors[f"stays[{index}]"] = [held_message(claim)]
     return errors
 
 
@@ -71,7 +97,11 @@ def claims_take(*, application: Application, stays) -> None:
         with transaction.atomic():
             StayClaim.objects.bulk_create(
                 StayClaim(
-                    id_number=application.id_number, hospital_key=key, admission_date=admitted, application=application
+                    id_number=application.id_number,
+                    hospital_key=key,
+                    admission_date=admitted,
+                    application=application,
+                    reference=application.number,
                 )
                 for key, admitted in _keys(stays)
             )

@@ -11,6 +11,7 @@ from aidflow.policy.services import policy_load
 from aidflow.regions.services import regions_import, staff_save
 from aidflow.rolls.models import Hospital
 from aidflow.rolls.services import hospitals_import, recipients_import
+from aidflow.settlements.demo import seed_demo_settlements
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 REGIONS_FILE = DATA / "regions-dezhou.csv"
@@ -80,6 +81,7 @@ class Command(BaseCommand):
                     hospital=Hospital.objects.get(code=code),
                 )
             seed_demo_applications(self.stdout)
+            seed_demo_settlements(self.stdout, hospital_clerk="hospital_lingcheng", approver="approver_lingcheng")
 
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")

@@ -1,0 +1,121 @@
+"""Demo settlements for seed_demo: the window of 陵城区人民医院 settled key recipients in two months,
+claimed the earlier month and had the claim approved; this month's settlements wait to be claimed."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from aidflow.settlements.models import Settlement
+from aidflow.settlements.services.claiming import claim_review, claim_submit
+from aidflow.settlements.services.window import settlement_record
+
+# (roll ID number, name, discharged days ago, days in hospital, aid type, diagnosis, ICD-10,
+#  total, compliant, basic insurance, serious-illness insurance), all on the demo roll.
+DEMO_SETTLEMENTS = [
+    (
+        "371403194603090150",
+        "孙玉梅",
+        40,
+        9,
+        "hospitalization",
+        "社区获得性肺炎",
+        "J18.9",
+        "12600.00",
+        "11800.00",
+        "7400.00",
+        "0.00",
+    ),
+    (
+        "37140319550721033X",
+        "赵金海",
+        36,
+        12,
+        "major_disease",
+        "急性心肌梗死",
+        "I21.9",
+        "68000.00",
+        "61000.00",
+        "38000.00",
+        "9000.00",
+    ),
+    (
+        "37140320121002047X",
+        "李小雨",
+        2,
+        6,
+        "hospitalization",
+        "急性阑尾炎",
+        "K35.8",
+        "9800.00",
+        "9100.00",
+        "6100.00",
+        "0.00",
+    ),
+    (
+        "371426194908160265",
+        "周凤英",
+        1,
+        10,
+        "hospitalization",
+        "脑梗死",
+        "I63.9",
+        "15200.00",
+        "14000.00",
+        "8800.00",
+        "0.00",
+    ),
+]
+
+
+def seed_demo_settlements(stdout, *, hospital_clerk: str, approver: str) -> None:
+    """Settle, claim and review once; a second run finds the settlements and does nothing."""
+    users = get_user_model().objects.in_bulk([hospital_clerk, approver], field_name="username")
+    clerk = users[hospital_clerk]
+    if Settlement.objects.filter(hospital_id=clerk.staff.hospital_id).exists():
+        stdout.write("Demo settlements: already there.")
+        return
+    today = timezone.localdate()
+    for (
+        id_number,
+        name,
+        days_ago,
+        length,
+        aid_type,
+        diagnosis,
+        icd10,
+        total,
+        compliant,
+        basic,
+        serious,
+    ) in DEMO_SETTLEMENTS:
+        discharge = today - datetime.timedelta(days=days_ago)
+        settlement_record(
+            user=clerk,
+            data={
+                "patient": {"id_number": id_number, "name": name, "insured": True},
+                "aid_type": aid_type,
+                "stay": {
+                    "admission_date": (discharge - datetime.timedelta(days=length)).isoformat(),
+                    "discharge_date": discharge.isoformat(),
+                    "total_cost": total,
+                    "eligible_cost": compliant,
+                    "basic_insurance": basic,
+                    "serious_illness_insurance": serious,
+                    "other_insurance": "0.00",
+                    "charity": "0.00",
+                    "diagnosis": diagnosis,
+                    "icd10": icd10,
+                },
+            },
+        )
+    # The earlier month's two settlements: claimed and approved; this month's wait.
+    month = (today - datetime.timedelta(days=36)).strftime("%Y-%m")
+    claim = claim_submit(user=clerk, data={"month": month})
+    claim_review(user=users[approver], claim=claim, data={"decision": "approve", "reasons": "审核无误"})
+    stdout.write(
+        f"Demo settlements: {len(DEMO_SETTLEMENTS)} settled; claim {claim.number} for {month} approved "
+        f"({claim.count} settlements)."
+    )

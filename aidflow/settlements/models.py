@@ -1,0 +1,148 @@
+"""One-stop settlement at the hospital (一站式结算) and the hospitals' monthly claims (月度结算申请),
+INTERFACES section 8."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aidflow.policy.models import AidType
+
+
+class SettlementStatus(models.TextChoices):
+    # Settled at the window, not yet claimed: the hospital may still reverse it.
+    SETTLED = "settled", _("Settled")
+    CLAIMED = "claimed", _("Claimed")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    REVERSED = "reversed", _("Reversed")
+
+
+# The statuses whose aid counts in the person's annual history and holds the stay.
+LIVE_STATUSES = (SettlementStatus.SETTLED, SettlementStatus.CLAIMED, SettlementStatus.APPROVED)
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class SettlementCounter(models.Model):
+    """The last number issued per series (hospital and kind) and year; locked while taking one."""
+
+    prefix = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="settlement_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class SettlementClaim(models.Model):
+    """A hospital's claim on one paying county for the aid it advanced, reviewed by that county."""
+
+    number = models.CharField(_("number"), max_length=60, unique=True)
+    hospital = models.ForeignKey(
+        "rolls.Hospital", verbose_name=_("hospital"), on_delete=models.PROTECT, related_name="claims"
+    )
+    # The paying county (INTERFACES section 8, "Whose money, whose rules").
+    county = models.CharField(_("paying county"), max_length=12)
+    month = models.CharField(_("month"), max_length=7)
+    status = models.CharField(_("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED)
+    count = models.PositiveIntegerField(_("settlements"))
+    amount = models.DecimalField(_("amount claimed"), max_digits=14, decimal_places=2)
+    approved_amount = models.DecimalField(_("amount approved"), max_digits=14, decimal_places=2, null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+
+    class Meta:
+        verbose_name = _("settlement claim")
+        verbose_name_plural = _("settlement claims")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["county", "status"]), models.Index(fields=["hospital", "status"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Settlement(models.Model):
+    """A key recipient's aid computed and advanced at the hospital window at discharge."""
+
+    number = models.CharField(_("number"), max_length=60, unique=True)
+    hospital = models.ForeignKey(
+        "rolls.Hospital", verbose_name=_("hospital"), on_delete=models.PROTECT, related_name="settlements"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=SettlementStatus.choices, default=SettlementStatus.SETTLED
+    )
+    settled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    settled_at = models.DateTimeField(_("settled at"))
+
+    id_number = models.CharField(_("resident ID number"), max_length=18)
+    name = models.CharField(_("name"), max_length=50)
+    # From the roll on the discharge date: the category and whose roll it is (the paying county).
+    category = models.CharField(_("category"), max_length=20)
+    region = models.CharField(_("roll region"), max_length=12)
+    county = models.CharField(_("paying county"), max_length=12)
+    insured = models.BooleanField(_("in basic medical insurance"), default=True)
+    aid_type = models.CharField(_("aid type"), max_length=20, choices=AidType.choices)
+
+    admission_date = models.DateField(_("admission date"))
+    discharge_date = models.DateField(_("discharge date"))
+    total_cost = models.DecimalField(_("total cost"), max_digits=12, decimal_places=2)
+    eligible_cost = models.DecimalField(_("compliant cost"), max_digits=12, decimal_places=2)
+    basic_insurance = models.DecimalField(_("basic insurance"), max_digits=12, decimal_places=2)
+    serious_illness_insurance = models.DecimalField(_("serious-illness insurance"), max_digits=12, decimal_places=2)
+    other_insurance = models.DecimalField(_("other insurance"), max_digits=12, decimal_places=2)
+    charity = models.DecimalField(_("charity"), max_digits=12, decimal_places=2)
+    diagnosis = models.CharField(_("diagnosis"), max_length=200)
+    icd10 = models.CharField(_("ICD-10"), max_length=20, blank=True)
+
+    amount = models.DecimalField(_("aid"), max_digits=12, decimal_places=2)
+    patient_pays = models.DecimalField(_("patient pays"), max_digits=12, decimal_places=2)
+    # The stay's compliant cost left after every other payer: counts in the annual history.
+    remaining_total = models.DecimalField(_("remaining cost"), max_digits=12, decimal_places=2)
+    medical_year = models.PositiveSmallIntegerField(_("medical year"))
+    policy = models.ForeignKey(
+        "policy.PolicyVersion", verbose_name=_("policy"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    calculation_input = models.JSONField(_("calculation input"))
+    calculation = models.JSONField(_("calculation"))
+
+    stay_claim = models.OneToOneField(
+        "cases.StayClaim", null=True, blank=True, on_delete=models.SET_NULL, related_name="settlement"
+    )
+    claim = models.ForeignKey(
+        SettlementClaim,
+        verbose_name=_("claim"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="settlements",
+    )
+    ended_at = models.DateTimeField(_("reversed or refused at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.TextField(_("reason for reversal or refusal"), blank=True)
+
+    class Meta:
+        verbose_name = _("one-stop settlement")
+        verbose_name_plural = _("one-stop settlements")
+        ordering = ["-settled_at", "-pk"]
+        indexes = [
+            models.Index(fields=["hospital", "status", "discharge_date"]),
+            models.Index(fields=["county", "status", "discharge_date"]),
+            models.Index(fields=["id_number", "aid_type", "medical_year"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

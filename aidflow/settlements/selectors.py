@@ -1,0 +1,77 @@
+"""Reads shared by the settlement screens and the API: who sees which settlements and claims."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+
+from aidflow.core.errors import NotFound
+from aidflow.policy.requests import History
+from aidflow.regions.models import Role
+from aidflow.regions.scope import role_of, scope_q
+from aidflow.settlements.models import LIVE_STATUSES, Settlement, SettlementClaim
+
+ZERO = Decimal("0.00")
+
+
+def settlement_history(id_number: str, aid_type: str, year: int) -> History:
+    """What the person's live settlements of this aid type and medical year used (applications
+    count these through the cases' history sources)."""
+    sums = Settlement.objects.filter(
+        id_number=id_number, aid_type=aid_type, medical_year=year, status__in=LIVE_STATUSES
+    ).aggregate(remaining=Sum("remaining_total"), granted=Sum("amount"))
+    return History(remaining_before=sums["remaining"] or ZERO, granted_before=sums["granted"] or ZERO)
+
+
+def _visible(user, queryset: QuerySet, field: str) -> QuerySet:
+    """A hospital clerk sees its hospital's; staff and auditors those whose region `field` (the
+    roll region of a settlement, the paying county of a claim) lies in their scope."""
+    role = role_of(user)
+    if role is None or not user.is_active:
+        return queryset.none()
+    if role == Role.HOSPITAL_CLERK:
+        hospital_id = user.staff.hospital_id
+        return queryset.filter(hospital_id=hospital_id) if hospital_id else queryset.none()
+    return queryset.filter(scope_q(user, field))
+
+
+def settlements_visible(user) -> QuerySet[Settlement]:
+    return _visible(user, Settlement.objects.select_related("hospital", "claim"), "region")
+
+
+def settlements_filter(queryset: QuerySet[Settlement], *, month: str = "", status: str = "", q: str = ""):
+    """The list filters: discharge month (YYYY-MM, already checked), status, name or number."""
+    if month:
+        year, number = (int(part) for part in month.split("-"))
+        queryset = queryset.filter(discharge_date__year=year, discharge_date__month=number)
+    if status:
+        queryset = queryset.filter(status=status)
+    if q:
+        queryset = queryset.filter(Q(number__icontains=q) | Q(name__icontains=q))
+    return queryset
+
+
+def settlement_get(user, pk) -> Settlement:
+    settlement = settlements_visible(user).filter(pk=pk).first()
+    if settlement is None:
+        raise NotFound("Settlement not found.")
+    return settlement
+
+
+def claims_visible(user) -> QuerySet[SettlementClaim]:
+    return _visible(user, SettlementClaim.objects.select_related("hospital"), "county")
+
+
+def claim_get(user, pk) -> SettlementClaim:
+    claim = claims_visible(user).filter(pk=pk).first()
+    if claim is None:
+        raise NotFound("Claim not found.")
+    return claim
+
+
+def claimable(*, hospital, county: str, through) -> QuerySet[Settlement]:
+    """The hospital's settled, unclaimed settlements paid by `county`, discharged on or before `through`."""
+    return Settlement.objects.filter(
+        hospital=hospital, county=county, status="settled", claim__isnull=True, discharge_date__lte=through
+    )

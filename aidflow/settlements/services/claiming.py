@@ -1,0 +1,187 @@
+"""Monthly claims (月度结算申请): a hospital claims the aid it advanced from the paying county, whose
+approver approves it, approves it with some settlements refused, or rejects it (INTERFACES section 8)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aidflow.audit.models import AuditAction
+from aidflow.audit.services import audit_record
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.core.fields import FieldReader, money_text
+from aidflow.core.numbering import take_next
+from aidflow.regions.codes import code_at, level_of, normalise_code
+from aidflow.regions.models import Level, Region, Role
+from aidflow.regions.scope import in_scope, role_of
+from aidflow.settlements.models import (
+    ClaimStatus,
+    Settlement,
+    SettlementClaim,
+    SettlementCounter,
+    SettlementStatus,
+)
+from aidflow.settlements.selectors import claimable
+from aidflow.settlements.services.window import clerk_hospital
+
+ZERO = Decimal("0.00")
+
+
+def month_parse(raw: object, path: str = "month") -> tuple[int, int]:
+    """A YYYY-MM month, or InputErrors naming `path`."""
+    try:
+        if not isinstance(raw, str) or len(raw) != 7 or raw[4] != "-":
+            raise ValueError
+        year, month = int(raw[:4]), int(raw[5:])
+        datetime.date(year, month, 1)
+    except ValueError:
+        raise InputErrors({path: [_("A month is written YYYY-MM, e.g. 2026-03.")]}) from None
+    return year, month
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def _paying_county(raw: object, hospital) -> str:
+    if raw in (None, ""):
+        return hospital.county_id
+    try:
+        code = normalise_code(str(raw))
+    except ValidationError as error:
+        raise InputErrors({"county": error.messages}) from None
+    if level_of(code) != Level.COUNTY or not Region.objects.filter(code=code).exists():
+        raise InputErrors({"county": [_("%(code)s is not a known county.") % {"code": code}]})
+    if code_at(code, Level.CITY) != code_at(hospital.county_id, Level.CITY):
+        raise InputErrors({"county": [_("The hospital settles only for counties of its own city.")]})
+    return code
+
+
+def claim_submit(*, user, data: object, today: datetime.date | None = None) -> SettlementClaim:
+    """Collect every settled, unclaimed settlement of one paying county discharged in or before the
+    month into one claim; Conflict when nothing is left to claim."""
+    hospital = clerk_hospital(user)
+    today = today or timezone.localdate()
+    if not isinstance(data, dict):
+        raise InputErrors({"body": [_("The request is a JSON object.")]})
+    year, month = month_parse(data.get("month"))
+    if (year, month) > (today.year, today.month):
+        raise InputErrors({"month": [_("A month that has not begun cannot be claimed.")]})
+    county = _paying_county(data.get("county"), hospital)
+    with transaction.atomic():
+        # Locked rows: a second claim made at the same moment finds them taken.
+        settlements = list(
+            claimable(hospital=hospital, county=county, through=month_end(year, month))
+            .select_for_update()
+            .order_by("discharge_date", "pk")
+        )
+        if not settlements:
+            raise Conflict({"month": [_("Nothing is left to claim for this county up to that month.")]})
+        prefix = f"QS-{hospital.code}"
+        number = f"{prefix}-{today.year}-{take_next(SettlementCounter, prefix=prefix, year=today.year):04d}"
+        claim = SettlementClaim.objects.create(
+            number=number,
+            hospital=hospital,
+            county=county,
+            month=f"{year:04d}-{month:02d}",
+            count=len(settlements),
+            amount=sum((settlement.amount for settlement in settlements), ZERO),
+            submitted_by=user,
+            submitted_at=timezone.now(),
+        )
+        Settlement.objects.filter(pk__in=[settlement.pk for settlement in settlements]).update(
+            claim=claim, status=SettlementStatus.CLAIMED
+        )
+        audit_record(
+            actor=user,
+            action=AuditAction.CLAIM_SUBMITTED,
+            region=county,
+            details={
+                "number": number,
+                "hospital": hospital.code,
+                "month": claim.month,
+                "count": claim.count,
+                "amount": money_text(claim.amount),
+                "settlements": [settlement.number for settlement in settlements],
+            },
+        )
+    return claim
+
+
+def _reviewer_check(user, claim: SettlementClaim) -> None:
+    if role_of(user) != Role.COUNTY_APPROVER:
+        raise ActionForbidden(_("Only the paying county's approver reviews a settlement claim."))
+    if not in_scope(user, claim.county, ["regions.approve_county"]):
+        raise NotFound(_("Claim not found."))
+
+
+def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementClaim:
+    """Approve the claim, approve it with some settlements refused, or reject it whole; refused
+    settlements stop counting in the history and free their stays."""
+    _reviewer_check(user, claim)
+    if not isinstance(data, dict):
+        raise InputErrors({"body": [_("The request is a JSON object.")]})
+    reader = FieldReader()
+    decision = reader.choice(data, "decision", "decision", ["approve", "reject"])
+    reasons = reader.text(data, "reasons", "reasons", required=False, max_length=2000) or ""
+    raw_refused = data.get("rejected_settlements") or []
+    refused_ids: set[int] = set()
+    if not isinstance(raw_refused, list) or not all(
+        isinstance(item, int) and not isinstance(item, bool) for item in raw_refused
+    ):
+        reader.error("rejected_settlements", _("Must be a list of settlement ids."))
+    else:
+        refused_ids = set(raw_refused)
+        unknown = refused_ids - set(claim.settlements.values_list("pk", flat=True))
+        if unknown:
+            reader.error(
+                "rejected_settlements",
+                _("Not settlements of this claim: %(ids)s.") % {"ids": ", ".join(str(pk) for pk in sorted(unknown))},
+            )
+    if decision == "reject" or refused_ids:
+        if not reasons:
+            reader.error("reasons", _("Say why settlements are refused."))
+    reader.raise_if_any()
+    with transaction.atomic():
+        claim = SettlementClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != ClaimStatus.SUBMITTED:
+            raise Conflict({"status": [_("This claim was already reviewed.")]})
+        settlements = claim.settlements.select_for_update()
+        if decision == "reject":
+            refused_ids = set(settlements.values_list("pk", flat=True))
+        now = timezone.now()
+        refused = list(settlements.filter(pk__in=refused_ids).select_related("stay_claim"))
+        for settlement in refused:
+            stay_claim = settlement.stay_claim
+            settlement.status = SettlementStatus.REFUSED
+            settlement.ended_at, settlement.ended_by, settlement.end_reason = now, user, reasons
+            settlement.stay_claim = None
+            settlement.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "stay_claim"])
+            if stay_claim is not None:
+                stay_claim.delete()
+        settlements.exclude(pk__in=refused_ids).update(status=SettlementStatus.APPROVED)
+        approved = claim.settlements.filter(status=SettlementStatus.APPROVED).aggregate(total=Sum("amount"))
+        claim.status = ClaimStatus.REJECTED if decision == "reject" else ClaimStatus.APPROVED
+        claim.approved_amount = approved["total"] or ZERO
+        claim.reviewed_by, claim.reviewed_at, claim.reasons = user, now, reasons
+        claim.save(update_fields=["status", "approved_amount", "reviewed_by", "reviewed_at", "reasons"])
+        audit_record(
+            actor=user,
+            action=AuditAction.CLAIM_REVIEWED,
+            region=claim.county,
+            details={
+                "number": claim.number,
+                "decision": decision,
+                "approved_amount": money_text(claim.approved_amount),
+                "refused": sorted(settlement.number for settlement in refused),
+                "reasons": reasons,
+            },
+        )
+    return claim

@@ -1,0 +1,281 @@
+"""Settlement screens: the hospital's window with its live calculation, the settlement list and page
+with the slip, and the monthly claims with the paying county's review."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from aidflow.core.downloads import attachment_bytes
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NoAidDue, NotFound
+from aidflow.policy.requests import AID_TYPE_NAMES, CATEGORY_NAMES
+from aidflow.regions.codes import code_at
+from aidflow.regions.models import Level, Region, Role
+from aidflow.regions.scope import role_of
+from aidflow.rolls.lookups import roll_lookup
+from aidflow.settlements.models import ClaimStatus, SettlementStatus
+from aidflow.settlements.selectors import (
+    claim_get,
+    claims_visible,
+    settlement_get,
+    settlements_filter,
+    settlements_visible,
+)
+from aidflow.settlements.services.claiming import claim_review, claim_submit, month_parse
+from aidflow.settlements.services.slip import slip_pdf
+from aidflow.settlements.services.window import STAY_FIELDS, settlement_quote, settlement_record, settlement_reverse
+
+
+def window_body(post) -> dict:
+    """The window form as the API's request body (INTERFACES section 8)."""
+    return {
+        "patient": {
+            "id_number": post.get("id_number", "").strip(),
+            "name": post.get("name", "").strip(),
+            "insured": post.get("insured") == "on",
+        },
+        "aid_type": post.get("aid_type", ""),
+        "stay": {key: post.get(key, "").strip() or None for key in STAY_FIELDS},
+    }
+
+
+def _labels(value: dict) -> dict:
+    return {
+        **value,
+        "category_name": CATEGORY_NAMES.get(value.get("category"), value.get("category")),
+        "aid_type_name": AID_TYPE_NAMES.get(value.get("aid_type"), value.get("aid_type")),
+    }
+
+
+class SettlementWindowView(View):
+    """The window: look a patient up on the rolls, enter the stay, see the aid, confirm."""
+
+    template_name = "settlements/window.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if role_of(request.user) != Role.HOSPITAL_CLERK or request.user.staff.hospital_id is None:
+            return HttpResponseForbidden(_("Only a designated hospital's settlement clerk settles at the window."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def _context(self, request, **extra) -> dict:
+        hospital = request.user.staff.hospital
+        return {"hospital": hospital, "today": timezone.localdate().isoformat(), "aid_types": AID_TYPE_NAMES, **extra}
+
+    def get(self, request):
+        context = self._context(request, form={"insured": "on", "aid_type": "hospitalization"})
+        id_number = (request.GET.get("id_number") or "").strip()
+        if id_number:
+            context["form"]["id_number"] = id_number
+            try:
+                result = roll_lookup(user=request.user, id_number=id_number)
+                region = Region.objects.filter(code=result["region"]).first()
+                context["roll"] = {**_labels(result), "region_name": region.full_name if region else result["region"]}
+            except InputErrors as error:
+                context["roll_error"] = error.text()
+            except NotFound as error:
+                context["roll_error"] = str(error)
+        return render(request, self.template_name, context)
+
+    def post(self, request):
+        body = window_body(request.POST)
+        quote_context = {}
+        if request.POST.get("action") == "confirm":
+            try:
+                settlement = settlement_record(user=request.user, data=body)
+            except (InputErrors, NoAidDue, Conflict) as error:
+                quote_context = self._failure(error)
+            else:
+                messages.success(
+                    request,
+                    _("Settlement %(number)s recorded; print the slip for the patient to sign.")
+                    % {"number": settlement.number},
+                )
+                return redirect("workbench:settlement", pk=settlement.pk)
+        else:
+            try:
+                quote = settlement_quote(user=request.user, data=body)
+                quote_context = {"quote": _labels({**quote.as_json(), "aid_type": quote.aid_type})}
+                region = Region.objects.filter(code=quote.period.region).first()
+                quote_context["quote"]["region_name"] = region.full_name if region else quote.period.region
+            except (InputErrors, NoAidDue, Conflict) as error:
+                quote_context = self._failure(error)
+        if request.headers.get("X-Requested-With") == "fetch":
+            return HttpResponse(render_to_string("settlements/_quote.html", quote_context, request=request))
+        context = self._context(request, form=request.POST, **quote_context)
+        status = 200 if "quote" in quote_context else 400
+        return render(request, self.template_name, context, status=status)
+
+    @staticmethod
+    def _failure(error) -> dict:
+        if isinstance(error, NoAidDue):
+            return {"no_aid": {"detail": error.detail, "reasons": error.reasons, "calculation": error.result}}
+        if isinstance(error, Conflict):
+            return {"conflict": [message for messages_ in error.errors.values() for message in messages_]}
+        return {"errors": error.errors}
+
+
+class SettlementListView(TemplateView):
+    """Settlements by discharge month and status: the clerk's hospital's, or those a county pays."""
+
+    template_name = "settlements/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        month, state, q = params.get("month", ""), params.get("status", ""), params.get("q", "").strip()
+        try:
+            if month:
+                month_parse(month)
+        except InputErrors as error:
+            context["errors"], month = error.text(), ""
+        if state not in SettlementStatus.values:
+            state = ""
+        queryset = settlements_filter(settlements_visible(self.request.user), month=month, status=state, q=q)
+        page = Paginator(queryset, 50).get_page(params.get("page"))
+        context.update(
+            {
+                "page": page,
+                "month": month,
+                "status": state,
+                "q": q,
+                "statuses": SettlementStatus.choices,
+                "categories": CATEGORY_NAMES,
+            }
+        )
+        return context
+
+
+class SettlementDetailView(TemplateView):
+    template_name = "settlements/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            settlement = settlement_get(self.request.user, kwargs["pk"])
+        except NotFound:
+            raise Http404(_("No such settlement.")) from None
+        region = Region.objects.filter(code=settlement.region).first()
+        context.update(
+            {
+                "settlement": settlement,
+                "region_name": region.full_name if region else settlement.region,
+                "category_name": CATEGORY_NAMES.get(settlement.category, settlement.category),
+                "aid_type_name": AID_TYPE_NAMES.get(settlement.aid_type, settlement.aid_type),
+                "may_reverse": role_of(self.request.user) == Role.HOSPITAL_CLERK
+                and self.request.user.staff.hospital_id == settlement.hospital_id
+                and settlement.status == SettlementStatus.SETTLED,
+            }
+        )
+        return context
+
+
+class SettlementSlipView(View):
+    def get(self, request, pk):
+        try:
+            settlement = settlement_get(request.user, pk)
+        except NotFound:
+            raise Http404(_("No such settlement.")) from None
+        data = slip_pdf(user=request.user, settlement=settlement)
+        return attachment_bytes(data, filename=f"{settlement.number}.pdf", content_type="application/pdf", inline=True)
+
+
+class SettlementReverseView(View):
+    def post(self, request, pk):
+        try:
+            settlement = settlement_get(request.user, pk)
+            settlement_reverse(user=request.user, settlement=settlement, reason=request.POST.get("reason", ""))
+        except NotFound:
+            raise Http404(_("No such settlement.")) from None
+        except ActionForbidden as error:
+            return HttpResponseForbidden(str(error))
+        except (InputErrors, Conflict) as error:
+            messages.error(request, " ".join(m for values in error.errors.values() for m in values))
+        else:
+            messages.success(request, _("The settlement was reversed."))
+        return redirect("workbench:settlement", pk=pk)
+
+
+class ClaimListView(TemplateView):
+    """Monthly claims; the hospital clerk submits one for a paying county and month here."""
+
+    template_name = "settlements/claims.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        page = Paginator(claims_visible(user), 50).get_page(self.request.GET.get("page"))
+        context.update({"page": page, "month": timezone.localdate().strftime("%Y-%m")})
+        if role_of(user) == Role.HOSPITAL_CLERK and user.staff.hospital_id:
+            hospital = user.staff.hospital
+            city = code_at(hospital.county_id, Level.CITY)
+            context["hospital"] = hospital
+            context["counties"] = Region.objects.filter(level=Level.COUNTY, code__startswith=city).order_by("code")
+            context["waiting"] = (
+                settlements_visible(user).filter(status=SettlementStatus.SETTLED, claim__isnull=True).count()
+            )
+        return context
+
+    def post(self, request):
+        try:
+            claim = claim_submit(
+                user=request.user, data={"month": request.POST.get("month"), "county": request.POST.get("county")}
+            )
+        except ActionForbidden as error:
+            return HttpResponseForbidden(str(error))
+        except (InputErrors, Conflict) as error:
+            messages.error(request, " ".join(m for values in error.errors.values() for m in values))
+            return redirect("workbench:claims")
+        messages.success(request, _("Claim %(number)s submitted.") % {"number": claim.number})
+        return redirect("workbench:claim", pk=claim.pk)
+
+
+class ClaimDetailView(TemplateView):
+    """A claim with each settlement and its calculation; the paying county's approver reviews here."""
+
+    template_name = "settlements/claim.html"
+
+    def _claim(self, pk):
+        try:
+            return claim_get(self.request.user, pk)
+        except NotFound:
+            raise Http404(_("No such claim.")) from None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        claim = kwargs.get("claim") or self._claim(kwargs["pk"])
+        county = Region.objects.filter(code=claim.county).first()
+        context.update(
+            {
+                "claim": claim,
+                "county_name": county.full_name if county else claim.county,
+                "settlements": claim.settlements.order_by("discharge_date", "pk"),
+                "categories": CATEGORY_NAMES,
+                "may_review": role_of(self.request.user) == Role.COUNTY_APPROVER
+                and claim.status == ClaimStatus.SUBMITTED,
+            }
+        )
+        return context
+
+    def post(self, request, pk):
+        claim = self._claim(pk)
+        refused = [int(value) for value in request.POST.getlist("refused") if value.isdigit()]
+        data = {"decision": request.POST.get("decision"), "rejected_settlements": refused}
+        data["reasons"] = request.POST.get("reasons", "")
+        try:
+            claim = claim_review(user=request.user, claim=claim, data=data)
+        except NotFound:
+            raise Http404(_("No such claim.")) from None
+        except ActionForbidden as error:
+            return HttpResponseForbidden(str(error))
+        except (InputErrors, Conflict) as error:
+            messages.error(request, " ".join(m for values in error.errors.values() for m in values))
+        else:
+            messages.success(request, _("Claim %(number)s reviewed.") % {"number": claim.number})
+        return redirect("workbench:claim", pk=pk)
