@@ -76,7 +76,14 @@ class SettlementWindowView(View):
             try:
                 result = roll_lookup(user=request.user, id_number=id_number)
                 region = Region.objects.filter(code=result["region"]).first()
-                context["roll"] = {**_labels(result), "region_name": region.full_name if region else result["region"]}
+                context["roll"] = {
+                    **_labels(result),
+                    "region_name": region.full_name if region else result["region"],
+                    "periods": [
+                        {**period, "category": CATEGORY_NAMES.get(period["category"], period["category"])}
+                        for period in result["periods"]
+                    ],
+                }
             except InputErrors as error:
                 context["roll_error"] = error.text()
             except NotFound as error:

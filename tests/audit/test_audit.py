@@ -275,6 +275,11 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "workbench:withdraw",
         # Marks the user's own notifications read; changes no case.
         "workbench:notifications",
+        # Swept in tests/settlements/test_screens.py, which has settlements and claims to try.
+        "workbench:settlement_window",
+        "workbench:settlement_reverse",
+        "workbench:claims",
+        "workbench:claim",
     }, "a new POST route: add it to this sweep"
     for url in posts:
         response = client.post(url, {"decision": "forward", "reason": "x", "role": "admin"})

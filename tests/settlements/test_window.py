@@ -47,7 +47,14 @@ def test_happy_path_amount_and_patient_pays_by_hand(window):
 
 
 def test_not_on_the_roll_on_the_discharge_date_is_422_and_records_nothing(window):
-    response = settle(window, settle_body(LI, name="李四"))  # on the roll since yesterday only
+    # On the roll since yesterday only; discharged three days ago (last December early in January,
+    # still within the claim window).
+    discharge = today() - datetime.timedelta(days=3)
+    before = {
+        "admission_date": (discharge - datetime.timedelta(days=5)).isoformat(),
+        "discharge_date": discharge.isoformat(),
+    }
+    response = settle(window, settle_body(LI, name="李四", **before))
     assert response.status_code == 422
     assert [reason["code"] for reason in response.json()["reasons"]] == ["NOT_ON_ROLL"]
     assert not Settlement.objects.exists() and not StayClaim.objects.exists()
@@ -95,6 +102,18 @@ def test_a_stay_already_settled_is_409(window):
     assert second.status_code == 409
     assert first["number"] in second.json()["errors"]["stay"][0]
     assert Settlement.objects.count() == 1
+
+
+def test_an_overlapping_stay_in_the_same_hospital_is_409(window):
+    first = settle(window, settle_body()).json()
+    admission, discharge = discharged()
+    shifted = datetime.date.fromisoformat(admission) + datetime.timedelta(days=1)
+    if shifted >= datetime.date.fromisoformat(discharge):
+        pytest.skip("the stay is too short early in January to shift its admission")
+    response = settle(window, settle_body(admission_date=shifted.isoformat()))
+    assert response.status_code == 409 and first["number"] in response.json()["errors"]["stay"][0]
+    readmitted = settle(window, settle_body(admission_date=discharge, discharge_date=discharge))
+    assert readmitted.status_code == 201  # back on the day of discharge: a new stay
 
 
 def test_a_stay_in_an_application_cannot_be_settled_and_the_reverse(window, clerk):

@@ -153,7 +153,7 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
         claim = SettlementClaim.objects.select_for_update().get(pk=claim.pk)
         if claim.status != ClaimStatus.SUBMITTED:
             raise Conflict({"status": [_("This claim was already reviewed.")]})
-        settlements = claim.settlements.select_for_update()
+        settlements = claim.settlements.select_for_update(of=("self",))
         if decision == "reject":
             refused_ids = set(settlements.values_list("pk", flat=True))
         now = timezone.now()

@@ -31,7 +31,7 @@ from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import role_of
 from aidflow.rolls.models import Hospital, RollPeriod
 from aidflow.rolls.selectors import roll_period_on
-from aidflow.settlements.models import Settlement, SettlementCounter, SettlementStatus
+from aidflow.settlements.models import LIVE_STATUSES, Settlement, SettlementCounter, SettlementStatus
 
 # One-stop settlement serves the two inpatient aid types (seed 002 line ~1792).
 SETTLEMENT_AID_TYPES = (AidType.HOSPITALIZATION, AidType.MAJOR_DISEASE)
@@ -201,6 +201,7 @@ def settlement_quote(*, user, data: object, today: datetime.date | None = None) 
     if holder is not None:
         raise Conflict({"stay": [held_message(holder)]})
     stay = request.stays[0]
+    _overlap_check(hospital, number, stay)
     paid = stay.basic_insurance + stay.serious_illness_insurance + stay.other_insurance + stay.charity
     cap = Decimal(result.as_json()["policy"]["annual_cap"])
     return Quote(
@@ -217,6 +218,36 @@ def settlement_quote(*, user, data: object, today: datetime.date | None = None) 
         patient_pays=stay.total_cost - paid - result.amount,
         cap_left=max(Decimal("0.00"), cap - history.granted_before - result.amount),
     )
+
+
+def _overlap_check(hospital: Hospital, id_number: str, stay) -> None:
+    """Nobody lies in one hospital twice at once: a stay overlapping a live settlement of the same
+    person there is the same stay entered with another admission date (a readmission on the day of
+    discharge does not overlap)."""
+    overlapping = (
+        Settlement.objects.filter(
+            id_number=id_number,
+            hospital=hospital,
+            status__in=LIVE_STATUSES,
+            admission_date__lt=stay.discharge_date,
+            discharge_date__gt=stay.admission_date,
+        )
+        .order_by("admission_date")
+        .first()
+    )
+    if overlapping is not None:
+        raise Conflict(
+            {
+                "stay": [
+                    _("This stay overlaps settlement %(number)s (%(admitted)s to %(discharged)s) in this hospital.")
+                    % {
+                        "number": overlapping.number,
+                        "admitted": overlapping.admission_date.isoformat(),
+                        "discharged": overlapping.discharge_date.isoformat(),
+                    }
+                ]
+            }
+        )
 
 
 def _key(hospital: Hospital) -> str:
