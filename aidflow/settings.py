@@ -236,6 +236,9 @@ SPECTACULAR_SETTINGS = {
         "AidTypeEnum": "aidflow.policy.models.AidType.choices",
         "DecisionEnum": "aidflow.cases.models.Decision.choices",
         "StageDecisionEnum": ["forward", "return", "reject", "approve"],
+        "ApplicationStatusEnum": "aidflow.cases.choices.Status.choices",
+        "SettlementStatusEnum": "aidflow.settlements.models.SettlementStatus.choices",
+        "ClaimStatusEnum": "aidflow.settlements.models.ClaimStatus.choices",
     },
 }
 

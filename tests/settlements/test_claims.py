@@ -101,6 +101,11 @@ def test_review_with_a_refused_settlement_approves_the_rest(window, two_settled,
     assert again["calculation"]["granted_before"] == "5950.00"
     event = AuditEvent.objects.get(action="claim_reviewed")
     assert event.details["refused"] == [two_settled[1]["number"]] and event.region == "371403"
+    # The auditors' screen lists the claim's submission and review.
+    screen = client_for(auditor).get("/workbench/audit/", {"action": "claim_reviewed"}).content.decode()
+    assert claim["number"] in screen and two_settled[1]["number"] in screen
+    other_county = client_for(outsider).get("/workbench/audit/").status_code
+    assert other_county == 403  # a county approver does not read the audit log
 
 
 def test_rejecting_a_claim_refuses_every_settlement(window, two_settled, approver):
