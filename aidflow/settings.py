@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "aidflow.policy",
     "aidflow.rolls",
     "aidflow.settlements",
+    "aidflow.payments",
     "aidflow.cases",
     "aidflow.audit",
     "aidflow.calendars",
@@ -239,6 +240,9 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "aidflow.cases.choices.Status.choices",
         "SettlementStatusEnum": "aidflow.settlements.models.SettlementStatus.choices",
         "ClaimStatusEnum": "aidflow.settlements.models.ClaimStatus.choices",
+        "PaymentStatusEnum": "aidflow.core.payment.PaymentStatus.choices",
+        "BatchStatusEnum": "aidflow.payments.models.BatchStatus.choices",
+        "LineStatusEnum": "aidflow.payments.models.LineStatus.choices",
     },
 }
 

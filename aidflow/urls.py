@@ -16,9 +16,11 @@ from aidflow.cases.views import (
     FilingView,
     InboxView,
     NotificationsView,
+    PayeeView,
     WithdrawView,
 )
 from aidflow.notices.views import NoticePdfView, VerifyView
+from aidflow.payments.views import BatchDetailView, BatchExportView, BatchListView, PayableView, PaymentReportView
 from aidflow.regions.views import HomeView
 from aidflow.reports.views import OnTimeView
 from aidflow.rolls.views import RecipientLookupView
@@ -49,6 +51,7 @@ class WorkbenchApp(Application):
     filing_preview_path = path("applications/new/preview/", FilingPreviewView.as_view(), name="filing_preview")
     application_path = path("applications/<int:pk>/", ApplicationDetailView.as_view(), name="application")
     task_path = path("applications/<int:pk>/tasks/<int:task_pk>/", TaskView.as_view(), name="task")
+    payee_path = path("applications/<int:pk>/payee/", PayeeView.as_view(), name="payee")
     withdraw_path = path("applications/<int:pk>/withdraw/", WithdrawView.as_view(), name="withdraw")
     ontime_path = path("reports/on-time/", OnTimeView.as_view(), name="ontime")
     notice_pdf_path = path("notices/<int:pk>/pdf/", NoticePdfView.as_view(), name="notice_pdf")
@@ -68,6 +71,11 @@ class WorkbenchApp(Application):
     )
     claims_path = path("claims/", ClaimListView.as_view(), name="claims")
     claim_path = path("claims/<int:pk>/", ClaimDetailView.as_view(), name="claim")
+    payable_path = path("payments/", PayableView.as_view(), name="payable")
+    batches_path = path("payments/batches/", BatchListView.as_view(), name="batches")
+    batch_path = path("payments/batches/<int:pk>/", BatchDetailView.as_view(), name="batch")
+    batch_export_path = path("payments/batches/<int:pk>/export.xlsx", BatchExportView.as_view(), name="batch_export")
+    payment_report_path = path("payments/report/", PaymentReportView.as_view(), name="payment_report")
     document_path = path(
         "applications/<int:pk>/documents/<int:document_pk>/", DocumentDownloadView.as_view(), name="document"
     )

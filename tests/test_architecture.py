@@ -35,6 +35,7 @@ LAYERS = {
     "workflows": 5,
     "aidflow.notices": 6,
     "aidflow.settlements": 6,
+    "aidflow.payments": 6,
     "aidflow.reports": 6,
     "aidflow.api": 7,
     "aidflow": 9,  # the project: settings, urls, celery, wsgi

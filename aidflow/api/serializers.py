@@ -2,11 +2,14 @@
 request serializers here describe the payloads for the OpenAPI schema and shape nothing else."""
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aidflow.audit.models import AuditEvent
 from aidflow.cases.choices import DeliveryMethod, DocumentKind, Residence
 from aidflow.cases.models import Application, StageClock
+from aidflow.cases.services.payees import payee_masked
+from aidflow.core.payment import PaymentStatus
 from aidflow.notices.models import Notice
 from aidflow.policy.models import AidType, Category, ReasonCode
 from workflows.models import Route
@@ -125,6 +128,18 @@ class ApplicantSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False)
 
 
+class PayeeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    bank = serializers.CharField()
+    account = serializers.CharField(help_text="10-30 digits; answered masked")
+
+
+class PaymentSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PaymentStatus.choices)
+    batch = serializers.CharField(allow_null=True, help_text="the batch number")
+    paid_on = serializers.DateField(allow_null=True)
+
+
 class FilingRequestSerializer(serializers.Serializer):
     region = serializers.CharField(help_text="The village code of the clerk's village")
     filing_date = serializers.DateField(required=False)
@@ -136,6 +151,7 @@ class FilingRequestSerializer(serializers.Serializer):
     patient = PatientSerializer()
     household = FilingHouseholdSerializer()
     stays = FilingStaySerializer(many=True)
+    payee = PayeeSerializer(required=False)
 
 
 class TaskInfoSerializer(serializers.ModelSerializer):
@@ -191,6 +207,8 @@ class ApplicationListSerializer(serializers.ModelSerializer):
 
 
 class ApplicationDetailSerializer(ApplicationListSerializer):
+    payment = serializers.SerializerMethodField()
+    payee = serializers.SerializerMethodField()
     calculation = CalculationResultSerializer()
     tasks = TaskInfoSerializer(source="clocks", many=True)
     computed_amount = MoneyField()
@@ -203,7 +221,24 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             "missing_materials",
             "calculation",
             "tasks",
+            "payment",
+            "payee",
         ]
+
+    @extend_schema_field(PaymentSerializer(allow_null=True))
+    def get_payment(self, application) -> dict | None:
+        """Once approved: unpaid, in_batch, paid or failed, with the batch number and the day paid."""
+        if application.status != "approved":
+            return None
+        return {
+            "status": application.payment_status,
+            "batch": application.payment_batch or None,
+            "paid_on": application.paid_on,
+        }
+
+    @extend_schema_field(PayeeSerializer(allow_null=True))
+    def get_payee(self, application) -> dict | None:
+        return payee_masked(application)
 
 
 class DocumentUploadSerializer(serializers.Serializer):

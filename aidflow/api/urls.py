@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from aidflow.api import rolls, settlements, views
+from aidflow.api import payments, rolls, settlements, views
 
 app_name = "api"
 
@@ -49,6 +49,19 @@ urlpatterns = [
         "settlement-claims/<int:pk>/review/",
         login_not_required(settlements.ClaimReviewApi.as_view()),
         name="claim_review",
+    ),
+    path("applications/<int:pk>/payee/", login_not_required(views.PayeeApi.as_view()), name="payee"),
+    path("payment-batches/", login_not_required(payments.BatchListApi.as_view()), name="batches"),
+    path("payment-batches/<int:pk>/", login_not_required(payments.BatchDetailApi.as_view()), name="batch"),
+    path(
+        "payment-batches/<int:pk>/export.xlsx",
+        login_not_required(payments.BatchExportApi.as_view()),
+        name="batch_export",
+    ),
+    path(
+        "payment-batches/<int:pk>/results/",
+        login_not_required(payments.BatchResultsApi.as_view()),
+        name="batch_results",
     ),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.exceptions import PermissionDenied
@@ -30,6 +30,7 @@ from aidflow.cases.selectors import (
 from aidflow.cases.services.calculation import aid_calculate
 from aidflow.cases.services.documents import document_add
 from aidflow.cases.services.filing import application_file
+from aidflow.cases.services.payees import payee_change
 from aidflow.cases.services.tasks import task_complete
 from aidflow.core.dates import date_range
 from aidflow.core.downloads import attachment
@@ -96,6 +97,12 @@ class ApplicationListApi(generics.ListAPIView):
             OpenApiParameter("stage", str, enum=Stage.values),
             OpenApiParameter("status", str, enum=Status.values),
             OpenApiParameter("overdue", bool, description="only applications past their stage's due date"),
+            OpenApiParameter(
+                "payment",
+                str,
+                enum=["unpaid", "paid", "failed"],
+                description="approved applications not paid yet (unpaid, in a batch or not), paid, or failed",
+            ),
             OpenApiParameter("q", str, description="part of the number or the applicant's name"),
         ],
     )
@@ -261,3 +268,21 @@ class OnTimeApi(APIView):
         date_from, date_to = date_range(request.query_params)
         rows = ontime_statistics(user=request.user, date_from=date_from, date_to=date_to)
         return Response([row.as_dict() for row in rows])
+
+
+@extend_schema(
+    tags=["applications"],
+    summary="Record where the aid is paid (village clerk of the village, or county finance)",
+    request=s.PayeeSerializer,
+    responses={
+        200: s.ApplicationDetailSerializer,
+        409: OpenApiResponse(s.ErrorSerializer, description="The application waits in an open payment batch"),
+        **ERRORS,
+    },
+)
+class PayeeApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def patch(self, request, pk):
+        application = payee_change(user=request.user, application_id=pk, data=json_object(request))
+        return detail_response(request, application.pk)

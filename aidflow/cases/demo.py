@@ -71,6 +71,12 @@ def _filing(village: str, name: str, id_number: str, income: str, size: int, sta
         "patient": {"id_number": id_number, "severely_disabled": False, "seriously_ill": True},
         "household": {"size": size, "monthly_income": income, "residence": "rural"},
         "stays": stays,
+        # A made-up 惠民惠农一卡通 account for the payment demo.
+        "payee": {
+            "name": name,
+            "bank": "德州农村商业银行（演示）",
+            "account": "622319" + id_number[-12:-1].ljust(11, "0"),
+        },
     }
 
 

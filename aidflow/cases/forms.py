@@ -34,6 +34,12 @@ class FilingForm(forms.Form):
         label=_("Household monthly income (yuan)"), min_value=0, decimal_places=2, max_digits=12
     )
     residence = forms.ChoiceField(label=_("Residence"), choices=Residence.choices)
+    # Where the aid is paid; may also be recorded later on the case page.
+    payee_name = forms.CharField(label=_("Payee"), max_length=50, required=False)
+    payee_bank = forms.CharField(label=_("Bank"), max_length=100, required=False)
+    payee_account = forms.CharField(
+        label=_("Account (惠民惠农一卡通)"), max_length=40, required=False, help_text=_("10-30 digits")
+    )
 
     def __init__(self, *args, extra_categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +54,7 @@ class FilingForm(forms.Form):
             Row("severely_disabled", "seriously_ill", "insured"),
         ),
         FieldSet(_("Household"), Row("household_size", "household_monthly_income", "residence")),
+        FieldSet(_("Where the aid is paid"), Row("payee_name", "payee_bank", "payee_account")),
     )
 
 

@@ -23,6 +23,7 @@ from aidflow.cases.choices import (
     Status,
 )
 from aidflow.core.identity import mask_name, mask_resident_id
+from aidflow.core.payment import PaymentFields
 from aidflow.policy.models import AidType, Category
 from aidflow.regions.codes import county_of, township_of
 from aidflow.regions.stages import Stage
@@ -42,7 +43,7 @@ class ApplicationCounter(models.Model):
         return f"{self.county_code}-{self.year}: {self.last}"
 
 
-class Application(models.Model):
+class Application(PaymentFields):
     """A medical-aid application: who applies, for what, the frozen calculation and where it stands."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
@@ -109,14 +110,20 @@ class Application(models.Model):
     returned_from = models.CharField(_("returned from"), max_length=16, choices=Stage.choices, blank=True)
     missing_materials = models.JSONField(_("missing materials"), default=list, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Where the county pays the aid (usually the 惠民惠农一卡通); masked everywhere but the bank file.
+    payee_name = models.CharField(_("payee"), max_length=50, blank=True)
+    payee_bank = models.CharField(_("bank"), max_length=100, blank=True)
+    payee_account = models.CharField(_("account"), max_length=30, blank=True)
 
-    class Meta:
+    class Meta(PaymentFields.Meta):
+        abstract = False
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-filed_at"]
         indexes = [
             models.Index(fields=["village", "stage"]),
             models.Index(fields=["id_number", "aid_type", "medical_year", "status"]),
+            models.Index(fields=["status", "payment_status"]),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from viewflow.workflow.status import STATUS
 from aidflow.cases.choices import ClockOutcome, StageAction, Status
 from aidflow.cases.models import Application, StageClock, StageRecord
 from aidflow.core.errors import NotFound
+from aidflow.core.payment import PaymentStatus
 from aidflow.policy.requests import History
 from aidflow.regions.models import Role
 from aidflow.regions.scope import in_scope, role_of, scope_q
@@ -54,6 +55,13 @@ def overdue_filter(queryset: QuerySet[Application], today: datetime.date | None 
     return queryset.filter(stage_due_date__lt=today).exclude(stage=Stage.CLOSED)
 
 
+PAYMENT_FILTERS = {
+    "unpaid": (PaymentStatus.UNPAID, PaymentStatus.IN_BATCH),
+    "paid": (PaymentStatus.PAID,),
+    "failed": (PaymentStatus.FAILED,),
+}
+
+
 @dataclass(frozen=True)
 class ListFilters:
     """The filters of an application list, read leniently from query parameters (unknown values are ignored)."""
@@ -62,6 +70,8 @@ class ListFilters:
     status: str = ""
     q: str = ""
     overdue: bool = False
+    # unpaid (未发放: approved, not paid yet, in a batch or not), paid, failed.
+    payment: str = ""
 
     @classmethod
     def from_params(cls, params) -> ListFilters:
@@ -72,6 +82,7 @@ class ListFilters:
             status=status if status in Status.values else "",
             q=(params.get("q") or "").strip(),
             overdue=params.get("overdue") in ("true", "1", "on"),
+            payment=params.get("payment") if params.get("payment") in PAYMENT_FILTERS else "",
         )
 
 
@@ -86,6 +97,8 @@ def applications_filter(queryset: QuerySet[Application], filters: ListFilters) -
         queryset = queryset.filter(Q(number__icontains=filters.q) | Q(applicant_name__icontains=filters.q))
     if filters.overdue:
         queryset = overdue_filter(queryset)
+    if filters.payment:
+        queryset = queryset.filter(status=Status.APPROVED, payment_status__in=PAYMENT_FILTERS[filters.payment])
     return queryset.select_related("village").order_by(F("stage_due_date").asc(nulls_last=True), "-filed_at", "-pk")
 
 

@@ -20,6 +20,7 @@ from aidflow.cases.selectors import ListFilters, applications_filter, applicatio
 from aidflow.cases.services.calculation import aid_calculate
 from aidflow.cases.services.documents import UploadedDocument, document_open
 from aidflow.cases.services.filing import application_file
+from aidflow.cases.services.payees import payee_change
 from aidflow.cases.services.withdrawal import application_withdraw
 from aidflow.core.downloads import attachment
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
@@ -41,6 +42,7 @@ def _list_context(request, queryset):
         "status": filters.status,
         "q": filters.q,
         "overdue": filters.overdue,
+        "payment": filters.payment,
         "today": timezone.localdate(),
         "stages": Stage.choices,
         "statuses": Status.choices,
@@ -130,6 +132,17 @@ def filing_data(form, stays, members) -> tuple[dict, list[int]]:
                 "members": member_rows,
             },
             "stays": stay_rows,
+            **(
+                {
+                    "payee": {
+                        "name": cleaned.get("payee_name") or None,
+                        "bank": cleaned.get("payee_bank") or None,
+                        "account": cleaned.get("payee_account"),
+                    }
+                }
+                if cleaned.get("payee_account")
+                else {}
+            ),
         },
         stay_forms,
     )
@@ -299,6 +312,24 @@ class WithdrawView(View):
             messages.error(request, str(error))
         else:
             messages.success(request, _("The application was withdrawn."))
+        return redirect("workbench:application", pk=pk)
+
+
+class PayeeView(View):
+    """The village clerk or the county's finance officer records where the aid is paid."""
+
+    def post(self, request, pk):
+        data = {key: request.POST.get(key, "").strip() or None for key in ("name", "bank", "account")}
+        try:
+            payee_change(user=request.user, application_id=pk, data=data)
+        except NotFound:
+            raise Http404(_("No such application.")) from None
+        except ActionForbidden as error:
+            return HttpResponseForbidden(str(error))
+        except (InputErrors, Conflict) as error:
+            messages.error(request, " ".join(m for values in error.errors.values() for m in values))
+        else:
+            messages.success(request, _("The payee was saved."))
         return redirect("workbench:application", pk=pk)
 
 

@@ -62,6 +62,7 @@ class Region(models.Model):
             ("review_township", _("Can review applications in this township")),
             ("approve_county", _("Can approve applications in this county")),
             ("audit_region", _("Can audit applications in this region")),
+            ("pay_county", _("Can pay approved aid in this county")),
         ]
 
     def __str__(self) -> str:
@@ -86,6 +87,8 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     # A designated hospital's settlement window (医院结算员): scoped to its hospital, not a region.
     HOSPITAL_CLERK = "hospital_clerk", _("Hospital settlement clerk")
+    # Pays what the county approved (县级资金发放员); never approves, and an approver never pays.
+    COUNTY_FINANCE = "county_finance", _("County finance officer")
 
 
 # Which region level each role works at (None: no region), and the object permission that grants
@@ -97,12 +100,14 @@ ROLE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.AUDITOR: tuple(Level.values),
     Role.ADMIN: (),
     Role.HOSPITAL_CLERK: (),
+    Role.COUNTY_FINANCE: (Level.COUNTY,),
 }
 ROLE_PERMISSION = {
     Role.VILLAGE_CLERK: "check_village",
     Role.TOWNSHIP_REVIEWER: "review_township",
     Role.COUNTY_APPROVER: "approve_county",
     Role.AUDITOR: "audit_region",
+    Role.COUNTY_FINANCE: "pay_county",
 }
 
 

@@ -32,6 +32,11 @@ ROLE_DUTIES = {
         _("Settle key recipients' medical aid at the hospital window at discharge; the patient pays only the rest."),
         _("Claim the advanced aid from the paying county each month."),
     ],
+    Role.COUNTY_FINANCE: [
+        _("Pay the aid your county approved: applicants' accounts and hospitals' approved claims."),
+        _("Make payment batches, export the bank file, and record what the bank paid or returned."),
+        _("You cannot approve; an approver cannot pay."),
+    ],
     Role.ADMIN: [
         _("Manage regions and staff accounts in the administration site."),
         _("You do not handle applications."),

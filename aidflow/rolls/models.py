@@ -16,6 +16,9 @@ class Hospital(models.Model):
     )
     designated_from = models.DateField(_("designated from"))
     designated_to = models.DateField(_("designated to"), null=True, blank=True)
+    # Where the county pays the hospital's approved claims.
+    bank = models.CharField(_("bank"), max_length=100, blank=True)
+    account = models.CharField(_("account"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("designated hospital")

@@ -15,12 +15,15 @@ from django.utils.translation import gettext as _
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.core.identity import normalise_resident_id
+from aidflow.core.payment import ACCOUNT
 from aidflow.policy.models import CATEGORY_GROUP, CategoryGroup, PolicyVersion
 from aidflow.regions.codes import normalise_code
 from aidflow.regions.models import Level, Region
 from aidflow.rolls.models import Hospital, RollPeriod
 
 HOSPITAL_HEADER = ["code", "name", "level", "county", "designated_from", "designated_to"]
+# Where the county pays the hospital's approved claims; optional columns.
+HOSPITAL_PAYMENT_COLUMNS = ["bank", "account"]
 RECIPIENT_HEADER = ["id_number", "name", "category", "region", "valid_from", "valid_to"]
 KEY_RECIPIENT_CATEGORIES = [code for code, group in CATEGORY_GROUP.items() if group == CategoryGroup.KEY_RECIPIENT]
 
@@ -35,10 +38,11 @@ class ImportResult:
     updated: int
 
 
-def _rows(text: str, header: list[str]) -> list[tuple[int, dict[str, str]]]:
+def _rows(text: str, header: list[str], optional: list[str] = ()) -> list[tuple[int, dict[str, str]]]:
+    """The rows under `header`, which may be followed by all of the `optional` columns."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     found = [name.strip() for name in (reader.fieldnames or [])]
-    if found != header:
+    if found != header and (not optional or found != [*header, *optional]):
         raise ImportRefused(_("Row 1 (header): the header must be %(header)s.") % {"header": ",".join(header)})
     rows = [
         (number, {key.strip(): (value or "").strip() for key, value in row.items() if key})
@@ -94,7 +98,7 @@ def _upsert(model, rows: dict, existing: dict, *, make, action: str, source: str
 
 def hospitals_import(*, text: str, source: str = "import_hospitals") -> ImportResult:
     """Load the register of designated hospitals; idempotent on `code`."""
-    rows = _rows(text, HOSPITAL_HEADER)
+    rows = _rows(text, HOSPITAL_HEADER, HOSPITAL_PAYMENT_COLUMNS)
     counties = {region.code: region for region in Region.objects.filter(level=Level.COUNTY)}
     parsed: dict[str, dict] = {}
     for number, row in rows:
@@ -113,12 +117,19 @@ def hospitals_import(*, text: str, source: str = "import_hospitals") -> ImportRe
         end = _date(row, "designated_to", number, required=False)
         if end is not None and end < start:
             raise _refuse(number, "designated_to", _("it is before designated_from."))
+        bank, account = row.get("bank", ""), row.get("account", "")
+        if account and not ACCOUNT.match(account):
+            raise _refuse(number, "account", _("an account number has 10-30 digits."))
+        if len(bank) > 100:
+            raise _refuse(number, "bank", _("a bank name has at most 100 characters."))
         parsed[code] = {
             "name": name,
             "level": int(row["level"]),
             "county": counties[row["county"]],
             "designated_from": start,
             "designated_to": end,
+            "bank": bank,
+            "account": account,
         }
     with transaction.atomic():
         existing = {

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aidflow.core.payment import PaymentFields
 from aidflow.policy.models import AidType
 
 
@@ -41,7 +42,7 @@ class SettlementCounter(models.Model):
         return f"{self.prefix}-{self.year}: {self.last}"
 
 
-class SettlementClaim(models.Model):
+class SettlementClaim(PaymentFields):
     """A hospital's claim on one paying county for the aid it advanced, reviewed by that county."""
 
     number = models.CharField(_("number"), max_length=60, unique=True)
@@ -63,7 +64,8 @@ class SettlementClaim(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
 
-    class Meta:
+    class Meta(PaymentFields.Meta):
+        abstract = False
         verbose_name = _("settlement claim")
         verbose_name_plural = _("settlement claims")
         ordering = ["-submitted_at", "-pk"]

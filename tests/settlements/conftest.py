@@ -54,11 +54,12 @@ def other_window(register):
 
 
 def discharged(days_ago: int = 3, length: int = 10) -> tuple[str, str]:
-    """Admission and discharge of a recent stay in the current year."""
+    """Admission and discharge of a recent stay discharged in the current year (on 1 January early
+    in the year); the admission may fall in the year before, as a stay counts toward the year of
+    its discharge."""
     day = today()
-    new_year = datetime.date(day.year, 1, 1)
-    discharge = max(day - datetime.timedelta(days=days_ago), new_year)
-    admission = max(discharge - datetime.timedelta(days=length), new_year)
+    discharge = max(day - datetime.timedelta(days=days_ago), datetime.date(day.year, 1, 1))
+    admission = discharge - datetime.timedelta(days=length)
     return admission.isoformat(), discharge.isoformat()
 
 

@@ -9,7 +9,7 @@ from aidflow.audit.models import AuditEvent
 from aidflow.cases.models import StayClaim
 from aidflow.settlements.models import Settlement
 from tests.factories import today
-from tests.settlements.conftest import WANG, discharged, settle_body
+from tests.settlements.conftest import WANG, settle_body
 from tests.workflows.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,9 @@ def this_month() -> str:
 @pytest.fixture
 def two_settled(window):
     first = settle(window)
-    admission, discharge = discharged(days_ago=1, length=1)
-    second = settle(window, admission_date=admission, discharge_date=discharge, eligible_cost="12000.00")
+    # Readmitted on the day of discharge, discharged today: a second stay of the same year.
+    readmitted = first["stay"]["discharge_date"]
+    second = settle(window, admission_date=readmitted, discharge_date=today().isoformat(), eligible_cost="12000.00")
     return first, second
 
 
@@ -96,8 +97,12 @@ def test_review_with_a_refused_settlement_approves_the_rest(window, two_settled,
     assert post(approver, path, {"decision": "approve"}).status_code == 409
     # The refused stay is free again and its aid no longer counts in the history.
     assert StayClaim.objects.count() == 1
-    admission, discharge = discharged(days_ago=1, length=1)
-    again = settle(window, admission_date=admission, discharge_date=discharge, eligible_cost="12000.00")
+    again = settle(
+        window,
+        admission_date=two_settled[0]["stay"]["discharge_date"],
+        discharge_date=today().isoformat(),
+        eligible_cost="12000.00",
+    )
     assert again["calculation"]["granted_before"] == "5950.00"
     event = AuditEvent.objects.get(action="claim_reviewed")
     assert event.details["refused"] == [two_settled[1]["number"]] and event.region == "371403"

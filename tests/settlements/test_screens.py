@@ -36,7 +36,7 @@ def test_the_window_calculates_then_confirms(window):
     assert confirmed.status_code == 302 and confirmed["Location"].endswith(f"/settlements/{settlement.pk}/")
     detail = web.get(confirmed["Location"]).content.decode()
     assert settlement.number in detail and "4550.00" in detail
-    listed = web.get(f"/workbench/settlements/?month={today():%Y-%m}").content.decode()
+    listed = web.get(f"/workbench/settlements/?month={settlement.discharge_date:%Y-%m}").content.decode()
     assert settlement.number in listed
 
 

@@ -124,7 +124,8 @@ def test_a_stay_in_an_application_cannot_be_settled_and_the_reverse(window, cler
     assert response.status_code == 409
     assert application.number in response.json()["errors"]["stay"][0]
     # The other way: a settled stay cannot be filed in an application.
-    other_admission, other_discharge = discharged(days_ago=20, length=5)
+    # A later stay: readmitted on the day of discharge (distinct even early in January).
+    other_admission, other_discharge = discharge, today().isoformat()
     settled = settle(window, settle_body(admission_date=other_admission, discharge_date=other_discharge)).json()
     filed = StayFactory(
         hospital="陵城区人民医院", hospital_level=2, admission_date=other_admission, discharge_date=other_discharge

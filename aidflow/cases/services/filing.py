@@ -21,6 +21,7 @@ from aidflow.cases.services.calculation import (
 from aidflow.cases.services.claims import claims_check, claims_check_request, claims_take
 from aidflow.cases.services.clocks import clock_open
 from aidflow.cases.services.documents import UploadedDocument, document_store, documents_audit, documents_check
+from aidflow.cases.services.payees import payee_read
 from aidflow.core.errors import ActionForbidden, InputErrors
 from aidflow.core.fields import FieldReader
 from aidflow.core.numbering import take_next
@@ -169,6 +170,7 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
 
     reader = FieldReader()
     applicant = _read_applicant(data, reader)
+    payee = payee_read(data, reader)
     members = _read_members(data, reader)
     documents_check(documents, reader)
     try:
@@ -228,6 +230,9 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
             medical_year=year,
             stage=Stage.VILLAGE_CHECK,
         )
+        if payee:
+            application.payee_name, application.payee_bank = payee["name"], payee["bank"]
+            application.payee_account = payee["account"]
         calculation_store(application, result)
         application.save()
         HouseholdMember.objects.bulk_create(HouseholdMember(application=application, **member) for member in members)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from aidflow.cases.demo import seed_demo_applications
+from aidflow.payments.demo import seed_demo_payments
 from aidflow.policy.services import policy_load
 from aidflow.regions.services import regions_import, staff_save
 from aidflow.rolls.models import Hospital
@@ -43,6 +44,7 @@ DEMO_STAFF = [
     ("approver_lingcheng", "county_approver", "371403", "陈明"),
     ("approver_pingyuan", "county_approver", "371426", "孙伟"),
     ("auditor_lingcheng", "auditor", "371403", "周敏"),
+    ("finance_lingcheng", "county_finance", "371403", "郑红"),
     ("auditor_dezhou", "auditor", "3714", "吴刚"),
     ("admin", "admin", None, "系统管理员"),
 ]
@@ -82,6 +84,7 @@ class Command(BaseCommand):
                 )
             seed_demo_applications(self.stdout)
             seed_demo_settlements(self.stdout, hospital_clerk="hospital_lingcheng", approver="approver_lingcheng")
+            seed_demo_payments(self.stdout, finance="finance_lingcheng", county="371403")
 
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")

@@ -1,0 +1,194 @@
+"""Making a payment batch: every approved application and approved settlement claim of one county
+that is neither paid nor waiting in a batch; items without an account are skipped with the reason.
+The candidates are locked, and the database refuses a second live line for an item, so two batches
+made at the same moment never share a line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aidflow.audit.models import AuditAction
+from aidflow.audit.services import audit_record
+from aidflow.cases.choices import Status
+from aidflow.cases.models import Application
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.core.fields import money_text
+from aidflow.core.numbering import take_next
+from aidflow.core.payment import PAYABLE, PaymentStatus
+from aidflow.payments.models import LineKind, PaymentBatch, PaymentCounter, PaymentLine
+from aidflow.regions.codes import level_of, normalise_code
+from aidflow.regions.models import Level, Role
+from aidflow.regions.scope import in_scope, role_of
+from aidflow.settlements.models import ClaimStatus, SettlementClaim
+
+ZERO = Decimal("0.00")
+PAY_PERMISSION = ["regions.pay_county"]
+
+
+def finance_check(user, county: str) -> None:
+    """Only the county's finance officer pays (an approver never does); another county is not found."""
+    if role_of(user) != Role.COUNTY_FINANCE:
+        raise ActionForbidden(_("Only the county's finance officer pays approved aid."))
+    if not in_scope(user, county, PAY_PERMISSION):
+        raise NotFound(_("No such county in your scope."))
+
+
+def county_read(raw: object) -> str:
+    try:
+        code = normalise_code(str(raw or ""))
+    except ValidationError as error:
+        raise InputErrors({"county": error.messages}) from None
+    if level_of(code) != Level.COUNTY:
+        raise InputErrors({"county": [_("%(code)s is not a county code.") % {"code": code}]})
+    return code
+
+
+def payable_applications(county: str):
+    return Application.objects.filter(
+        status=Status.APPROVED, payment_status__in=PAYABLE, village__code__startswith=county
+    ).order_by("number")
+
+
+def payable_claims(county: str):
+    return (
+        SettlementClaim.objects.filter(status=ClaimStatus.APPROVED, payment_status__in=PAYABLE, county=county)
+        .select_related("hospital")
+        .order_by("number")
+    )
+
+
+def _candidates(county: str, *, lock: bool) -> tuple[list[dict], list[dict]]:
+    """(lines to pay, items skipped with the reason), applications first, each by number."""
+    applications = payable_applications(county)
+    claims = payable_claims(county)
+    if lock:
+        applications = applications.select_for_update(of=("self",))
+        claims = claims.select_for_update(of=("self",))
+    lines, skipped = [], []
+    for application in applications:
+        if not application.amount:
+            skipped.append(
+                {
+                    "kind": LineKind.APPLICATION,
+                    "ref": application.number,
+                    "reason": _("The approved amount is 0: nothing to pay."),
+                }
+            )
+        elif not application.payee_account:
+            skipped.append(
+                {
+                    "kind": LineKind.APPLICATION,
+                    "ref": application.number,
+                    "reason": _("No payee account: record it on the case page."),
+                }
+            )
+        else:
+            lines.append(
+                {
+                    "kind": LineKind.APPLICATION,
+                    "item": application,
+                    "ref": application.number,
+                    "payee": application.payee_name or application.applicant_name,
+                    "bank": application.payee_bank,
+                    "account": application.payee_account,
+                    "amount": application.amount,
+                }
+            )
+    for claim in claims:
+        hospital = claim.hospital
+        if not claim.approved_amount:
+            skipped.append(
+                {"kind": LineKind.CLAIM, "ref": claim.number, "reason": _("The approved amount is 0: nothing to pay.")}
+            )
+        elif not hospital.account:
+            skipped.append(
+                {"kind": LineKind.CLAIM, "ref": claim.number, "reason": _("The hospital's account is not registered.")}
+            )
+        else:
+            lines.append(
+                {
+                    "kind": LineKind.CLAIM,
+                    "item": claim,
+                    "ref": claim.number,
+                    "payee": hospital.name,
+                    "bank": hospital.bank,
+                    "account": hospital.account,
+                    "amount": claim.approved_amount,
+                }
+            )
+    return lines, skipped
+
+
+def payable_preview(*, user, county: str) -> tuple[list[dict], list[dict]]:
+    """What a batch made now would hold, without locking or writing (the finance screen)."""
+    finance_check(user, county)
+    return _candidates(county, lock=False)
+
+
+def batch_create(*, user, data: object) -> PaymentBatch:
+    """Gather the county's payable items into a new open batch; Conflict when nothing is payable."""
+    if not isinstance(data, dict):
+        raise InputErrors({"body": [_("The request is a JSON object.")]})
+    county = county_read(data.get("county"))
+    finance_check(user, county)
+    try:
+        with transaction.atomic():
+            lines, skipped = _candidates(county, lock=True)
+            if not lines:
+                raise Conflict(
+                    {
+                        "county": [_("Nothing is payable in this county now.")],
+                        **({"skipped": [f"{item['ref']}: {item['reason']}" for item in skipped]} if skipped else {}),
+                    }
+                )
+            now = timezone.now()
+            number = f"FF-{county}-{now.year}-{take_next(PaymentCounter, county=county, year=now.year):04d}"
+            batch = PaymentBatch.objects.create(
+                number=number,
+                county=county,
+                count=len(lines),
+                total=sum((line["amount"] for line in lines), ZERO),
+                skipped=skipped,
+                created_by=user,
+                created_at=now,
+            )
+            PaymentLine.objects.bulk_create(
+                PaymentLine(
+                    batch=batch,
+                    seq=index,
+                    kind=line["kind"],
+                    application=line["item"] if line["kind"] == LineKind.APPLICATION else None,
+                    claim=line["item"] if line["kind"] == LineKind.CLAIM else None,
+                    ref=line["ref"],
+                    payee=line["payee"],
+                    bank=line["bank"],
+                    account=line["account"],
+                    amount=line["amount"],
+                )
+                for index, line in enumerate(lines, start=1)
+            )
+            for model, kind in ((Application, LineKind.APPLICATION), (SettlementClaim, LineKind.CLAIM)):
+                model.objects.filter(pk__in=[line["item"].pk for line in lines if line["kind"] == kind]).update(
+                    payment_status=PaymentStatus.IN_BATCH, payment_batch=number, paid_on=None
+                )
+            audit_record(
+                actor=user,
+                action=AuditAction.PAYMENT_BATCH_CREATED,
+                region=county,
+                details={
+                    "number": number,
+                    "count": len(lines),
+                    "total": money_text(batch.total),
+                    "refs": [line["ref"] for line in lines],
+                    "skipped": skipped,
+                },
+            )
+    except IntegrityError:
+        # Another batch took an item between our read and our write (the constraint held).
+        raise Conflict({"county": [_("Another batch was made at the same moment; try again.")]}) from None
+    return batch

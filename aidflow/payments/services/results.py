@@ -1,0 +1,187 @@
+"""What the bank did with each line: paid on a day, or failed with a reason. All of a request or
+none of it; a failed item is payable again in a later batch; a batch closes when every line has
+its result. The bank's results file (XLSX or CSV, by line number) goes through the same path."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aidflow.audit.models import AuditAction
+from aidflow.audit.services import audit_record
+from aidflow.cases.models import Application
+from aidflow.core.errors import Conflict, InputErrors
+from aidflow.core.fields import FieldReader
+from aidflow.core.payment import PaymentStatus
+from aidflow.payments.models import BatchStatus, LineStatus, PaymentBatch, PaymentLine
+from aidflow.payments.services.batching import finance_check
+from aidflow.settlements.models import SettlementClaim
+
+MAX_RESULTS_FILE = 5 * 1024 * 1024
+# The results file's columns: the line number, the outcome, the day paid, the reason of a failure.
+RESULT_COLUMNS = ("序号", "状态", "日期", "原因")
+PAID_WORDS = {"paid", "成功", "已发放", "支付成功"}
+FAILED_WORDS = {"failed", "失败", "发放失败", "支付失败"}
+
+
+def _read(batch: PaymentBatch, data: object, today: datetime.date) -> list[tuple[PaymentLine, dict]]:
+    if not isinstance(data, dict):
+        raise InputErrors({"body": [_("The request is a JSON object.")]})
+    raw = data.get("results")
+    if not isinstance(raw, list) or not raw:
+        raise InputErrors({"results": [_("A non-empty list of line results is required.")]})
+    lines = {line.pk: line for line in batch.lines.all()}
+    reader = FieldReader()
+    read, seen = [], set()
+    for index, item in enumerate(raw):
+        path = f"results[{index}]"
+        if not isinstance(item, dict):
+            reader.error(path, _("Must be an object."))
+            continue
+        line_id = reader.get(item, "line", f"{path}.line")
+        status = reader.choice(item, "status", f"{path}.status", [LineStatus.PAID, LineStatus.FAILED])
+        line = lines.get(line_id) if isinstance(line_id, int) and not isinstance(line_id, bool) else None
+        if line_id is not None and line is None:
+            reader.error(
+                f"{path}.line", _("No line %(line)s in batch %(batch)s.") % {"line": line_id, "batch": batch.number}
+            )
+        elif line is not None and line.pk in seen:
+            reader.error(f"{path}.line", _("The same line twice in one request."))
+        paid_on = reader.date(item, "paid_on", f"{path}.paid_on", required=status == LineStatus.PAID)
+        if paid_on and (paid_on > today or paid_on < timezone.localtime(batch.created_at).date()):
+            reader.error(f"{path}.paid_on", _("The day paid lies between the batch's day and today."))
+        reason = reader.text(item, "reason", f"{path}.reason", required=status == LineStatus.FAILED, max_length=500)
+        if line is not None:
+            seen.add(line.pk)
+            read.append((line, {"status": status, "paid_on": paid_on, "reason": reason or "", "path": path}))
+    reader.raise_if_any()
+    return read
+
+
+def results_record(*, user, batch: PaymentBatch, data: object, source: str = "api") -> PaymentBatch:
+    """Record the bank's results for some lines of the batch; Conflict (and nothing written) when a
+    line already has its result."""
+    finance_check(user, batch.county)
+    today = timezone.localdate()
+    with transaction.atomic():
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        results = _read(batch, data, today)
+        done = {result["path"]: line for line, result in results if line.status != LineStatus.PENDING}
+        if done:
+            raise Conflict(
+                {
+                    f"{path}.line": [
+                        _("Line %(seq)d already has its result (%(status)s).")
+                        % {"seq": line.seq, "status": line.get_status_display()}
+                    ]
+                    for path, line in done.items()
+                }
+            )
+        now = timezone.now()
+        for line, result in results:
+            line.status, line.paid_on, line.reason = result["status"], result["paid_on"], result["reason"]
+            line.result_at, line.result_by = now, user
+            line.save(update_fields=["status", "paid_on", "reason", "result_at", "result_by"])
+            item_status = PaymentStatus.PAID if line.status == LineStatus.PAID else PaymentStatus.FAILED
+            model, pk = (Application, line.application_id) if line.application_id else (SettlementClaim, line.claim_id)
+            model.objects.filter(pk=pk).update(payment_status=item_status, paid_on=line.paid_on)
+        if not batch.lines.filter(status=LineStatus.PENDING).exists():
+            batch.status, batch.closed_at = BatchStatus.CLOSED, now
+            batch.save(update_fields=["status", "closed_at"])
+        audit_record(
+            actor=user,
+            action=AuditAction.PAYMENT_RESULTS_RECORDED,
+            region=batch.county,
+            details={
+                "batch": batch.number,
+                "source": source,
+                "results": [
+                    {
+                        "line": line.seq,
+                        "ref": line.ref,
+                        "status": line.status,
+                        "paid_on": str(line.paid_on or ""),
+                        "reason": line.reason,
+                    }
+                    for line, _result in results
+                ],
+                "closed": batch.status == BatchStatus.CLOSED,
+            },
+        )
+    return batch
+
+
+def _cells(upload) -> list[list[str]]:
+    """The rows of an XLSX or CSV file as text cells."""
+    content = upload.read(MAX_RESULTS_FILE + 1)
+    if len(content) > MAX_RESULTS_FILE:
+        raise InputErrors({"file": [_("The results file is larger than 5 MB.")]})
+    if content.startswith(b"PK\x03\x04"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+        except Exception:
+            raise InputErrors({"file": [_("The file is not a readable XLSX workbook.")]}) from None
+        return [
+            [
+                "" if cell is None else (cell.date().isoformat() if isinstance(cell, datetime.datetime) else str(cell))
+                for cell in row
+            ]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputErrors({"file": [_("A CSV results file is UTF-8 text.")]}) from None
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
+    """The bank's results file: a header 序号,状态,日期,原因 then one row per line. Every row is
+    checked first and named in the error; nothing is written on a bad file."""
+    finance_check(user, batch.county)
+    rows = [row for row in _cells(upload) if any(str(cell).strip() for cell in row)]
+    if not rows or [str(cell).strip() for cell in rows[0][:4]] != list(RESULT_COLUMNS):
+        raise InputErrors({"file": [_("Row 1 must be the header %(header)s.") % {"header": ",".join(RESULT_COLUMNS)}]})
+    by_seq = {line.seq: line for line in batch.lines.all()}
+    errors: list[str] = []
+    results = []
+    for number, row in enumerate(rows[1:], start=2):
+        seq_text, status_text, day, reason = ([str(cell).strip() for cell in row] + ["", "", "", ""])[:4]
+        seq = int(float(seq_text)) if seq_text.replace(".0", "").isdigit() else None
+        line = by_seq.get(seq)
+        if line is None:
+            errors.append(
+                _("Row %(row)d, 序号: %(value)r is not a line of this batch.") % {"row": number, "value": seq_text}
+            )
+            continue
+        if status_text.lower() in PAID_WORDS:
+            status = LineStatus.PAID
+        elif status_text.lower() in FAILED_WORDS:
+            status = LineStatus.FAILED
+        else:
+            errors.append(
+                _("Row %(row)d, 状态: %(value)r is neither 成功 nor 失败.") % {"row": number, "value": status_text}
+            )
+            continue
+        results.append({"line": line.pk, "status": status, "paid_on": day[:10] or None, "reason": reason or None})
+    if errors:
+        raise InputErrors({"file": errors})
+    if not results:
+        raise InputErrors({"file": [_("The file has no result rows.")]})
+    try:
+        return results_record(user=user, batch=batch, data={"results": results}, source="file")
+    except (InputErrors, Conflict) as error:
+        # Name the file's rows, not the request's list positions.
+        renamed = {}
+        for path, messages in error.errors.items():
+            index = int(path.split("[")[1].split("]")[0]) if path.startswith("results[") else None
+            key = _("Row %(row)d") % {"row": index + 2} if index is not None else path
+            renamed.setdefault("file", []).extend(f"{key}: {message}" for message in messages)
+        raise type(error)(renamed) from None

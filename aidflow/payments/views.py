@@ -1,0 +1,170 @@
+"""Finance screens: what is payable with totals, the batches with the bank file and the results
+upload, and the month's payments report."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from aidflow.core.downloads import attachment_bytes
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.core.payment import mask_account
+from aidflow.payments.selectors import batch_get, batches_visible, month_payments
+from aidflow.payments.services.batching import batch_create, payable_preview
+from aidflow.payments.services.exports import bank_file
+from aidflow.payments.services.results import results_import
+from aidflow.regions.models import Region, Role
+from aidflow.regions.scope import role_of, scope_codes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _county_of_user(user) -> str | None:
+    codes = scope_codes(user, ["regions.pay_county"])
+    return codes[0] if codes else None
+
+
+def _errors_text(error) -> str:
+    return " ".join(message for values in error.errors.values() for message in values)
+
+
+class PayableView(TemplateView):
+    """Everything the county could pay now, with totals; one button makes the batch."""
+
+    template_name = "payments/payable.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if role_of(request.user) != Role.COUNTY_FINANCE:
+            return HttpResponseForbidden(_("Only the county's finance officer pays approved aid."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        county = _county_of_user(self.request.user)
+        lines, skipped = payable_preview(user=self.request.user, county=county)
+        for line in lines:
+            line["masked"] = mask_account(line["account"])
+        context.update(
+            {
+                "county": Region.objects.filter(code=county).first(),
+                "lines": lines,
+                "skipped": skipped,
+                "total": sum(line["amount"] for line in lines),
+                "applications_total": sum(line["amount"] for line in lines if line["kind"] == "application"),
+                "claims_total": sum(line["amount"] for line in lines if line["kind"] == "claim"),
+            }
+        )
+        return context
+
+    def post(self, request):
+        try:
+            batch = batch_create(user=request.user, data={"county": _county_of_user(request.user)})
+        except (InputErrors, Conflict) as error:
+            messages.error(request, _errors_text(error))
+            return redirect("workbench:payable")
+        messages.success(request, _("Batch %(number)s made: export the bank file.") % {"number": batch.number})
+        return redirect("workbench:batch", pk=batch.pk)
+
+
+class BatchListView(TemplateView):
+    template_name = "payments/batches.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page"] = Paginator(batches_visible(self.request.user), 50).get_page(self.request.GET.get("page"))
+        return context
+
+
+class BatchDetailView(TemplateView):
+    """A batch: its lines (accounts masked), what was skipped, the bank file and the results upload."""
+
+    template_name = "payments/batch.html"
+
+    def _batch(self, pk):
+        try:
+            return batch_get(self.request.user, pk)
+        except NotFound:
+            raise Http404(_("No such payment batch.")) from None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = self._batch(kwargs["pk"])
+        lines = list(batch.lines.select_related("application", "claim").order_by("seq"))
+        for line in lines:
+            line.masked = mask_account(line.account)
+        context.update(
+            {
+                "batch": batch,
+                "lines": lines,
+                "is_finance": role_of(self.request.user) == Role.COUNTY_FINANCE,
+                "pending": sum(1 for line in lines if line.status == "pending"),
+            }
+        )
+        return context
+
+    def post(self, request, pk):
+        batch = self._batch(pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose the bank's results file (XLSX or CSV)."))
+            return redirect("workbench:batch", pk=pk)
+        try:
+            results_import(user=request.user, batch=batch, upload=upload)
+        except ActionForbidden as error:
+            return HttpResponseForbidden(str(error))
+        except (InputErrors, Conflict) as error:
+            messages.error(
+                request,
+                _("Nothing was recorded: %(errors)s")
+                % {"errors": "；".join(message for values in error.errors.values() for message in values)},
+            )
+        else:
+            messages.success(request, _("The bank's results were recorded."))
+        return redirect("workbench:batch", pk=pk)
+
+
+class BatchExportView(View):
+    def get(self, request, pk):
+        try:
+            batch = batch_get(request.user, pk)
+            data = bank_file(user=request.user, batch=batch)
+        except NotFound:
+            raise Http404(_("No such payment batch.")) from None
+        except ActionForbidden as error:
+            return HttpResponseForbidden(str(error))
+        return attachment_bytes(data, filename=f"{batch.number}.xlsx", content_type=XLSX)
+
+
+class PaymentReportView(TemplateView):
+    """A month's payments: what was paid and what failed, by kind, with every line."""
+
+    template_name = "payments/report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        raw = self.request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+        try:
+            day = datetime.date.fromisoformat(f"{raw}-01")
+        except ValueError:
+            context["error"] = _("A month is written YYYY-MM, e.g. 2026-03.")
+            day = timezone.localdate().replace(day=1)
+        report = month_payments(self.request.user, year=day.year, month=day.month)
+        paid = [row for row in report["rows"] if row["status"] == "paid"]
+        context.update(
+            {
+                "month": day.strftime("%Y-%m"),
+                "rows": report["rows"],
+                "lines": report["lines"],
+                "paid_total": sum(row["total"] for row in paid),
+                "paid_count": sum(row["count"] for row in paid),
+            }
+        )
+        return context
