@@ -20,6 +20,7 @@ from aidflow.cases.selectors import (
     open_task,
 )
 from aidflow.cases.services.documents import UploadedDocument
+from aidflow.cases.services.payees import can_set_payee, payee_masked
 from aidflow.cases.services.tasks import task_complete, task_not_open_error
 from aidflow.cases.services.viewing import application_view
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
@@ -83,6 +84,8 @@ class ApplicationDetailView(TemplateView):
                 "withdraw_form": WithdrawForm(),
                 "calculation": application.calculation,
                 "stage_names": dict(Stage.choices),
+                "payee": payee_masked(application),
+                "may_set_payee": can_set_payee(user, application),
             }
         )
         return context
