@@ -2,7 +2,13 @@
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,6 +17,7 @@ from aidflow.api.common import ERRORS, Pages, StaffOnly, json_object
 from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import InputErrors
 from aidflow.core.identity import mask_resident_id
+from aidflow.core.payment import PaymentStatus
 from aidflow.settlements.models import Settlement, SettlementClaim, SettlementStatus
 from aidflow.settlements.selectors import (
     claim_get,
@@ -30,6 +37,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     hospital = serializers.CharField(source="hospital.code")
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
     approved_amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, allow_null=True)
+    payment = serializers.SerializerMethodField()
 
     class Meta:
         model = SettlementClaim
@@ -46,7 +54,24 @@ class ClaimSerializer(serializers.ModelSerializer):
             "submitted_at",
             "reviewed_at",
             "reasons",
+            "payment",
         ]
+
+    @extend_schema_field(
+        inline_serializer(
+            "ClaimPayment",
+            {
+                "status": serializers.ChoiceField(PaymentStatus.choices),
+                "batch": serializers.CharField(allow_null=True),
+                "paid_on": serializers.DateField(allow_null=True),
+            },
+        )
+    )
+    def get_payment(self, claim) -> dict | None:
+        """Once approved: unpaid, in_batch, paid or failed (paid to the hospital's account)."""
+        if claim.status != "approved":
+            return None
+        return {"status": claim.payment_status, "batch": claim.payment_batch or None, "paid_on": claim.paid_on}
 
 
 class ClaimRefSerializer(serializers.ModelSerializer):

@@ -44,6 +44,8 @@ def test_a_batch_gathers_approved_unpaid_items_and_skips_those_without_an_accoun
     ]
     assert batch["lines"][0]["account"].endswith("0123") and ACCOUNT not in str(batch)
     assert [item["ref"] for item in batch["skipped"]] == [no_account.number]
+    claim = client_for(approver).get(f"/api/v1/settlement-claims/{approved_claim['id']}/").json()
+    assert claim["payment"] == {"status": "in_batch", "batch": batch["number"], "paid_on": None}
     detail = client_for(finance).get(f"/api/v1/applications/{paid_to.pk}/").json()
     assert detail["payment"] == {"status": "in_batch", "batch": batch["number"], "paid_on": None}
     assert detail["payee"]["account"].endswith("0123") and ACCOUNT not in str(detail)
