@@ -22,7 +22,8 @@ from aidflow.cases.views import (
 from aidflow.notices.views import NoticePdfView, VerifyView
 from aidflow.payments.views import BatchDetailView, BatchExportView, BatchListView, PayableView, PaymentReportView
 from aidflow.regions.views import HomeView
-from aidflow.reports.views import OnTimeView
+from aidflow.reports.public import DisclosureView
+from aidflow.reports.views import OnTimeView, StatisticsExportView, StatisticsView
 from aidflow.rolls.views import RecipientLookupView
 from aidflow.settlements.views import (
     ClaimDetailView,
@@ -53,6 +54,8 @@ class WorkbenchApp(Application):
     task_path = path("applications/<int:pk>/tasks/<int:task_pk>/", TaskView.as_view(), name="task")
     payee_path = path("applications/<int:pk>/payee/", PayeeView.as_view(), name="payee")
     withdraw_path = path("applications/<int:pk>/withdraw/", WithdrawView.as_view(), name="withdraw")
+    statistics_path = path("reports/monthly/", StatisticsView.as_view(), name="statistics")
+    statistics_export_path = path("reports/monthly/export/", StatisticsExportView.as_view(), name="statistics_export")
     ontime_path = path("reports/on-time/", OnTimeView.as_view(), name="ontime")
     notice_pdf_path = path("notices/<int:pk>/pdf/", NoticePdfView.as_view(), name="notice_pdf")
     notifications_path = path("notifications/", NotificationsView.as_view(), name="notifications")
@@ -106,6 +109,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("verify/<str:code>", VerifyView.as_view(), name="verify"),
+    path("public/disclosure/<str:county>/<str:month>/", DisclosureView.as_view(), name="disclosure"),
     # The API authenticates with tokens or sessions itself and answers 401/403 as JSON, not redirects.
     path("api/v1/", include("aidflow.api.urls")),
     path("", site.urls),

@@ -10,7 +10,8 @@ from tests.factories import PASSWORD
 
 # Routes an anonymous user may open: the login pages, what the login page itself loads, and the
 # public verification page of notices.
-PUBLIC_ROUTES = {"login", "admin:login", "set_language", "javascript-catalog", "verify"}
+# The public disclosure (公示) of a county's month is public by law (tests/reports/test_disclosure.py).
+PUBLIC_ROUTES = {"login", "admin:login", "set_language", "javascript-catalog", "verify", "disclosure"}
 # The API answers machines: 401 instead of a redirect; these parts are public by design.
 PUBLIC_API_ROUTES = {"api:token", "api:verify", "api:schema", "api:docs"}
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from aidflow.api import payments, rolls, settlements, views
+from aidflow.api import payments, rolls, settlements, statistics, views
 
 app_name = "api"
 
@@ -62,6 +62,21 @@ urlpatterns = [
         "payment-batches/<int:pk>/results/",
         login_not_required(payments.BatchResultsApi.as_view()),
         name="batch_results",
+    ),
+    path(
+        "statistics/monthly/",
+        login_not_required(statistics.MonthlyStatisticsApi.as_view()),
+        name="statistics_monthly",
+    ),
+    path(
+        "statistics/monthly.xlsx",
+        login_not_required(statistics.MonthlyWorkbookApi.as_view()),
+        name="statistics_workbook",
+    ),
+    path(
+        "statistics/monthly/submit/",
+        login_not_required(statistics.MonthlySubmitApi.as_view()),
+        name="statistics_submit",
     ),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),

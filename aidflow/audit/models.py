@@ -28,6 +28,7 @@ class AuditAction(models.TextChoices):
     PAYMENT_BATCH_CREATED = "payment_batch_created", _("payment batch created")
     PAYMENT_EXPORTED = "payment_exported", _("bank file exported")
     PAYMENT_RESULTS_RECORDED = "payment_results_recorded", _("payment results recorded")
+    MONTH_SUBMITTED = "month_submitted", _("month submitted")
     STAFF_SAVED = "staff_saved", _("staff saved")
     LOGIN = "login", _("signed in")
     LOGOUT = "logout", _("signed out")

@@ -110,6 +110,8 @@ class Application(PaymentFields):
     returned_from = models.CharField(_("returned from"), max_length=16, choices=Stage.choices, blank=True)
     missing_materials = models.JSONField(_("missing materials"), default=list, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The day (Asia/Shanghai) the county decided: the month an approval counts in (INTERFACES section 10).
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
     # Where the county pays the aid (usually the 惠民惠农一卡通); masked everywhere but the bank file.
     payee_name = models.CharField(_("payee"), max_length=50, blank=True)
     payee_bank = models.CharField(_("bank"), max_length=100, blank=True)
@@ -124,6 +126,7 @@ class Application(PaymentFields):
             models.Index(fields=["village", "stage"]),
             models.Index(fields=["id_number", "aid_type", "medical_year", "status"]),
             models.Index(fields=["status", "payment_status"]),
+            models.Index(fields=["status", "decided_on"]),
         ]
 
     def __str__(self) -> str:
@@ -209,6 +212,10 @@ class HospitalStay(models.Model):
     diagnosis = models.CharField(_("diagnosis"), max_length=200, blank=True)
     icd10 = models.CharField(_("ICD-10 code"), max_length=20, blank=True)
     hospital_code = models.CharField(_("designated-hospital code"), max_length=30, blank=True)
+    # Set when the county approves: whether the stay counted (within the claim window) and its
+    # part of the approved aid, in proportion to its remaining cost - what the statistics add up.
+    counted = models.BooleanField(_("counted"), default=False)
+    aid_share = models.DecimalField(_("share of the aid"), max_digits=12, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("hospital stay")

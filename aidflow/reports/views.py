@@ -1,11 +1,29 @@
 """The on-time statistics page for county approvers and auditors."""
 
-from django.http import HttpResponseForbidden
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from aidflow.core.dates import date_param, period_defaults
+from aidflow.core.downloads import attachment_bytes
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.regions.models import Region, Role
+from aidflow.regions.scope import role_of, scope_codes
+from aidflow.reports.ledger import READERS, late_corrections, ledger_params, month_submit, month_submitted
+from aidflow.reports.pdf import monthly_pdf
 from aidflow.reports.services import chart_bars, ontime_statistics, report_scope
+from aidflow.reports.statistics import BREAKDOWN_TITLES, monthly_figures, monthly_series
+from aidflow.reports.workbook import KEY_NAMES, monthly_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class OnTimeView(TemplateView):
@@ -33,3 +51,121 @@ class OnTimeView(TemplateView):
             }
         )
         return context
+
+
+class StatisticsView(TemplateView):
+    """The month's ledger: figures and checks, the last 12 months as charts, the sign-off."""
+
+    template_name = "reports/statistics.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if role_of(request.user) not in READERS:
+            return HttpResponseForbidden(_("Monthly statistics are for county approvers, county finance and auditors."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def _params(self, source):
+        default_region = next((code for code in scope_codes(self.request.user) if len(code) in (4, 6)), "")
+        region = source.get("region") or default_region
+        month = source.get("month") or timezone.localdate().strftime("%Y-%m")
+        return ledger_params(user=self.request.user, region=region, month=month)
+
+    def get(self, request, *args, **kwargs):
+        try:
+            region, year, month = self._params(request.GET)
+        except (InputErrors, NotFound) as error:
+            text = error.text() if isinstance(error, InputErrors) else str(error)
+            return render(request, self.template_name, {"error": text}, status=400)
+        figures = monthly_figures(region=region, year=year, month=month)
+        report = month_submitted(region, year, month)
+        series = monthly_series(region=region, year=year, month=month)
+        first = datetime.date.fromisoformat(f"{series['months'][0]}-01")
+        rows = [
+            row
+            for row in ontime_statistics(user=request.user, date_from=first, date_to=timezone.localdate())
+            if row.region.startswith(region)
+        ]
+        today = timezone.localdate()
+        names = dict(Region.objects.filter(code__in=[region, *series["by_region"]]).values_list("code", "name"))
+        context = {
+            "region": region,
+            "region_name": names.get(region, region),
+            "month": f"{year:04d}-{month:02d}",
+            "figures": figures,
+            "tables": [(BREAKDOWN_TITLES[name], name, figures[name]) for name in BREAKDOWN_TITLES if name in figures],
+            "key_names": KEY_NAMES,
+            "report": report,
+            "late": late_corrections(report, figures) if report else [],
+            "may_submit": report is None
+            and role_of(request.user) == Role.COUNTY_APPROVER
+            and len(region) == 6
+            and (year, month) < (today.year, today.month),
+            "charts": {
+                "months": series["months"],
+                "by_region": [
+                    {"label": names.get(code, code), "data": values}
+                    for code, values in sorted(series["by_region"].items())
+                ],
+                "by_category": [
+                    {"label": KEY_NAMES.get(code, code), "data": values}
+                    for code, values in sorted(series["by_category"].items())
+                ],
+                "ontime": _ontime_by_stage(rows),
+            },
+        }
+        return render(request, self.template_name, context)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            month_submit(
+                user=request.user, data={"region": request.POST.get("region"), "month": request.POST.get("month")}
+            )
+        except ActionForbidden as error:
+            return HttpResponseForbidden(str(error))
+        except (InputErrors, Conflict) as error:
+            messages.error(request, " ".join(message for values in error.errors.values() for message in values))
+        except NotFound as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The month was submitted; its figures are frozen."))
+        query = urlencode({"region": request.POST.get("region", ""), "month": request.POST.get("month", "")})
+        return redirect(f"{reverse('workbench:statistics')}?{query}")
+
+
+def _ontime_by_stage(rows) -> list[dict]:
+    stages: dict[str, list[int]] = {}
+    for row in rows:
+        counts = stages.setdefault(row.stage_label, [0, 0])
+        counts[0] += row.on_time
+        counts[1] += row.completed
+    return [
+        {"stage": stage, "rate": round(100 * on_time / completed, 1) if completed else None}
+        for stage, (on_time, completed) in stages.items()
+    ]
+
+
+class StatisticsExportView(View):
+    """The month as a workbook (`format=xlsx`) or a printable PDF (`format=pdf`) with its signer."""
+
+    def get(self, request):
+        if role_of(request.user) not in READERS:
+            return HttpResponseForbidden(_("Monthly statistics are for county approvers, county finance and auditors."))
+        try:
+            region, year, month = ledger_params(
+                user=request.user, region=request.GET.get("region"), month=request.GET.get("month")
+            )
+        except (InputErrors, NotFound):
+            raise Http404(_("No such month.")) from None
+        report = month_submitted(region, year, month)
+        figures = report.figures if report else monthly_figures(region=region, year=year, month=month)
+        name = f"月报-{region}-{figures['month']}"
+        if request.GET.get("format") == "pdf":
+            data = monthly_pdf(figures, report)
+            return attachment_bytes(data, filename=f"{name}.pdf", content_type="application/pdf", inline=True)
+        signer = {}
+        if report:
+            signer = {
+                "signer": report.signed_by.get_full_name() or report.signed_by.get_username(),
+                "signed_at": timezone.localtime(report.signed_at).strftime("%Y-%m-%d %H:%M"),
+                "sha256": report.sha256,
+            }
+        return attachment_bytes(monthly_workbook(figures, **signer), filename=f"{name}.xlsx", content_type=XLSX)

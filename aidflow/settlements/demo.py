@@ -70,6 +70,33 @@ DEMO_SETTLEMENTS = [
 ]
 
 
+# Earlier months of the year, so the monthly statistics have a history to chart: (roll ID number,
+# name, aid type, diagnosis, ICD-10, compliant cost).
+HISTORY = [
+    ("371403194603090150", "孙玉梅", "hospitalization", "高血压病", "I10", "3200.00"),
+    ("37140319550721033X", "赵金海", "hospitalization", "慢性阻塞性肺病", "J44.9", "4100.00"),
+    ("37140320121002047X", "李小雨", "hospitalization", "支气管肺炎", "J18.0", "2600.00"),
+    ("371426194908160265", "周凤英", "hospitalization", "2型糖尿病", "E11.9", "3600.00"),
+]
+
+
+def _history(today: datetime.date) -> list[tuple]:
+    """One settlement a month for the six months before last, within this year (earlier stays are
+    outside the claim window), the people taking turns."""
+    rows = []
+    for back in range(7, 1, -1):
+        index = today.year * 12 + today.month - 1 - back
+        year, month = index // 12, index % 12 + 1
+        if year != today.year:
+            continue
+        discharge = datetime.date(year, month, 12)
+        id_number, name, aid_type, diagnosis, icd10, compliant = HISTORY[back % len(HISTORY)]
+        total = f"{float(compliant) * 1.1:.2f}"
+        basic = f"{float(compliant) * 0.6:.2f}"
+        rows.append((id_number, name, discharge, 5, aid_type, diagnosis, icd10, total, compliant, basic, "0.00"))
+    return rows
+
+
 def seed_demo_settlements(stdout, *, hospital_clerk: str, approver: str) -> None:
     """Settle, claim and review once; a second run finds the settlements and does nothing."""
     users = get_user_model().objects.in_bulk([hospital_clerk, approver], field_name="username")
@@ -78,20 +105,9 @@ def seed_demo_settlements(stdout, *, hospital_clerk: str, approver: str) -> None
         stdout.write("Demo settlements: already there.")
         return
     today = timezone.localdate()
-    for (
-        id_number,
-        name,
-        days_ago,
-        length,
-        aid_type,
-        diagnosis,
-        icd10,
-        total,
-        compliant,
-        basic,
-        serious,
-    ) in DEMO_SETTLEMENTS:
-        discharge = today - datetime.timedelta(days=days_ago)
+    recent = [(row[0], row[1], today - datetime.timedelta(days=row[2]), *row[3:]) for row in DEMO_SETTLEMENTS]
+    for row in [*_history(today), *recent]:
+        id_number, name, discharge, length, aid_type, diagnosis, icd10, total, compliant, basic, serious = row
         settlement_record(
             user=clerk,
             data={
@@ -116,6 +132,6 @@ def seed_demo_settlements(stdout, *, hospital_clerk: str, approver: str) -> None
     claim = claim_submit(user=clerk, data={"month": month})
     claim_review(user=users[approver], claim=claim, data={"decision": "approve", "reasons": "审核无误"})
     stdout.write(
-        f"Demo settlements: {len(DEMO_SETTLEMENTS)} settled; claim {claim.number} for {month} approved "
+        f"Demo settlements: {Settlement.objects.count()} settled; claim {claim.number} for {month} approved "
         f"({claim.count} settlements)."
     )

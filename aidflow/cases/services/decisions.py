@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidflow.cases.choices import Decision, StageAction, Status
@@ -17,6 +18,7 @@ from aidflow.cases.services.calculation import application_recalculate, calculat
 from aidflow.cases.services.claims import claims_release
 from aidflow.cases.services.corrections import corrections_apply
 from aidflow.cases.services.documents import document_store
+from aidflow.cases.services.ledger import ledger_record
 from aidflow.core.errors import InputErrors
 from aidflow.core.fields import money_text
 from aidflow.regions.stages import Stage
@@ -88,8 +90,10 @@ def county_approval_decide(application, record, clean, **_context) -> Outcome:
         application.status, application.decision, application.amount = Status.APPROVED, Decision.APPROVED, amount
         record.action, record.amount = StageAction.APPROVED, amount
         record.override_reason = clean["override_reason"] if amount < result.amount else ""
+        ledger_record(application, application.calculation)
     elif route == Route.REJECT:
         _refuse(application, record)
+        application.decided_on = timezone.localdate()
     else:
         record.action = StageAction.RETURNED
     return Outcome(route)

@@ -10,6 +10,7 @@ from aidflow.cases.demo import seed_demo_applications
 from aidflow.payments.demo import seed_demo_payments
 from aidflow.policy.services import policy_load
 from aidflow.regions.services import regions_import, staff_save
+from aidflow.reports.demo import seed_demo_ledger
 from aidflow.rolls.models import Hospital
 from aidflow.rolls.services import hospitals_import, recipients_import
 from aidflow.settlements.demo import seed_demo_settlements
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             seed_demo_applications(self.stdout)
             seed_demo_settlements(self.stdout, hospital_clerk="hospital_lingcheng", approver="approver_lingcheng")
             seed_demo_payments(self.stdout, finance="finance_lingcheng", county="371403")
+            seed_demo_ledger(self.stdout, approver="approver_lingcheng", county="371403")
 
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")

@@ -1,0 +1,91 @@
+"""REST API for the monthly ledger (INTERFACES section 10)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aidflow.api.common import ERRORS, StaffOnly, json_object
+from aidflow.core.downloads import attachment_bytes
+from aidflow.core.errors import NotFound
+from aidflow.reports.ledger import ledger_params, month_submit, month_submitted
+from aidflow.reports.statistics import monthly_figures
+from aidflow.reports.workbook import monthly_workbook
+
+PARAMETERS = [
+    OpenApiParameter("region", str, required=True, description="a county or city code"),
+    OpenApiParameter("month", str, required=True, description="YYYY-MM"),
+]
+FIGURES = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="{region, month, totals, by_township|by_county, by_category, by_aid_type, by_route, "
+    "by_hospital_level, by_disease_chapter, checks}; submitted months add submitted {signed_by, signed_at, sha256}",
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _figures(request) -> tuple[dict, object]:
+    params = request.query_params
+    region, year, month = ledger_params(user=request.user, region=params.get("region"), month=params.get("month"))
+    report = month_submitted(region, year, month)
+    if params.get("submitted") in ("true", "1"):
+        if report is None:
+            raise NotFound("This month has not been submitted.")
+        return report.figures, report
+    return monthly_figures(region=region, year=year, month=month), report
+
+
+def _submission(report) -> dict | None:
+    if report is None:
+        return None
+    signer = report.signed_by.get_full_name() or report.signed_by.get_username()
+    return {"signed_by": signer, "signed_at": report.signed_at.isoformat(), "sha256": report.sha256}
+
+
+@extend_schema(
+    tags=["statistics"],
+    summary="A month's figures with their logic checks (live, or as submitted with ?submitted=true)",
+    parameters=[*PARAMETERS, OpenApiParameter("submitted", bool, description="the frozen figures")],
+    responses={200: FIGURES, **ERRORS},
+)
+class MonthlyStatisticsApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def get(self, request):
+        figures, report = _figures(request)
+        return Response({**figures, "submitted": _submission(report)})
+
+
+@extend_schema(
+    tags=["statistics"],
+    summary="The same month as a workbook (one sheet per breakdown, totals rows)",
+    parameters=[*PARAMETERS, OpenApiParameter("submitted", bool)],
+    responses={(200, XLSX): OpenApiTypes.BINARY, **ERRORS},
+)
+class MonthlyWorkbookApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def get(self, request):
+        figures, report = _figures(request)
+        submission = _submission(report) if request.query_params.get("submitted") in ("true", "1") else None
+        data = monthly_workbook(figures, **(submission or {}))
+        return attachment_bytes(data, filename=f"月报-{figures['region']}-{figures['month']}.xlsx", content_type=XLSX)
+
+
+@extend_schema(
+    tags=["statistics"],
+    summary="Submit (freeze) a county's month (county approver)",
+    request=inline_serializer("SubmitRequest", {"region": serializers.CharField(), "month": serializers.CharField()}),
+    responses={
+        201: FIGURES,
+        409: OpenApiResponse(description="Already submitted"),
+        **ERRORS,
+    },
+)
+class MonthlySubmitApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def post(self, request):
+        report = month_submit(user=request.user, data=json_object(request))
+        return Response({**report.figures, "submitted": _submission(report)}, status=status.HTTP_201_CREATED)

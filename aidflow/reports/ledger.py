@@ -1,0 +1,111 @@
+"""The monthly ledger: who may read which region's figures, the month read from a request, the
+sign-off that freezes a county's month, and the difference between frozen and live figures."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aidflow.audit.models import AuditAction
+from aidflow.audit.services import audit_record
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.regions.codes import level_of, normalise_code
+from aidflow.regions.models import Level, Role
+from aidflow.regions.scope import in_scope, role_of
+from aidflow.reports.models import MonthlyReport
+from aidflow.reports.statistics import monthly_figures
+
+READERS = (Role.COUNTY_APPROVER, Role.COUNTY_FINANCE, Role.AUDITOR)
+
+
+def ledger_params(*, user, region: object, month: object, today: datetime.date | None = None) -> tuple[str, int, int]:
+    """(region, year, month) of a request, checked: a county or city in the reader's scope, a month
+    that has begun."""
+    if role_of(user) not in READERS:
+        raise ActionForbidden(_("Monthly statistics are for county approvers, county finance and auditors."))
+    errors = {}
+    code = None
+    try:
+        code = normalise_code(str(region or ""))
+        if level_of(code) not in (Level.COUNTY, Level.CITY):
+            errors["region"] = [_("Statistics are kept for a county or a city.")]
+    except ValidationError as error:
+        errors["region"] = error.messages
+    year = number = None
+    try:
+        raw = str(month or "")
+        if len(raw) != 7 or raw[4] != "-":
+            raise ValueError
+        year, number = int(raw[:4]), int(raw[5:])
+        datetime.date(year, number, 1)
+        today = today or timezone.localdate()
+        if (year, number) > (today.year, today.month):
+            errors["month"] = [_("That month has not begun.")]
+    except ValueError:
+        errors["month"] = [_("A month is written YYYY-MM, e.g. 2026-03.")]
+    if errors:
+        raise InputErrors(errors)
+    if not in_scope(user, code):
+        raise NotFound(_("No such region in your scope."))
+    return code, year, number
+
+
+def figures_hash(figures: dict) -> str:
+    return hashlib.sha256(json.dumps(figures, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def month_submitted(region: str, year: int, month: int) -> MonthlyReport | None:
+    return MonthlyReport.objects.filter(region=region, month=f"{year:04d}-{month:02d}").first()
+
+
+def month_submit(*, user, data: object) -> MonthlyReport:
+    """The county approver signs the county's month off: the figures are frozen with signer, time
+    and SHA-256; Conflict when the month was already submitted."""
+    if not isinstance(data, dict):
+        raise InputErrors({"body": [_("The request is a JSON object.")]})
+    region, year, month = ledger_params(user=user, region=data.get("region"), month=data.get("month"))
+    if role_of(user) != Role.COUNTY_APPROVER or not in_scope(user, region, ["regions.approve_county"]):
+        raise ActionForbidden(_("The county approver submits the county's month."))
+    if level_of(region) != Level.COUNTY:
+        raise InputErrors({"region": [_("A month is submitted for a county.")]})
+    today = timezone.localdate()
+    if (year, month) >= (today.year, today.month):
+        raise InputErrors({"month": [_("Only a month that has ended can be submitted.")]})
+    figures = monthly_figures(region=region, year=year, month=month)
+    try:
+        with transaction.atomic():
+            report = MonthlyReport.objects.create(
+                region=region,
+                month=f"{year:04d}-{month:02d}",
+                figures=figures,
+                sha256=figures_hash(figures),
+                signed_by=user,
+                signed_at=timezone.now(),
+            )
+            audit_record(
+                actor=user,
+                action=AuditAction.MONTH_SUBMITTED,
+                region=region,
+                details={"month": report.month, "sha256": report.sha256, "aid": figures["totals"]["aid"]},
+            )
+    except IntegrityError:
+        raise Conflict({"month": [_("This month was already submitted.")]}) from None
+    return report
+
+
+def late_corrections(report: MonthlyReport, live: dict) -> list[str]:
+    """What changed since the month was frozen (a late correction), named by figure; empty when none."""
+    frozen = report.figures
+    changes = []
+    for name in ("persons", "person_times", "total_cost", "eligible_cost", "aid"):
+        if frozen["totals"].get(name) != live["totals"].get(name):
+            changes.append(f"{name}: {frozen['totals'].get(name)} → {live['totals'].get(name)}")
+    if not changes and figures_hash(frozen) != figures_hash(live):
+        changes.append(_("a breakdown differs"))
+    return changes

@@ -1,0 +1,66 @@
+"""The public disclosure page (公示): no login, masked, rate-limited per client address."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views import View
+
+from aidflow.regions.models import Level, Region
+from aidflow.reports.disclosure import COLUMNS, disclosure_csv, disclosure_rows
+
+RATE = 30  # requests per client address and minute
+
+
+def _limited(request) -> bool:
+    key = f"disclosure:{request.META.get('REMOTE_ADDR', '')}:{int(datetime.datetime.now().timestamp() // 60)}"
+    if cache.add(key, 1, timeout=70):
+        return False
+    try:
+        return cache.incr(key) > RATE
+    except ValueError:
+        return False
+
+
+@method_decorator(login_not_required, name="dispatch")
+class DisclosureView(View):
+    def get(self, request, county: str, month: str):
+        if _limited(request):
+            response = HttpResponse(
+                "请求过于频繁，请稍后再试。Too many requests.", status=429, content_type="text/plain; charset=utf-8"
+            )
+            response["Retry-After"] = "60"
+            return response
+        region = Region.objects.filter(code=county, level=Level.COUNTY).first()
+        try:
+            year, number = int(month[:4]), int(month[5:7])
+            datetime.date(year, number, 1)
+            if len(month) != 7 or month[4] != "-":
+                raise ValueError
+        except ValueError:
+            raise Http404("No such month.") from None
+        if region is None:
+            raise Http404("No such county.")
+        rows = disclosure_rows(county=county, year=year, month=number)
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(disclosure_csv(rows), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="disclosure-{county}-{month}.csv"'
+            return response
+        total = sum((Decimal(row["amount"]) for row in rows), Decimal("0.00"))
+        return render(
+            request,
+            "reports/disclosure.html",
+            {
+                "rows": rows,
+                "columns": COLUMNS,
+                "county_name": region.full_name,
+                "month": month,
+                "total": total,
+            },
+        )

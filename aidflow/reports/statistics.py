@@ -1,0 +1,207 @@
+"""Monthly statistics of medical aid (INTERFACES section 10), in SQL aggregates.
+
+A month's aid is one set of stay rows: the counted stays of applications the county approved in
+the month (each with its share of the approved aid) and the live one-stop settlements discharged
+in the month. Every breakdown is one GROUP BY over that set, with money summed in whole cents so
+SQLite and PostgreSQL give exact, identical sums.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import connection
+
+from aidflow.cases.models import Application, HospitalStay
+from aidflow.regions.models import Region
+from aidflow.rolls.models import Hospital
+from aidflow.settlements.models import LIVE_STATUSES, Settlement
+
+MONEY = ("total_cost", "eligible_cost", "basic_insurance", "serious_illness_insurance", "other_payments", "aid")
+FIGURES = ("persons", "person_times", *MONEY)
+UNKNOWN = "unknown"
+
+
+def _rows_sql() -> str:
+    """The month's stay rows of one region (county or city): applications by decision day,
+    settlements by discharge day."""
+    stay, application = HospitalStay._meta.db_table, Application._meta.db_table
+    settlement, hospital = Settlement._meta.db_table, Hospital._meta.db_table
+    live = ", ".join(f"'{status}'" for status in LIVE_STATUSES)
+    return f"""
+        SELECT a.id_number AS person, a.village_id AS region, a.category AS category, a.aid_type AS aid_type,
+               'application' AS route, s.hospital_level AS level, s.icd10 AS icd10,
+               s.total_cost AS total_cost, s.eligible_cost AS eligible_cost, s.basic_insurance AS basic_insurance,
+               s.serious_illness_insurance AS serious_illness_insurance,
+               s.other_insurance + s.charity AS other_payments, s.aid_share AS aid, a.decided_on AS day
+          FROM {stay} s JOIN {application} a ON a.id = s.application_id
+         WHERE a.status = 'approved' AND s.counted = %s
+           AND a.decided_on >= %s AND a.decided_on <= %s AND a.village_id LIKE %s
+        UNION ALL
+        SELECT st.id_number, st.region, st.category, st.aid_type, 'settlement', h.level, st.icd10,
+               st.total_cost, st.eligible_cost, st.basic_insurance, st.serious_illness_insurance,
+               st.other_insurance + st.charity, st.amount, st.discharge_date
+          FROM {settlement} st JOIN {hospital} h ON h.id = st.hospital_id
+         WHERE st.status IN ({live})
+           AND st.discharge_date >= %s AND st.discharge_date <= %s AND st.county LIKE %s
+    """  # noqa: S608 - table names and statuses come from the models, values are parameters
+
+
+def _sums_sql(key: str | None) -> str:
+    cents = ", ".join(f"SUM(CAST(ROUND(r.{name} * 100) AS BIGINT))" for name in MONEY)
+    select_key = f"{key} AS key, " if key else ""
+    group = f" GROUP BY {key}" if key else ""
+    return f"SELECT {select_key}COUNT(DISTINCT r.person), COUNT(*), {cents} FROM ({_rows_sql()}) r{group}"  # noqa: S608
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    first = datetime.date(year, month, 1)
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return first, following - datetime.timedelta(days=1)
+
+
+def _block(values) -> dict:
+    persons, times, *cents = values
+    block = {"persons": int(persons or 0), "person_times": int(times or 0)}
+    for name, amount in zip(MONEY, cents, strict=True):
+        block[name] = f"{Decimal(int(amount or 0)) / 100:.2f}"
+    return block
+
+
+def _empty() -> dict:
+    return _block((0, 0, *([0] * len(MONEY))))
+
+
+def monthly_figures(*, region: str, year: int, month: int) -> dict:
+    """The figures of INTERFACES section 10 for a county (by township) or a city (by county)."""
+    first, last = month_bounds(year, month)
+    params = [True, first, last, f"{region}%", first, last, f"{region}%"]
+    by_region_length = 9 if len(region) == 6 else 6
+    breakdowns = {
+        "by_township" if len(region) == 6 else "by_county": f"SUBSTR(r.region, 1, {by_region_length})",
+        "by_category": "r.category",
+        "by_aid_type": "r.aid_type",
+        "by_route": "r.route",
+        "by_hospital_level": "r.level",
+        "by_disease_chapter": "UPPER(SUBSTR(r.icd10, 1, 1))",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_sums_sql(None), params)
+        totals = _block(cursor.fetchone())
+        figures = {"region": region, "month": f"{year:04d}-{month:02d}", "totals": totals}
+        for name, key in breakdowns.items():
+            cursor.execute(_sums_sql(key), params)
+            figures[name] = {
+                (str(row[0]) if row[0] not in (None, "") else UNKNOWN): _block(row[1:]) for row in cursor.fetchall()
+            }
+    figures["by_route"] = {route: figures["by_route"].get(route, _empty()) for route in ("application", "settlement")}
+    region_key = "by_township" if len(region) == 6 else "by_county"
+    names = dict(Region.objects.filter(code__in=figures[region_key]).values_list("code", "name"))
+    for code, block in figures[region_key].items():
+        block["name"] = names.get(code, "")
+    figures["checks"] = figures_check(figures)
+    return figures
+
+
+BREAKDOWNS = (
+    "by_township",
+    "by_county",
+    "by_category",
+    "by_aid_type",
+    "by_route",
+    "by_hospital_level",
+    "by_disease_chapter",
+)
+
+
+def _money(block: dict, name: str) -> Decimal:
+    return Decimal(block[name])
+
+
+def figures_check(figures: dict) -> list[dict]:
+    """The logic between the figures (seed 000 line ~41): each check names what it compared."""
+    totals = figures["totals"]
+    checks = [
+        {
+            "code": "AID_WITHIN_ELIGIBLE",
+            "ok": _money(totals, "aid") <= _money(totals, "eligible_cost"),
+            "message": f"救助金额 {totals['aid']} ≤ 合规费用 {totals['eligible_cost']}",
+        },
+        {
+            "code": "ELIGIBLE_WITHIN_TOTAL",
+            "ok": _money(totals, "eligible_cost") <= _money(totals, "total_cost"),
+            "message": f"合规费用 {totals['eligible_cost']} ≤ 总费用 {totals['total_cost']}",
+        },
+        {
+            "code": "PAYMENTS_WITHIN_TOTAL",
+            "ok": sum(
+                _money(totals, name)
+                for name in ("basic_insurance", "serious_illness_insurance", "other_payments", "aid")
+            )
+            <= _money(totals, "total_cost"),
+            "message": "基本医保 + 大病保险 + 其他支付 + 救助金额 ≤ 总费用",
+        },
+        {
+            "code": "PERSONS_WITHIN_PERSON_TIMES",
+            "ok": all(
+                block["persons"] <= block["person_times"]
+                for block in [totals, *(b for name in BREAKDOWNS for b in figures.get(name, {}).values())]
+            ),
+            "message": f"人数 {totals['persons']} ≤ 人次 {totals['person_times']}（合计及各分组）",
+        },
+    ]
+    for name in BREAKDOWNS:
+        if name not in figures:
+            continue
+        blocks = list(figures[name].values())
+        sums_agree = sum(block["person_times"] for block in blocks) == totals["person_times"] and all(
+            sum((_money(block, money) for block in blocks), Decimal("0.00")) == _money(totals, money) for money in MONEY
+        )
+        checks.append(
+            {
+                "code": f"SUM_{name.upper()}",
+                "ok": sums_agree,
+                "message": f"{BREAKDOWN_TITLES[name]}：各组人次及金额之和等于合计",
+            }
+        )
+    return checks
+
+
+BREAKDOWN_TITLES = {
+    "by_township": "按乡镇（街道）",
+    "by_county": "按县（市、区）",
+    "by_category": "按救助对象类别",
+    "by_aid_type": "按救助类型",
+    "by_route": "按救助途径",
+    "by_hospital_level": "按医院等级",
+    "by_disease_chapter": "按疾病（ICD-10 章）",
+}
+
+
+def monthly_series(*, region: str, year: int, month: int, months: int = 12) -> dict:
+    """Aid per month over the `months` months ending with this one, by township (city: county) and
+    by category: two GROUP BY queries over the same stay rows."""
+    index = year * 12 + month - 1
+    keys = [f"{(index - back) // 12:04d}-{(index - back) % 12 + 1:02d}" for back in range(months - 1, -1, -1)]
+    start_year, start_month = (int(part) for part in keys[0].split("-"))
+    first, _ = month_bounds(start_year, start_month)
+    _, last = month_bounds(year, month)
+    params = [True, first, last, f"{region}%", first, last, f"{region}%"]
+    length = 9 if len(region) == 6 else 6
+    month_key = "SUBSTR(CAST(r.day AS VARCHAR(10)), 1, 7)"
+    series = {"months": keys}
+    with connection.cursor() as cursor:
+        for name, key in (("by_region", f"SUBSTR(r.region, 1, {length})"), ("by_category", "r.category")):
+            cursor.execute(
+                f"SELECT {month_key}, {key}, SUM(CAST(ROUND(r.aid * 100) AS BIGINT)) "  # noqa: S608
+                f"FROM ({_rows_sql()}) r GROUP BY {month_key}, {key}",
+                params,
+            )
+            table: dict[str, list[str]] = {}
+            for month_text, code, cents in cursor.fetchall():
+                values = table.setdefault(str(code or UNKNOWN), ["0.00"] * len(keys))
+                if month_text in keys:
+                    values[keys.index(month_text)] = f"{Decimal(int(cents or 0)) / 100:.2f}"
+            series[name] = table
+    return series

@@ -1,0 +1,81 @@
+"""The month as a workbook (openpyxl): Chinese headers, one sheet per breakdown with a totals row,
+money formatted, and the logic checks; the signer when the month was submitted."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from aidflow.reports.statistics import BREAKDOWN_TITLES, MONEY
+
+HEADER = ["代码", "名称", "人数", "人次", "总费用", "合规费用", "基本医保", "大病保险", "其他支付", "救助金额"]
+MONEY_FORMAT = "#,##0.00"
+KEY_NAMES = {
+    "application": "申请审批",
+    "settlement": "一站式结算",
+    "dibao": "低保对象",
+    "tekun": "特困人员",
+    "orphan": "孤儿",
+    "child_in_distress": "困境儿童",
+    "low_income": "低收入人员",
+    "hospitalization": "住院救助",
+    "major_disease": "重特大疾病医疗救助",
+    "outpatient": "门诊救助",
+    "1": "一级",
+    "2": "二级",
+    "3": "三级",
+    "unknown": "未填写",
+}
+
+
+def _row(code: str, name: str, block: dict) -> list:
+    return [code, name, block["persons"], block["person_times"], *(Decimal(block[money]) for money in MONEY)]
+
+
+def _format(sheet, first_row: int) -> None:
+    for row in sheet.iter_rows(min_row=first_row, min_col=5, max_col=10):
+        for cell in row:
+            cell.number_format = MONEY_FORMAT
+
+
+def monthly_workbook(figures: dict, *, signer: str = "", signed_at: str = "", sha256: str = "") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "汇总"
+    summary.append([f"医疗救助月报 {figures['region']} {figures['month']}"])
+    summary["A1"].font = Font(bold=True, size=13)
+    summary.append(
+        ["报送状态", f"已报送：{signer} {signed_at}（SHA-256 {sha256}）" if signer else "未报送（实时数据）"]
+    )
+    summary.append(HEADER)
+    summary.append(_row(figures["region"], "合计", figures["totals"]))
+    _format(summary, 4)
+    summary.append([])
+    summary.append(["逻辑校验", "结果", "说明"])
+    for check in figures["checks"]:
+        summary.append([check["code"], "通过" if check["ok"] else "不通过", check["message"]])
+    for name, title in BREAKDOWN_TITLES.items():
+        if name not in figures:
+            continue
+        sheet = workbook.create_sheet(title)
+        sheet.append(HEADER)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for code, block in sorted(figures[name].items()):
+            sheet.append(_row(code, block.get("name") or KEY_NAMES.get(code, code), block))
+        totals = sheet.max_row + 1
+        sheet.append(_row("", "合计", figures["totals"]))
+        persons_note = "（人数按人去重，不等于各组之和）"
+        sheet.cell(row=totals, column=2).value = "合计" + persons_note
+        for cell in sheet[totals]:
+            cell.font = Font(bold=True)
+        _format(sheet, 2)
+        sheet.column_dimensions["B"].width = 30
+        for column in "EFGHIJ":
+            sheet.column_dimensions[column].width = 14
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

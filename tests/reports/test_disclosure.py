@@ -1,0 +1,56 @@
+"""Public disclosure (公示): no login, masked names, never an ID number, a diagnosis or a phone."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from aidflow.cases.models import Application
+from tests.factories import today
+from tests.reports.test_monthly import MONTH, month_set  # noqa: F401 - fixture
+from tests.settlements.conftest import ZHANG, register, window  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.django_db
+ID_NUMBER = re.compile(r"\d{17}[\dX]")
+
+
+def test_the_page_and_the_csv_show_masked_rows_only(month_set):  # noqa: F811
+    cache.clear()
+    public = Client()
+    page = public.get(f"/public/disclosure/371403/{MONTH}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    phones = set(Application.objects.values_list("phone", flat=True))
+    names = set(Application.objects.values_list("applicant_name", flat=True))
+    diagnoses = {"肺恶性肿瘤", "慢性阻塞性肺病伴急性加重", "C34.9", "J44.1"}
+    assert not ID_NUMBER.search(text) and ZHANG not in text
+    assert not any(phone in text for phone in phones if phone)
+    assert not any(diagnosis in text for diagnosis in diagnoses)
+    assert not any(name in text for name in names if len(name) > 1)
+    rows = list(
+        csv.reader(
+            io.StringIO(public.get(f"/public/disclosure/371403/{MONTH}/?format=csv").content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[0] == ["村（居）", "姓名", "救助对象类别", "救助类型", "救助金额", "决定日期"]
+    body = rows[1:]
+    # Three approvals and the settlement of this month; not the refusal, the withdrawal, the reversal
+    # or the approval of another month.
+    assert sorted(row[4] for row in body) == ["1000.00", "1600.00", "5950.00", "800.00"]
+    for row in body:
+        assert "*" in row[1] and not ID_NUMBER.search(",".join(row))
+        assert not any(diagnosis in ",".join(row) for diagnosis in diagnoses)
+        assert not any(phone in ",".join(row) for phone in phones if phone)
+        assert row[5].startswith(today().strftime("%Y-%m")) or row[5] <= today().isoformat()
+
+
+def test_unknown_county_or_month_is_404_and_clients_are_rate_limited(regions):
+    cache.clear()
+    public = Client()
+    assert public.get("/public/disclosure/999999/2026-01/").status_code == 404
+    assert public.get("/public/disclosure/371403/2026-13/").status_code == 404
+    statuses = [public.get(f"/public/disclosure/371403/{MONTH}/").status_code for _ in range(32)]
+    assert statuses[0] == 200 and statuses[-1] == 429
