@@ -216,11 +216,8 @@ REST_FRAMEWORK = {
         "verify": env_str("API_VERIFY_RATE", "30/min"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
-    ],
+    # JSON bodies only; the document upload declares multipart itself.
+    "DEFAULT_PARSER_CLASSES": ["aidflow.api.parsers.SafeJSONParser"],
 }
 
 SPECTACULAR_SETTINGS = {

@@ -114,3 +114,5 @@ urlpatterns = [
     path("api/v1/", include("aidflow.api.urls")),
     path("", site.urls),
 ]
+
+handler500 = "aidflow.api.fallbacks.server_error"

@@ -1,5 +1,6 @@
 """Errors as the contract writes them: {"detail": ..., "errors": {...}} with the right status."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -15,7 +16,15 @@ class ConflictApi(exceptions.APIException):
     default_code = "conflict"
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "too_large"
+
+
 def api_exception_handler(error, context):
+    if isinstance(error, RequestDataTooBig):
+        error = PayloadTooLarge()
     if isinstance(error, InputErrors):
         return Response({"detail": _("Invalid input."), "errors": error.errors}, status=400)
     if isinstance(error, Conflict):

@@ -1,10 +1,11 @@
 """/api/v1/ routes (INTERFACES section 5)."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from aidflow.api import payments, rolls, settlements, statistics, views
+from aidflow.api.fallbacks import api_not_found
 
 app_name = "api"
 
@@ -80,4 +81,6 @@ urlpatterns = [
     ),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    # Anything else under /api/v1/ is a JSON 404, not the site's page.
+    re_path(r"^", api_not_found, name="not_found"),
 ]

@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -136,6 +137,7 @@ class ApplicationDetailApi(APIView):
 )
 class DocumentUploadApi(APIView):
     permission_classes = [StaffOnly]
+    parser_classes = [MultiPartParser]
 
     def post(self, request, pk):
         application = application_for(request, pk)

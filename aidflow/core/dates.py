@@ -14,14 +14,20 @@ from aidflow.core.errors import InputErrors
 EARLIEST = datetime.date(2000, 1, 1)
 
 
+# Filters beyond these years are ignored: they would overflow the time-zone arithmetic.
+FILTER_YEARS = (1900, 2999)
+
+
 def date_param(value: str | None) -> datetime.date | None:
-    """A date YYYY-MM-DD, or None when the value is empty or not such a date (lenient filters)."""
+    """A date YYYY-MM-DD, or None when the value is empty, not such a date or beyond any record
+    (lenient filters)."""
     if not value or len(value) != 10:
         return None
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         return None
+    return day if FILTER_YEARS[0] <= day.year <= FILTER_YEARS[1] else None
 
 
 def period_defaults() -> tuple[datetime.date, datetime.date]:

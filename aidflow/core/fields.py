@@ -14,6 +14,15 @@ CENT = Decimal("0.01")
 MISSING = object()
 
 
+def _encodable(text: str) -> bool:
+    """False for text no database can store (a lone surrogate from a JSON escape)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 class FieldReader:
     """Collects errors while reading fields, so one pass reports every bad field at once."""
 
@@ -54,6 +63,9 @@ class FieldReader:
             return None
         if not isinstance(value, str) or not value.strip():
             self.error(path, _("Must be a non-empty text."))
+            return None
+        if not _encodable(value):
+            self.error(path, _("Contains a character that is not valid text."))
             return None
         if len(value) > max_length:
             self.error(path, _("Must be at most %(count)d characters.") % {"count": max_length})

@@ -9,6 +9,7 @@ import io
 from django.utils import timezone
 
 from aidflow.cases.models import Application
+from aidflow.core.cells import csv_row
 from aidflow.core.identity import mask_name
 from aidflow.policy.requests import AID_TYPE_NAMES, CATEGORY_NAMES
 from aidflow.regions.models import Region
@@ -51,6 +52,7 @@ def disclosure_csv(rows: list[dict]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows:
-        # Masked names and fixed vocabularies: no cell can start a spreadsheet formula.
-        writer.writerow([row["village"], row["name"], row["category"], row["aid_type"], row["amount"], row["date"]])
+        writer.writerow(
+            csv_row([row["village"], row["name"], row["category"], row["aid_type"], row["amount"], row["date"]])
+        )
     return "\ufeff" + buffer.getvalue()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from aidflow.core.cells import xlsx_text
 from aidflow.reports.statistics import BREAKDOWN_TITLES, MONEY
 
 HEADER = ["代码", "名称", "人数", "人次", "总费用", "合规费用", "基本医保", "大病保险", "其他支付", "救助金额"]
@@ -65,7 +66,9 @@ def monthly_workbook(figures: dict, *, signer: str = "", signed_at: str = "", sh
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for code, block in sorted(figures[name].items()):
-            sheet.append(_row(code, block.get("name") or KEY_NAMES.get(code, code), block))
+            sheet.append(_row(code, None, block))
+            xlsx_text(sheet, sheet.max_row, 1, code)
+            xlsx_text(sheet, sheet.max_row, 2, block.get("name") or KEY_NAMES.get(code, code))
         totals = sheet.max_row + 1
         sheet.append(_row("", "合计", figures["totals"]))
         persons_note = "（人数按人去重，不等于各组之和）"

@@ -92,6 +92,9 @@ def _read_members(data: dict, reader: FieldReader) -> list[dict]:
     members = []
     for index, member in enumerate(raw):
         path = f"household.members[{index}]"
+        if not isinstance(member, dict):
+            reader.error(path, _("Must be an object."))
+            continue
         name = reader.text(member, "name", f"{path}.name", max_length=50)
         relation = reader.text(member, "relation", f"{path}.relation", max_length=20)
         income = reader.money(member, "monthly_income", f"{path}.monthly_income", required=False)

@@ -66,6 +66,15 @@ def _check_open(user, task: Task, application: Application, stage: str) -> None:
         raise TaskNotOpen(_("This task is being handled by someone else."))
     if not task.owner_id and not task.flow_task.can_assign(user, task):
         raise NotFound(_("No such task."))
+    if stage == Stage.COUNTY_APPROVAL:
+        # Whoever filed, checked, supplied or reviewed the case never approves it, whatever their
+        # role has become since.
+        earlier = StageRecord.objects.filter(application=application, actor=user).exclude(stage=stage).first()
+        if earlier is not None:
+            raise ActionForbidden(
+                _("You took part in this application at the %(stage)s stage; another person must decide it.")
+                % {"stage": earlier.get_stage_display()}
+            )
     if stage in DECISION_STAGES:
         other = (
             StageRecord.objects.filter(application=application, actor=user, stage__in=DECISION_STAGES)

@@ -9,13 +9,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.cases.choices import Status
-from aidflow.cases.models import Application
+from aidflow.cases.models import Application, StageRecord
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.fields import money_text
 from aidflow.core.numbering import take_next
@@ -62,16 +63,22 @@ def payable_claims(county: str):
     )
 
 
-def _candidates(county: str, *, lock: bool) -> tuple[list[dict], list[dict]]:
-    """(lines to pay, items skipped with the reason), applications first, each by number."""
-    applications = payable_applications(county)
+def _candidates(county: str, *, lock: bool, user) -> tuple[list[dict], list[dict]]:
+    """(lines to pay, items skipped with the reason), applications first, each by number. Whoever
+    took part in a case (filed, checked, reviewed or decided it) never pays it."""
+    applications = payable_applications(county).annotate(
+        took_part=Exists(StageRecord.objects.filter(application=OuterRef("pk"), actor=user))
+    )
     claims = payable_claims(county)
     if lock:
         applications = applications.select_for_update(of=("self",))
         claims = claims.select_for_update(of=("self",))
     lines, skipped = [], []
     for application in applications:
-        if not application.amount:
+        if application.took_part:
+            reason = _("You took part in this application; another finance officer must pay it.")
+            skipped.append({"kind": LineKind.APPLICATION, "ref": application.number, "reason": reason})
+        elif not application.amount:
             skipped.append(
                 {
                     "kind": LineKind.APPLICATION,
@@ -101,7 +108,10 @@ def _candidates(county: str, *, lock: bool) -> tuple[list[dict], list[dict]]:
             )
     for claim in claims:
         hospital = claim.hospital
-        if not claim.approved_amount:
+        if claim.reviewed_by_id == user.pk:
+            reason = _("You reviewed this claim; another finance officer must pay it.")
+            skipped.append({"kind": LineKind.CLAIM, "ref": claim.number, "reason": reason})
+        elif not claim.approved_amount:
             skipped.append(
                 {"kind": LineKind.CLAIM, "ref": claim.number, "reason": _("The approved amount is 0: nothing to pay.")}
             )
@@ -127,7 +137,7 @@ def _candidates(county: str, *, lock: bool) -> tuple[list[dict], list[dict]]:
 def payable_preview(*, user, county: str) -> tuple[list[dict], list[dict]]:
     """What a batch made now would hold, without locking or writing (the finance screen)."""
     finance_check(user, county)
-    return _candidates(county, lock=False)
+    return _candidates(county, lock=False, user=user)
 
 
 def batch_create(*, user, data: object) -> PaymentBatch:
@@ -138,7 +148,7 @@ def batch_create(*, user, data: object) -> PaymentBatch:
     finance_check(user, county)
     try:
         with transaction.atomic():
-            lines, skipped = _candidates(county, lock=True)
+            lines, skipped = _candidates(county, lock=True, user=user)
             if not lines:
                 raise Conflict(
                     {

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
+from aidflow.core.cells import xlsx_text
 from aidflow.core.fields import money_text
 from aidflow.payments.models import PaymentBatch
 from aidflow.payments.services.batching import finance_check
@@ -33,8 +34,10 @@ def bank_file(*, user, batch: PaymentBatch) -> bytes:
         cell.font = Font(bold=True)
     lines = list(batch.lines.order_by("seq"))
     for line in lines:
-        sheet.append([line.seq, line.payee, line.bank, line.account, line.amount, line.ref])
+        sheet.append([line.seq, None, None, None, line.amount, None])
         row = sheet.max_row
+        for column, text in ((2, line.payee), (3, line.bank), (4, line.account), (6, line.ref)):
+            xlsx_text(sheet, row, column, text)
         sheet.cell(row=row, column=4).number_format = "@"  # the account as text, never 6.2E+18
         sheet.cell(row=row, column=5).number_format = MONEY_FORMAT
     sheet.append(["合计", f"{len(lines)} 笔", "", "", sum(line.amount for line in lines), ""])
