@@ -198,7 +198,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_BACKEND = None
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "aidflow.sweep_deadlines", "schedule": 15 * 60},
+    # Notices whose PDF is still missing (a lost task, a worker killed mid-render).
+    "render-pending-notices": {"task": "aidflow.render_pending_notices", "schedule": 5 * 60},
 }
+# A task is acknowledged when it has finished, so a worker killed mid-task leaves it queued.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Throttles and rate limits count here: give several web processes one shared cache.
 CACHES = {"default": env_cache("CACHE_URL")}

@@ -21,6 +21,7 @@ from aidflow.cases.models import Application
 from aidflow.cases.selectors import open_task
 from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.tasks import task_complete
+from aidflow.notices.tasks import render_pending_notices
 from aidflow.policy.services import policy_load
 from aidflow.regions.services import regions_import, staff_save
 from aidflow.regions.stages import stage_rule
@@ -270,6 +271,10 @@ def advance(
             recipient=application.applicant_name,
         )
         user = _actor(application, stage, given)
+        if stage == "notice_delivery" and capture is None:
+            # Without on-commit callbacks no PDF was rendered: the worker's catch-up does it, as
+            # delivery waits for the PDF.
+            render_pending_notices(older_than_seconds=0)
         if capture is None:
             application = task_complete(user=user, task_id=open_task(application).pk, payload=payload)
         else:

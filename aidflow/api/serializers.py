@@ -208,6 +208,7 @@ class ApplicationListSerializer(serializers.ModelSerializer):
 
 class ApplicationDetailSerializer(ApplicationListSerializer):
     payment = serializers.SerializerMethodField()
+    notice_pending = serializers.SerializerMethodField()
     payee = serializers.SerializerMethodField()
     calculation = CalculationResultSerializer()
     tasks = TaskInfoSerializer(source="clocks", many=True)
@@ -223,7 +224,13 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             "tasks",
             "payment",
             "payee",
+            "notice_pending",
         ]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_notice_pending(self, application) -> bool:
+        """True while a decision notice's PDF is still being rendered (delivery waits for it)."""
+        return application.notices.filter(sha256="").exists()
 
     @extend_schema_field(PaymentSerializer(allow_null=True))
     def get_payment(self, application) -> dict | None:

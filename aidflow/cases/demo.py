@@ -16,6 +16,7 @@ from aidflow.cases.services.documents import UploadedDocument
 from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.tasks import task_complete
 from aidflow.core.identity import check_character
+from aidflow.notices.tasks import render_pending_notices
 from aidflow.regions.codes import county_of, township_of
 
 # A tiny but well-formed PDF standing in for scanned materials.
@@ -173,6 +174,8 @@ def seed_demo_applications(stdout) -> None:
         step(the_approver, {"decision": "approve"})
         if target == "notice_delivery":
             continue
+        # The demo runs in one transaction, so its notices are rendered here, not after commit.
+        render_pending_notices(older_than_seconds=0)
         step(the_reviewer, {"delivered_on": today, "method": "in_person", "recipient": name})
     _backdate_one_township_review()
     result = deadlines_sweep()

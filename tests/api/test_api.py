@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from aidflow.cases.models import Application
+from aidflow.notices.tasks import render_pending_notices
 from tests.factories import BEIJIE, NANYOUFANG, PASSWORD, FilingFactory, make_staff, person
 from tests.policy.calculator_cases import DEMO_EXAMPLE_RESULT, EXAMPLE
 from tests.workflows.helpers import PDF_BYTES
@@ -43,6 +44,9 @@ def open_task_id(body):
 
 
 def complete(client, body, payload, expect=200):
+    if body["stage"] == "notice_delivery":
+        # The test transaction never commits: the catch-up renders the PDF delivery waits for.
+        render_pending_notices(older_than_seconds=0)
     response = client.post(f"/api/v1/tasks/{open_task_id(body)}/complete/", payload, format="json")
     assert response.status_code == expect, response.content
     return response.json()

@@ -216,8 +216,18 @@ def test_missing_font_fails_clearly(policy, clerk, reviewer, approver, monkeypat
     import aidflow.notices.rendering as rendering
 
     monkeypatch.setattr(rendering, "cjk_font_available", lambda: False)
+    # The decision stands; the notice waits for its PDF and the operator is told why.
+    application = advance(
+        ApplicationFactory(user=clerk), to="notice_delivery", capture=django_capture_on_commit_callbacks
+    )
+    assert application.status == "approved"
+    assert Notice.objects.get(application=application).sha256 == ""
     with pytest.raises(rendering.NoticeFontMissing, match="fonts-noto-cjk"):
-        advance(ApplicationFactory(user=clerk), to="notice_delivery", capture=django_capture_on_commit_callbacks)
+        rendering.notice_render(Notice.objects.get(application=application).pk)
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="fonts-noto-cjk"):
+        call_command("render_notices")
 
 
 def test_delivery_shows_remedy_deadlines(policy, clerk, reviewer, approver, django_capture_on_commit_callbacks):

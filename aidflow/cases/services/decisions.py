@@ -19,7 +19,7 @@ from aidflow.cases.services.claims import claims_release
 from aidflow.cases.services.corrections import corrections_apply
 from aidflow.cases.services.documents import document_store
 from aidflow.cases.services.ledger import ledger_record
-from aidflow.core.errors import InputErrors
+from aidflow.core.errors import Conflict, InputErrors
 from aidflow.core.fields import money_text
 from aidflow.regions.stages import Stage
 from workflows.models import Route
@@ -115,7 +115,11 @@ def supplement_decide(application, record, clean, *, user, documents, **_context
 
 
 def notice_delivery_decide(application, record, clean, **_context) -> Outcome:
-    """The township records how and to whom the decision notice was delivered."""
+    """The township records how and to whom the decision notice was delivered - once its PDF exists."""
+    if application.notices.filter(sha256="").exists():
+        raise Conflict(
+            {"notice": [_("The decision notice's PDF is still being rendered: deliver it once it can be printed.")]}
+        )
     record.action = StageAction.DELIVERED
     record.delivered_on, record.delivery_method = clean["delivered_on"], clean["method"]
     record.recipient = clean["recipient"]
