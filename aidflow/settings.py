@@ -208,9 +208,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Throttles and rate limits count here: give several web processes one shared cache.
 CACHES = {"default": env_cache("CACHE_URL")}
 
+# API tokens live this many hours; signing in after that issues a new one.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 8, minimum=1)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "aidflow.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -11,6 +11,7 @@ app_name = "api"
 
 urlpatterns = [
     path("auth/token/", login_not_required(views.TokenApi.as_view()), name="token"),
+    path("auth/logout/", login_not_required(views.LogoutApi.as_view()), name="logout"),
     path("applications/", login_not_required(views.ApplicationListApi.as_view()), name="applications"),
     path("applications/<int:pk>/", login_not_required(views.ApplicationDetailApi.as_view()), name="application"),
     path(

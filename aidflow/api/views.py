@@ -10,14 +10,14 @@ from rest_framework import generics, status
 from rest_framework.exceptions import NotFound as DRFNotFound
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from aidflow.api import serializers as s
 from aidflow.api.common import ERRORS, Pages, StaffOnly, json_object
-from aidflow.api.services import token_issue
+from aidflow.api.services import token_issue, token_revoke
 from aidflow.cases.choices import Status
 from aidflow.cases.models import Application
 from aidflow.cases.selectors import (
@@ -80,6 +80,20 @@ class TokenApi(APIView):
         if user is None or not user.is_active:
             raise InputErrors({"password": [_("Unable to log in with the username and password given.")]})
         return Response({"token": token_issue(user=user)})
+
+
+@extend_schema(
+    tags=["auth"],
+    request=None,
+    responses={204: OpenApiResponse(description="The token is deleted"), 401: OpenApiResponse(s.ErrorSerializer)},
+    summary="Sign out of the API: delete the token",
+)
+class LogoutApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(tags=["applications"])

@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("sign-in failed")
     LOCKOUT = "lockout", _("locked out")
     TOKEN_ISSUED = "token_issued", _("API token issued")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
     AUDIT_EXPORTED = "audit_exported", _("audit log exported")
     AUDIT_PURGED = "audit_purged", _("audit log purged")
 
