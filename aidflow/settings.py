@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "aidflow.audit.middleware.AuditContextMiddleware",
+    "aidflow.audit.middleware.LoginAddressLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
@@ -137,6 +138,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # django-axes: lock a username after 5 failures, whatever address it came from, because a township
 # office shares one address among many staff.
+# Proxies in front of AidFlow: 0 (the default) ignores X-Forwarded-For, which anyone can forge.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, minimum=0)
+# Besides the per-username lockout, failed sign-ins per client address in 15 minutes (spraying).
+LOGIN_ADDRESS_LIMIT = env_int("LOGIN_ADDRESS_LIMIT", 30, minimum=1)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1, minimum=1)
@@ -224,6 +229,8 @@ REST_FRAMEWORK = {
         "verify": env_str("API_VERIFY_RATE", "30/min"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Throttles key on the address the deployment trusts, never on a forgeable header.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     # JSON bodies only; the document upload declares multipart itself.
     "DEFAULT_PARSER_CLASSES": ["aidflow.api.parsers.SafeJSONParser"],
 }

@@ -34,6 +34,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("signed out")
     LOGIN_FAILED = "login_failed", _("sign-in failed")
     LOCKOUT = "lockout", _("locked out")
+    LOGIN_FAILURES_SUPPRESSED = "login_failures_suppressed", _("further failed sign-ins counted, not recorded")
     TOKEN_ISSUED = "token_issued", _("API token issued")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     AUDIT_EXPORTED = "audit_exported", _("audit log exported")

@@ -1,13 +1,13 @@
 """Notice screens: the public verification page and the permission-checked PDF download."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
+from aidflow.core.clients import client_ip, window_count
 from aidflow.core.downloads import attachment
 from aidflow.core.errors import NotFound
 from aidflow.notices.services import notice_filename, notice_open, notice_verification
@@ -17,14 +17,7 @@ VERIFY_LIMIT_PER_MINUTE = 30
 
 def rate_limited(request, scope: str, limit: int) -> bool:
     """A fixed one-minute window per client address; True when over the limit."""
-    key = f"ratelimit:{scope}:{request.META.get('REMOTE_ADDR', '')}"
-    if cache.add(key, 1, timeout=60):
-        return False
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=60)
-        return False
+    return window_count(scope, client_ip(request), 60) > limit
 
 
 @method_decorator(login_not_required, name="dispatch")

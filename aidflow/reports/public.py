@@ -6,12 +6,12 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views import View
 
+from aidflow.core.clients import client_ip, window_count
 from aidflow.regions.models import Level, Region
 from aidflow.reports.disclosure import COLUMNS, disclosure_csv, disclosure_rows
 
@@ -19,13 +19,7 @@ RATE = 30  # requests per client address and minute
 
 
 def _limited(request) -> bool:
-    key = f"disclosure:{request.META.get('REMOTE_ADDR', '')}:{int(datetime.datetime.now().timestamp() // 60)}"
-    if cache.add(key, 1, timeout=70):
-        return False
-    try:
-        return cache.incr(key) > RATE
-    except ValueError:
-        return False
+    return window_count("disclosure", client_ip(request), 60) > RATE
 
 
 @method_decorator(login_not_required, name="dispatch")
