@@ -213,6 +213,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Throttles and rate limits count here: give several web processes one shared cache.
 CACHES = {"default": env_cache("CACHE_URL")}
 
+# A ClamAV daemon to scan uploads: a UNIX socket path or host:port; empty means no scanning.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
+
 # API tokens live this many hours; signing in after that issues a new one.
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 8, minimum=1)
 

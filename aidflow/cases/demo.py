@@ -19,11 +19,21 @@ from aidflow.core.identity import check_character
 from aidflow.notices.tasks import render_pending_notices
 from aidflow.regions.codes import county_of, township_of
 
+
 # A tiny but well-formed PDF standing in for scanned materials.
-DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def _demo_pdf() -> bytes:
+    """A one-page PDF standing in for a scanned certificate (uploads are parsed, so it is a real one)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
+DEMO_PDF = _demo_pdf()
 
 
 def demo_id(area: str, birth: datetime.date, order: str) -> str:

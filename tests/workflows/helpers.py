@@ -1,5 +1,7 @@
 """Building blocks for procedure tests over HTTP: test documents, the filing form, completing stages."""
 
+import io
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -10,8 +12,27 @@ from aidflow.cases.selectors import open_task
 from aidflow.notices.tasks import render_pending_notices
 from tests.factories import StayFactory
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _blank_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
+def _small_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+# Real files: uploads are parsed, not sniffed.
+PDF_BYTES = _blank_pdf()
+PNG_BYTES = _small_png()
 
 
 def pdf(name="证明.pdf"):

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from aidflow.cases.models import Document, HospitalStay, StageRecord
 from tests.workflows.helpers import (
+    PNG_BYTES,
     assert_case_page,
     client_for,
     complete,
@@ -140,7 +141,7 @@ def test_return_then_resubmit_goes_back_to_the_returning_stage(policy, clerk, re
         {
             "note": "已补充",
             "kind": "income_proof",
-            "file": SimpleUploadedFile("收入证明.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32),
+            "file": SimpleUploadedFile("收入证明.png", PNG_BYTES),
         },
     )
     assert response.status_code == 302

@@ -13,6 +13,7 @@ from aidflow.audit.services import audit_record
 from aidflow.cases.choices import DocumentKind, Status
 from aidflow.cases.models import Application, Document
 from aidflow.cases.selectors import application_get
+from aidflow.cases.services.uploads import UploadRefused, upload_inspect
 from aidflow.core.errors import ActionForbidden, InputErrors, NotFound, TaskNotOpen
 from aidflow.core.fields import FieldReader
 from aidflow.regions.models import Role
@@ -20,6 +21,8 @@ from aidflow.regions.scope import in_scope, role_of
 from aidflow.regions.stages import Stage, stage_rule
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+# Materials per application: enough for any real file, not a storage for anything.
+MAX_DOCUMENTS = 40
 # Where the clerk may still add materials: while the village handles the case.
 VILLAGE_STAGES = (Stage.VILLAGE_CHECK, Stage.SUPPLEMENT)
 
@@ -41,8 +44,14 @@ class UploadedDocument:
     file: object  # a Django UploadedFile
 
 
-def documents_check(documents: list[UploadedDocument], reader: FieldReader, prefix: str = "documents") -> None:
-    """Report every bad upload on the reader, by its place in the list."""
+def documents_check(
+    documents: list[UploadedDocument], reader: FieldReader, prefix: str = "documents", *, existing: int = 0
+) -> None:
+    """Report every bad upload on the reader, by its place in the list; `existing` documents are
+    already on the application."""
+    if existing + len(documents) > MAX_DOCUMENTS:
+        reader.error(prefix, _("An application holds at most %(count)d documents.") % {"count": MAX_DOCUMENTS})
+        return
     for index, document in enumerate(documents):
         path = f"{prefix}[{index}]"
         if document.kind not in DocumentKind.values:
@@ -60,8 +69,14 @@ def documents_check(documents: list[UploadedDocument], reader: FieldReader, pref
         upload.seek(0)
         head = upload.read(16)
         upload.seek(0)
-        if sniff_content_type(head) is None:
+        content_type = sniff_content_type(head)
+        if content_type is None:
             reader.error(f"{path}.file", _("Only PDF, JPEG and PNG files are accepted; this file is none of them."))
+            continue
+        try:
+            document.file = upload_inspect(upload, content_type)
+        except UploadRefused as error:
+            reader.error(f"{path}.file", str(error))
 
 
 def document_store(*, application: Application, document: UploadedDocument, user, stage: str) -> Document:
@@ -107,16 +122,19 @@ def document_add(*, user, application: Application, kind: str, file) -> Document
     if not in_scope(user, application.village_id, [stage_rule(Stage.VILLAGE_CHECK).permission]):
         raise NotFound(_("No such application."))
     reader = FieldReader()
-    documents_check([UploadedDocument(kind, file)], reader)
+    document = UploadedDocument(kind, file)
+    documents_check([document], reader)
     if reader.errors:
         raise InputErrors({key.replace("documents[0].", ""): value for key, value in reader.errors.items()})
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status != Status.IN_PROGRESS or locked.stage not in VILLAGE_STAGES:
             raise TaskNotOpen(_("Documents can be added while the village handles the application."))
-        stored = document_store(
-            application=locked, document=UploadedDocument(kind, file), user=user, stage=locked.stage
-        )
+        if locked.documents.count() >= MAX_DOCUMENTS:
+            raise InputErrors(
+                {"file": [_("An application holds at most %(count)d documents.") % {"count": MAX_DOCUMENTS}]}
+            )
+        stored = document_store(application=locked, document=document, user=user, stage=locked.stage)
         documents_audit(user, locked, [stored], locked.stage)
         return stored
 

@@ -136,7 +136,7 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
     task, application, stage = _task_for(user, task_id)
     clean, reader = payload_clean(stage, payload, application)
     if stage == Stage.SUPPLEMENT:
-        documents_check(documents, reader)
+        documents_check(documents, reader, existing=application.documents.count())
     reader.raise_if_any()
 
     with MedicalAidFlow.lock(task.process_id):
