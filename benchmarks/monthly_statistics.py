@@ -113,8 +113,22 @@ def load(applications: int, settlements: int) -> None:
                 )
                 for number in range(start, min(start + BATCH, settlements))
             )
+    import importlib
+
     from django.db import connection
 
+    from aidflow.cases.models import AidLedgerRow
+
+    expected = HospitalStay.objects.filter(counted=True, application__status="approved").count()
+    expected += Settlement.objects.filter(status__in=["settled", "claimed", "approved"]).count()
+    if AidLedgerRow.objects.count() != expected:
+        print("rebuilding the aid ledger ...", flush=True)
+        applications_sql = importlib.import_module("aidflow.cases.migrations.0012_aid_ledger_rows").BACKFILL
+        settlements_sql = importlib.import_module("aidflow.settlements.migrations.0003_ledger_rows").BACKFILL
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM cases_aidledgerrow")
+            cursor.execute(applications_sql, [True])
+            cursor.execute(settlements_sql)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -381,3 +381,7 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# The aid ledger lives in its own module; importing it here registers the model with the app.
+from aidflow.cases.ledger_rows import AidLedgerRow  # noqa: E402, F401

@@ -1,9 +1,10 @@
 """Monthly statistics of medical aid (INTERFACES section 10), in SQL aggregates.
 
-A month's aid is one set of stay rows: the counted stays of applications the county approved in
-the month (each with its share of the approved aid) and the live one-stop settlements discharged
-in the month. Every breakdown is one GROUP BY over that set, with money summed in whole cents so
-SQLite and PostgreSQL give exact, identical sums.
+A month's aid is one set of stay rows in the aid ledger (`cases.AidLedgerRow`): the counted stays
+of applications the county approved in the month (each with its share of the approved aid) and the
+live one-stop settlements discharged in the month. Every breakdown is one GROUP BY over an index
+range of that table, with money kept in whole cents so SQLite and PostgreSQL give exact, identical
+sums.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from decimal import Decimal
 
 from django.db import connection
 
-from aidflow.cases.models import Application, HospitalStay
+from aidflow.cases.models import AidLedgerRow
 from aidflow.regions.models import Region
-from aidflow.rolls.models import Hospital
-from aidflow.settlements.models import LIVE_STATUSES, Settlement
 
 MONEY = ("total_cost", "eligible_cost", "basic_insurance", "serious_illness_insurance", "other_payments", "aid")
 FIGURES = ("persons", "person_times", *MONEY)
@@ -24,35 +23,22 @@ UNKNOWN = "unknown"
 
 
 def _rows_sql() -> str:
-    """The month's stay rows of one region (county or city): applications by decision day,
-    settlements by discharge day."""
-    stay, application = HospitalStay._meta.db_table, Application._meta.db_table
-    settlement, hospital = Settlement._meta.db_table, Hospital._meta.db_table
-    live = ", ".join(f"'{status}'" for status in LIVE_STATUSES)
+    """The month's stay rows of one region (county or city) from the aid ledger: applications by
+    decision day, settlements by discharge day."""
+    table = AidLedgerRow._meta.db_table
     return f"""
-        SELECT a.id_number AS person, a.village_id AS region, a.category AS category, a.aid_type AS aid_type,
-               'application' AS route, s.hospital_level AS level, s.icd10 AS icd10,
-               s.total_cost AS total_cost, s.eligible_cost AS eligible_cost, s.basic_insurance AS basic_insurance,
-               s.serious_illness_insurance AS serious_illness_insurance,
-               s.other_insurance + s.charity AS other_payments, s.aid_share AS aid, a.decided_on AS day
-          FROM {stay} s JOIN {application} a ON a.id = s.application_id
-         WHERE a.status = 'approved' AND s.counted = %s
-           AND a.decided_on >= %s AND a.decided_on <= %s AND a.village_id LIKE %s
-        UNION ALL
-        SELECT st.id_number, st.region, st.category, st.aid_type, 'settlement', h.level, st.icd10,
-               st.total_cost, st.eligible_cost, st.basic_insurance, st.serious_illness_insurance,
-               st.other_insurance + st.charity, st.amount, st.discharge_date
-          FROM {settlement} st JOIN {hospital} h ON h.id = st.hospital_id
-         WHERE st.status IN ({live})
-           AND st.discharge_date >= %s AND st.discharge_date <= %s AND st.county LIKE %s
-    """  # noqa: S608 - table names and statuses come from the models, values are parameters
+        SELECT person, region, category, aid_type, route, level, chapter AS icd10, day,
+               total_cost, eligible_cost, basic_insurance, serious_illness_insurance, other_payments, aid
+          FROM {table}
+         WHERE day >= %s AND day <= %s AND region LIKE %s
+    """  # noqa: S608 - the table name comes from the model, values are parameters
 
 
 def _sums_sql(key: str | None) -> str:
-    cents = ", ".join(f"SUM(CAST(ROUND(r.{name} * 100) AS BIGINT))" for name in MONEY)
+    sums = ", ".join(f"SUM(r.{name})" for name in MONEY)
     select_key = f"{key} AS key, " if key else ""
     group = f" GROUP BY {key}" if key else ""
-    return f"SELECT {select_key}COUNT(DISTINCT r.person), COUNT(*), {cents} FROM ({_rows_sql()}) r{group}"  # noqa: S608
+    return f"SELECT {select_key}COUNT(DISTINCT r.person), COUNT(*), {sums} FROM ({_rows_sql()}) r{group}"  # noqa: S608
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
@@ -76,7 +62,7 @@ def _empty() -> dict:
 def monthly_figures(*, region: str, year: int, month: int) -> dict:
     """The figures of INTERFACES section 10 for a county (by township) or a city (by county)."""
     first, last = month_bounds(year, month)
-    params = [True, first, last, f"{region}%", first, last, f"{region}%"]
+    params = [first, last, f"{region}%"]
     by_region_length = 9 if len(region) == 6 else 6
     breakdowns = {
         "by_township" if len(region) == 6 else "by_county": f"SUBSTR(r.region, 1, {by_region_length})",
@@ -84,7 +70,7 @@ def monthly_figures(*, region: str, year: int, month: int) -> dict:
         "by_aid_type": "r.aid_type",
         "by_route": "r.route",
         "by_hospital_level": "r.level",
-        "by_disease_chapter": "UPPER(SUBSTR(r.icd10, 1, 1))",
+        "by_disease_chapter": "r.icd10",
     }
     with connection.cursor() as cursor:
         cursor.execute(_sums_sql(None), params)
@@ -187,14 +173,14 @@ def monthly_series(*, region: str, year: int, month: int, months: int = 12) -> d
     start_year, start_month = (int(part) for part in keys[0].split("-"))
     first, _ = month_bounds(start_year, start_month)
     _, last = month_bounds(year, month)
-    params = [True, first, last, f"{region}%", first, last, f"{region}%"]
+    params = [first, last, f"{region}%"]
     length = 9 if len(region) == 6 else 6
     month_key = "SUBSTR(CAST(r.day AS VARCHAR(10)), 1, 7)"
     series = {"months": keys}
     with connection.cursor() as cursor:
         for name, key in (("by_region", f"SUBSTR(r.region, 1, {length})"), ("by_category", "r.category")):
             cursor.execute(
-                f"SELECT {month_key}, {key}, SUM(CAST(ROUND(r.aid * 100) AS BIGINT)) "  # noqa: S608
+                f"SELECT {month_key}, {key}, SUM(r.aid) "  # noqa: S608
                 f"FROM ({_rows_sql()}) r GROUP BY {month_key}, {key}",
                 params,
             )

@@ -12,7 +12,7 @@ import time_machine
 from openpyxl import load_workbook
 
 from aidflow.audit.models import AuditEvent
-from aidflow.cases.models import Application, HospitalStay
+from aidflow.cases.models import AidLedgerRow, Application, HospitalStay
 from aidflow.cases.services.ledger import aid_shares
 from aidflow.cases.services.withdrawal import application_withdraw
 from aidflow.reports.statistics import figures_check, monthly_figures
@@ -45,7 +45,10 @@ def month_set(policy, clerk, reviewer, approver, window):  # noqa: F811
     withdrawn = file(clerk, "305")
     application_withdraw(user=clerk, application_id=withdrawn.pk, reason="申请人撤回")
     other_month = advance(file(clerk, "306"), to="notice_delivery")
-    Application.objects.filter(pk=other_month.pk).update(decided_on=today().replace(day=1) - datetime.timedelta(days=1))
+    # Decided last month: its decision day and its ledger rows move there.
+    last_month = today().replace(day=1) - datetime.timedelta(days=1)
+    Application.objects.filter(pk=other_month.pk).update(decided_on=last_month)
+    AidLedgerRow.objects.filter(application=other_month).update(day=last_month)
     api = client_for(window)
     admission = (today() - datetime.timedelta(days=5)).isoformat()
     settled = api.post(
@@ -199,8 +202,8 @@ def test_submit_freezes_the_month(month_set, approver, auditor, clerk, reviewer)
             "/api/v1/statistics/monthly/submit/", {"region": "371403", "month": MONTH}, content_type="application/json"
         )
         assert again.status_code == 409
-        # A late correction: the approved case is withdrawn from the ledger by lowering its share.
-        HospitalStay.objects.filter(application=month_set["approved"]).update(aid_share="500.00")
+        # A late correction: the approved case's aid is lowered in the ledger after submission.
+        AidLedgerRow.objects.filter(application=month_set["approved"]).update(aid=50000)
         frozen = api.get(
             "/api/v1/statistics/monthly/", {"region": "371403", "month": MONTH, "submitted": "true"}
         ).json()

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from aidflow.audit.models import AuditEvent
-from aidflow.cases.models import StayClaim
+from aidflow.cases.models import AidLedgerRow, StayClaim
 from aidflow.settlements.models import Settlement
 from tests.factories import today
 from tests.settlements.conftest import WANG, settle_body
@@ -94,6 +94,8 @@ def test_review_with_a_refused_settlement_approves_the_rest(window, two_settled,
     assert (response.json()["status"], response.json()["approved_amount"]) == ("approved", "5950.00")
     statuses = dict(Settlement.objects.values_list("pk", "status"))
     assert statuses == {two_settled[0]["id"]: "approved", refused_id: "refused"}
+    # The refused settlement leaves the aid ledger the statistics read.
+    assert list(AidLedgerRow.objects.values_list("settlement_number", flat=True)) == [two_settled[0]["number"]]
     assert post(approver, path, {"decision": "approve"}).status_code == 409
     # The refused stay is free again and its aid no longer counts in the history.
     assert StayClaim.objects.count() == 1

@@ -1,6 +1,7 @@
-"""What an approval puts in the ledger: the decision day, and the approved aid spread over the
-counted stays in proportion to each stay's remaining cost (INTERFACES section 10), so that every
-statistical breakdown by stay sums exactly to the total."""
+"""What an approval puts in the ledger: the decision day, the approved aid spread over the counted
+stays in proportion to each stay's remaining cost (INTERFACES section 10), and one ledger row per
+counted stay - so every statistical breakdown by stay sums exactly to the total. Settlements write
+their rows through the same functions."""
 
 from __future__ import annotations
 
@@ -8,10 +9,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from aidflow.cases.models import Application, HospitalStay
+from aidflow.cases.models import AidLedgerRow, Application, HospitalStay
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+
+
+def cents(amount: Decimal) -> int:
+    return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def chapter_of(icd10: str) -> str:
+    return (icd10 or "")[:1].upper()
 
 
 def aid_shares(amount: Decimal, remainings: list[Decimal]) -> list[Decimal]:
@@ -27,7 +36,7 @@ def aid_shares(amount: Decimal, remainings: list[Decimal]) -> list[Decimal]:
 
 
 def ledger_record(application: Application, calculation: dict) -> None:
-    """On the county's decision: the day, and for an approval the stays' counted flags and shares."""
+    """On the county's approval: the day, the stays' counted flags and shares, the ledger rows."""
     application.decided_on = timezone.localdate()
     stays = list(application.stays.order_by("index"))
     window = {item["index"]: item.get("in_window", True) for item in calculation.get("stays", [])}
@@ -49,3 +58,60 @@ def ledger_record(application: Application, calculation: dict) -> None:
     for stay, is_counted, share in zip(stays, counted, shares, strict=True):
         stay.counted, stay.aid_share = bool(is_counted), share
     HospitalStay.objects.bulk_update(stays, ["counted", "aid_share"])
+    AidLedgerRow.objects.filter(application=application).delete()
+    AidLedgerRow.objects.bulk_create(
+        AidLedgerRow(
+            day=application.decided_on,
+            region=application.village_id,
+            person=application.id_number,
+            category=application.category,
+            aid_type=application.aid_type,
+            route="application",
+            level=stay.hospital_level,
+            chapter=chapter_of(stay.icd10),
+            total_cost=cents(stay.total_cost),
+            eligible_cost=cents(stay.eligible_cost),
+            basic_insurance=cents(stay.basic_insurance),
+            serious_illness_insurance=cents(stay.serious_illness_insurance),
+            other_payments=cents(stay.other_insurance + stay.charity),
+            aid=cents(stay.aid_share),
+            application=application,
+        )
+        for stay in stays
+        if stay.counted
+    )
+
+
+def ledger_settlement_add(
+    *,
+    number: str,
+    day,
+    region: str,
+    person: str,
+    category: str,
+    aid_type: str,
+    level: int,
+    icd10: str,
+    costs: dict,
+    aid: Decimal,
+) -> None:
+    """A settlement's one row (`costs`: total_cost, eligible_cost, basic_insurance,
+    serious_illness_insurance, other_payments as Decimals)."""
+    AidLedgerRow.objects.create(
+        day=day,
+        region=region,
+        person=person,
+        category=category,
+        aid_type=aid_type,
+        route="settlement",
+        level=level,
+        chapter=chapter_of(icd10),
+        aid=cents(aid),
+        settlement_number=number,
+        **{name: cents(value) for name, value in costs.items()},
+    )
+
+
+def ledger_settlement_remove(number: str) -> None:
+    """A reversed or refused settlement no longer counts."""
+    AidLedgerRow.objects.filter(route="settlement", settlement_number=number).delete()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
+from aidflow.cases.services.ledger import ledger_settlement_remove
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.fields import FieldReader, money_text
 from aidflow.core.numbering import take_next
@@ -166,6 +167,7 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
             settlement.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "stay_claim"])
             if stay_claim is not None:
                 stay_claim.delete()
+            ledger_settlement_remove(settlement.number)
         settlements.exclude(pk__in=refused_ids).update(status=SettlementStatus.APPROVED)
         approved = claim.settlements.filter(status=SettlementStatus.APPROVED).aggregate(total=Sum("amount"))
         claim.status = ClaimStatus.REJECTED if decision == "reject" else ClaimStatus.APPROVED

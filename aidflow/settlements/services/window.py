@@ -18,6 +18,7 @@ from aidflow.cases.models import StayClaim
 from aidflow.cases.selectors import history_sums
 from aidflow.cases.services.calculation import category_error
 from aidflow.cases.services.claims import claim_holder, held_message, hospital_key
+from aidflow.cases.services.ledger import ledger_settlement_add, ledger_settlement_remove
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NoAidDue
 from aidflow.core.fields import FieldReader, money_text
 from aidflow.core.identity import mask_resident_id
@@ -309,6 +310,24 @@ def settlement_record(*, user, data: object, today: datetime.date | None = None)
             calculation=quote.result.as_json(),
             stay_claim=stay_claim,
         )
+        ledger_settlement_add(
+            number=number,
+            day=stay.discharge_date,
+            region=settlement.region,
+            person=settlement.id_number,
+            category=settlement.category,
+            aid_type=settlement.aid_type,
+            level=hospital.level,
+            icd10=stay.icd10,
+            costs={
+                "total_cost": stay.total_cost,
+                "eligible_cost": stay.eligible_cost,
+                "basic_insurance": stay.basic_insurance,
+                "serious_illness_insurance": stay.serious_illness_insurance,
+                "other_payments": stay.other_insurance + stay.charity,
+            },
+            aid=settlement.amount,
+        )
         audit_record(
             actor=user,
             action=AuditAction.SETTLEMENT_RECORDED,
@@ -357,6 +376,7 @@ def settlement_reverse(*, user, settlement: Settlement, reason: object) -> Settl
         settlement.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "stay_claim"])
         if stay_claim is not None:
             stay_claim.delete()
+        ledger_settlement_remove(settlement.number)
         audit_record(
             actor=user,
             action=AuditAction.SETTLEMENT_REVERSED,
