@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "aidflow.core.middleware.NoStoreMiddleware",
     "aidflow.audit.middleware.AuditContextMiddleware",
     "aidflow.audit.middleware.LoginAddressLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -13,7 +13,7 @@ from tests.factories import PASSWORD
 # The public disclosure (公示) of a county's month is public by law (tests/reports/test_disclosure.py).
 PUBLIC_ROUTES = {"login", "admin:login", "set_language", "javascript-catalog", "verify", "disclosure"}
 # The API answers machines: 401 instead of a redirect; these parts are public by design.
-PUBLIC_API_ROUTES = {"api:token", "api:verify", "api:schema", "api:docs", "api:not_found"}
+PUBLIC_API_ROUTES = {"api:token", "api:verify", "api:not_found"}
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
 
 # Sample values for the parameters of routes, so every route can be requested.

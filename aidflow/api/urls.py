@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from aidflow.api import payments, rolls, settlements, statistics, views
+from aidflow.api.common import StaffOnly
 from aidflow.api.fallbacks import api_not_found
 
 app_name = "api"
@@ -80,8 +81,13 @@ urlpatterns = [
         login_not_required(statistics.MonthlySubmitApi.as_view()),
         name="statistics_submit",
     ),
-    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    # The schema and its browsable docs are for signed-in staff (a map of the API is no public matter).
+    path("schema/", login_not_required(SpectacularAPIView.as_view(permission_classes=[StaffOnly])), name="schema"),
+    path(
+        "docs/",
+        login_not_required(SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[StaffOnly])),
+        name="docs",
+    ),
     # Anything else under /api/v1/ is a JSON 404, not the site's page.
     re_path(r"^", api_not_found, name="not_found"),
 ]

@@ -30,6 +30,8 @@ class AuditAction(models.TextChoices):
     PAYMENT_RESULTS_RECORDED = "payment_results_recorded", _("payment results recorded")
     MONTH_SUBMITTED = "month_submitted", _("month submitted")
     STAFF_SAVED = "staff_saved", _("staff saved")
+    STAFF_DEACTIVATED = "staff_deactivated", _("staff deactivated")
+    STAFF_REACTIVATED = "staff_reactivated", _("staff reactivated")
     LOGIN = "login", _("signed in")
     LOGOUT = "logout", _("signed out")
     LOGIN_FAILED = "login_failed", _("sign-in failed")

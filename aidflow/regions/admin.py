@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from aidflow.regions.models import Region, StaffProfile
-from aidflow.regions.services import staff_check, staff_save
+from aidflow.regions.services import staff_check, staff_save, staff_set_active
 
 
 @admin.register(Region)
@@ -77,8 +77,24 @@ class StaffProfileForm(forms.ModelForm):
 class StaffProfileAdmin(admin.ModelAdmin):
     form = StaffProfileForm
     fields = ("username", "name", "password", "role", "region_code")
-    list_display = ("user", "role", "region")
-    list_filter = ("role",)
+    list_display = ("user", "role", "region", "active")
+    list_filter = ("role", "user__is_active")
+    actions = ["deactivate", "reactivate"]
+
+    @admin.display(boolean=True, description=_("active"))
+    def active(self, profile) -> bool:
+        return profile.user.is_active
+
+    @admin.action(description=_("Deactivate the selected staff (signed out on their next request)"))
+    def deactivate(self, request, queryset):
+        count = staff_set_active(users=[profile.user for profile in queryset], active=False, actor=request.user)
+        self.message_user(request, _("%(count)d staff members deactivated.") % {"count": count})
+
+    @admin.action(description=_("Reactivate the selected staff"))
+    def reactivate(self, request, queryset):
+        count = staff_set_active(users=[profile.user for profile in queryset], active=True, actor=request.user)
+        self.message_user(request, _("%(count)d staff members reactivated.") % {"count": count})
+
     search_fields = ("user__username", "user__first_name", "region__code", "region__name")
     list_select_related = ("user", "region")
 

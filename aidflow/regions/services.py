@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.regions.codes import level_of, normalise_code, parent_code
 from aidflow.regions.models import (
@@ -313,3 +314,24 @@ def staff_save(
             },
         )
     return user
+
+
+def staff_set_active(*, users, active: bool, actor=None) -> int:
+    """Deactivate (or reactivate) staff accounts: a deactivated user is signed out on the next
+    request and the API token is deleted; each change is audited. Returns how many changed."""
+    changed = 0
+    with transaction.atomic():
+        for user in users:
+            if user.is_active == active:
+                continue
+            if not active and actor is not None and user.pk == actor.pk:
+                raise ValidationError({"user": [_("You cannot deactivate your own account.")]})
+            user.is_active = active
+            user.save(update_fields=["is_active"])
+            audit_record(
+                actor=actor,
+                action=AuditAction.STAFF_REACTIVATED if active else AuditAction.STAFF_DEACTIVATED,
+                details={"username": user.get_username()},
+            )
+            changed += 1
+    return changed
