@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "aidflow.rolls",
     "aidflow.settlements",
     "aidflow.payments",
+    "csp",
     "aidflow.cases",
     "aidflow.audit",
     "aidflow.calendars",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "aidflow.core.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "aidflow.audit.middleware.AuditContextMiddleware",
     "aidflow.audit.middleware.LoginAddressLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -213,6 +215,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Throttles and rate limits count here: give several web processes one shared cache.
 CACHES = {"default": env_cache("CACHE_URL")}
+
+# Content-Security-Policy: scripts only from AidFlow's own static files (no inline script, no eval);
+# styles may be inline (the Material components set them); nothing is loaded from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # A ClamAV daemon to scan uploads: a UNIX socket path or host:port; empty means no scanning.
 CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from aidflow.api import payments, rolls, settlements, statistics, views
 from aidflow.api.common import StaffOnly
@@ -85,7 +85,7 @@ urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view(permission_classes=[StaffOnly])), name="schema"),
     path(
         "docs/",
-        login_not_required(SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[StaffOnly])),
+        login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[StaffOnly])),
         name="docs",
     ),
     # Anything else under /api/v1/ is a JSON 404, not the site's page.
