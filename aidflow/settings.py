@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "aidflow.settlements",
     "aidflow.payments",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "aidflow.accounts",
     "aidflow.cases",
     "aidflow.audit",
     "aidflow.calendars",
@@ -74,7 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "aidflow.accounts.middleware.TwoFactorMiddleware",
     "aidflow.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "aidflow.audit.middleware.AuditContextMiddleware",
@@ -235,6 +241,10 @@ CONTENT_SECURITY_POLICY = {
 
 # A ClamAV daemon to scan uploads: a UNIX socket path or host:port; empty means no scanning.
 CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
+
+# County approvers, county finance and administrators sign in with a second step (TOTP).
+AIDFLOW_REQUIRE_2FA = env_bool("AIDFLOW_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "AidFlow"
 
 # API tokens live this many hours; signing in after that issues a new one.
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 8, minimum=1)

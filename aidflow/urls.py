@@ -8,6 +8,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
+from aidflow.accounts.views import TwoFactorView
 from aidflow.audit.views import ApplicationHistoryView, AuditExportView, AuditSearchView
 from aidflow.cases.views import (
     ApplicationListView,
@@ -104,6 +105,7 @@ admin.site.site_header = settings.AIDFLOW_SITE_TITLE
 admin.site.site_title = settings.AIDFLOW_SITE_TITLE
 
 urlpatterns = [
+    path("accounts/two-factor/", TwoFactorView.as_view(), name="two_factor"),
     path("accounts/", StaffAuthViewset(with_profile_view=False).urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -67,6 +67,12 @@ def audit_triggers(request):
 
 
 @pytest.fixture(autouse=True)
+def single_step_sign_in(settings):
+    """Tests sign in with one step; tests/accounts/ switch the second step on."""
+    settings.AIDFLOW_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Throttles and rate limits count in the cache; each test starts from zero."""
     from django.core.cache import cache

@@ -31,6 +31,7 @@ LAYERS = {
     "workflows.models": 3,
     "workflows.medical_aid": 3,
     "aidflow.rolls": 3,
+    "aidflow.accounts": 3,
     "aidflow.cases": 4,
     "workflows": 5,
     "aidflow.notices": 6,

@@ -336,6 +336,9 @@ class HistoryEventSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField()
+    otp = serializers.CharField(
+        required=False, help_text="the authenticator's code; required for county approvers, finance and admins"
+    )
 
 
 class TokenSerializer(serializers.Serializer):

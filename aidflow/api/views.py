@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from aidflow.accounts.twofactor import code_device, enrolled, two_factor_required
 from aidflow.api import serializers as s
 from aidflow.api.common import ERRORS, Pages, StaffOnly, json_object
 from aidflow.api.services import token_issue, token_revoke
@@ -79,6 +80,14 @@ class TokenApi(APIView):
         user = authenticate(request._request, username=username, password=password)
         if user is None or not user.is_active:
             raise InputErrors({"password": [_("Unable to log in with the username and password given.")]})
+        if two_factor_required(user):
+            otp = data.get("otp")
+            if not enrolled(user):
+                raise InputErrors({"otp": [_("Set up the authenticator by signing in on the web first.")]})
+            if not isinstance(otp, str) or not otp.strip():
+                raise InputErrors({"otp": [_("Your role signs in with a second step: send the authenticator's code.")]})
+            if code_device(user, otp) is None:
+                raise InputErrors({"otp": [_("That code is not right; send the current one.")]})
         return Response({"token": token_issue(user=user)})
 
 
