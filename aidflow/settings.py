@@ -158,6 +158,8 @@ AXES_RESET_ON_SUCCESS = True
 # axes warns that username-only lockout ignores the address; that is the point here (see above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout answer: JSON on the API, the page above elsewhere.
+AXES_LOCKOUT_CALLABLE = "aidflow.accounts.middleware.lockout_response"
 
 # Internationalisation: Simplified Chinese first, English available.
 LANGUAGE_CODE = "zh-hans"

@@ -31,3 +31,17 @@ class TwoFactorMiddleware:
                 return JsonResponse({"detail": _("Complete the two-factor sign-in first."), "errors": {}}, status=403)
             return redirect(f"/accounts/two-factor/?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """axes' answer to a locked username: JSON on the API, the lockout page elsewhere."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    status = 429
+    if request.path.startswith("/api/"):
+        message = _("Too many failed sign-ins for this username: it is locked for %(hours)d hour(s).") % {
+            "hours": settings.AXES_COOLOFF_TIME
+        }
+        return JsonResponse({"detail": message, "errors": {}}, status=status)
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, {"cooloff_time": settings.AXES_COOLOFF_TIME}, status=status)

@@ -87,3 +87,16 @@ def test_a_server_error_on_the_api_is_json(clerk, monkeypatch):
     response = client.get("/api/v1/tasks/")
     assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
     assert "boom" not in response.content.decode()
+
+
+def test_a_locked_username_is_a_json_answer_on_the_api(clerk, settings):
+    from django.core.cache import cache
+    from rest_framework.test import APIClient
+
+    cache.clear()
+    api = APIClient()
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        api.post("/api/v1/auth/token/", {"username": clerk.username, "password": "wrong-pass"}, format="json")
+    locked = api.post("/api/v1/auth/token/", {"username": clerk.username, "password": "wrong-pass"}, format="json")
+    assert locked.status_code == 429 and locked["Content-Type"].startswith("application/json")
+    assert "detail" in locked.json()
