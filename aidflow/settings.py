@@ -4,6 +4,7 @@ Every variable is documented in README.md ("Configuration"). A bad value stops s
 message naming the variable.
 """
 
+import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -22,7 +23,10 @@ from aidflow.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-read_dotenv(BASE_DIR / ".env")
+# A developer's .env is read unless AIDFLOW_IGNORE_DOTENV is set (the test suite sets it, so tests
+# do not depend on a machine's .env).
+if not os.environ.get("AIDFLOW_IGNORE_DOTENV"):
+    read_dotenv(BASE_DIR / ".env")
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", required=not DEBUG)
@@ -158,6 +162,8 @@ AXES_RESET_ON_SUCCESS = True
 # axes warns that username-only lockout ignores the address; that is the point here (see above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# No "AXES: BEGIN version ..." banner on every command.
+AXES_VERBOSE = False
 # The lockout answer: JSON on the API, the page above elsewhere.
 AXES_LOCKOUT_CALLABLE = "aidflow.accounts.middleware.lockout_response"
 

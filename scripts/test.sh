@@ -7,6 +7,8 @@ source scripts/setup.sh requirements-dev.txt
 
 export SECRET_KEY=${SECRET_KEY:-test-secret-key-not-for-production-0123456789-abcdefghij}
 export DEBUG=False
+# The tests never read a developer's .env (run.sh writes one).
+export AIDFLOW_IGNORE_DOTENV=1
 export SECURE_SSL_REDIRECT=False
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-testserver,localhost,127.0.0.1}
 unset CELERY_BROKER_URL

@@ -13,7 +13,13 @@ GOOD_KEY = "k" * 60
 
 def manage_check(**environment) -> subprocess.CompletedProcess:
     # DEBUG is set explicitly so a developer's .env (DEBUG=True) cannot relax the checks.
-    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "SECRET_KEY": GOOD_KEY, "DEBUG": "False"}
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "SECRET_KEY": GOOD_KEY,
+        "DEBUG": "False",
+        "AIDFLOW_IGNORE_DOTENV": "1",
+    }
     env.update(environment)
     env = {key: value for key, value in env.items() if value is not None}
     return subprocess.run(
