@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import csv
+import json
 
 from django.utils import timezone
 
+from aidflow.audit.labels import action_labels, details_summary, role_labels, stage_labels
 from aidflow.audit.models import AuditAction
 from aidflow.audit.selectors import filtered_events
 from aidflow.audit.services import audit_record
 from aidflow.core.cells import csv_row
 
-EXPORT_COLUMNS = ["seq", "at", "actor", "role", "region", "action", "application", "stage", "details", "hash"]
+# People read the first columns; programs read the codes at the end.
+EXPORT_COLUMNS = [
+    "序号",
+    "时间",
+    "操作人",
+    "角色",
+    "地区",
+    "操作",
+    "申请编号",
+    "环节",
+    "摘要",
+    "详情（JSON）",
+    "哈希",
+    "role",
+    "action",
+    "stage",
+]
 
 
 def audit_export(*, user, filters: dict, out) -> int:
@@ -21,6 +39,7 @@ def audit_export(*, user, filters: dict, out) -> int:
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     count = 0
+    roles, actions, stages = role_labels(), action_labels(), stage_labels()
     for event in filtered_events(user, filters).iterator(chunk_size=2000):
         writer.writerow(
             csv_row(
@@ -28,13 +47,17 @@ def audit_export(*, user, filters: dict, out) -> int:
                     event.seq,
                     timezone.localtime(event.at).isoformat(),
                     event.actor_name,
-                    event.role,
+                    str(roles.get(event.role, event.role)),
                     event.region,
-                    event.action,
+                    str(actions.get(event.action, event.action)),
                     event.application.number if event.application_id else "",
-                    event.stage,
-                    event.details,
+                    str(stages.get(event.stage, event.stage)),
+                    details_summary(event.details, 2000),
+                    json.dumps(event.details, ensure_ascii=False, sort_keys=True),
                     event.hash,
+                    event.role,
+                    event.action,
+                    event.stage,
                 ]
             )
         )

@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from aidflow.audit.exports import audit_export
-from aidflow.audit.models import AuditEvent
+from aidflow.audit.labels import action_labels, role_labels, stage_labels
 from aidflow.audit.selectors import audit_filters, filtered_events
 from aidflow.cases.selectors import application_get
 from aidflow.core.errors import NotFound
@@ -40,7 +40,11 @@ class AuditSearchView(AuditorOnlyMixin, TemplateView):
                 "page": page,
                 "events": page.object_list,
                 "filters": filters,
-                "actions": sorted(set(AuditEvent.objects.values_list("action", flat=True).distinct())),
+                # The vocabulary, not a scan of the log: the list costs nothing at millions of events.
+                "actions": sorted(action_labels().items(), key=lambda item: str(item[1])),
+                "action_labels": action_labels(),
+                "role_labels": role_labels(),
+                "stage_labels": stage_labels(),
                 "query": self.request.GET.urlencode(),
             }
         )

@@ -217,7 +217,7 @@ def test_auditor_screens_search_export_and_history(policy, clerk, auditor, outsi
     response = client.get("/workbench/audit/export.csv", {"actor": "clerk"})
     assert response["Content-Type"].startswith("text/csv")
     body = response.content.decode("utf-8-sig")
-    assert body.splitlines()[0].startswith("seq,at,actor")
+    assert body.splitlines()[0].startswith("序号,时间,操作人") and body.splitlines()[0].endswith("role,action,stage")
     assert application.number in body
     (exported,) = events_since(before)
     assert exported.action == "audit_exported" and exported.details["rows"] >= 1

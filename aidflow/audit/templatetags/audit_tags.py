@@ -2,20 +2,20 @@
 
 from django import template
 
+from aidflow.audit.labels import details_summary
+
 register = template.Library()
 
 
-def _flatten(value, prefix=""):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _flatten(item, f"{prefix}{key}.")
-    else:
-        text = "、".join(str(part) for part in value) if isinstance(value, list) else str(value)
-        yield f"{prefix.rstrip('.')}: {text}"
+@register.filter
+def label(code, mapping):
+    """The readable name of a code in `mapping` (the code itself when unknown)."""
+    if not code:
+        return ""
+    return str(mapping.get(code, code))
 
 
 @register.filter
 def audit_summary(details, limit=240):
     """Event details as short "key: value" lines for a table cell."""
-    text = "; ".join(_flatten(details or {}))
-    return text if len(text) <= int(limit) else text[: int(limit) - 1] + "…"
+    return details_summary(details, limit)
