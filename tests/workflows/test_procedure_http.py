@@ -194,3 +194,13 @@ def test_second_completion_is_told_who_handled_it(policy, clerk):
         f"/workbench/applications/{application.pk}/tasks/{task.pk}/", {"decision": "forward"}, follow=True
     )
     assert "已由" in response.content.decode() or "Already handled" in response.content.decode()
+
+
+def test_a_refused_case_shows_the_refusal_not_an_amount(policy, clerk, reviewer, approver):
+    from tests.factories import ApplicationFactory, advance
+
+    refused = advance(ApplicationFactory(user=clerk), to="notice_delivery", reject_at="county_approval")
+    web = client_for(approver)
+    web.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = web.get(f"/workbench/applications/{refused.pk}/").content.decode()
+    assert "Refused: no aid was awarded" in page and "Computed amount" not in page
