@@ -10,24 +10,27 @@ from django.utils import timezone
 
 from aidflow.cases.models import Application
 from aidflow.core.cells import csv_row
+from aidflow.core.dates import day_bounds
 from aidflow.core.identity import mask_name
 from aidflow.policy.requests import AID_TYPE_NAMES, CATEGORY_NAMES
 from aidflow.regions.models import Region
 from aidflow.reports.statistics import month_bounds
-from aidflow.settlements.models import LIVE_STATUSES, Settlement
+from aidflow.settlements.models import Settlement, SettlementStatus
 
 COLUMNS = ["村（居）", "姓名", "救助对象类别", "救助类型", "救助金额", "决定日期"]
 
 
 def disclosure_rows(*, county: str, year: int, month: int) -> list[dict]:
-    """One row per approved case of the month: applications by decision day, settlements by
-    discharge day (as the statistics count them)."""
+    """One row per approved case of the month: applications by the county's decision day,
+    one-stop settlements whose claim the county approved, by the day the window settled them."""
     first, last = month_bounds(year, month)
     applications = Application.objects.filter(
         status="approved", decided_on__range=(first, last), village__code__startswith=county
     ).values_list("village_id", "applicant_name", "category", "aid_type", "amount", "decided_on")
+    # Settlements once the county approved them, in the month the window settled them.
+    start, end = day_bounds(first, last)
     settlements = Settlement.objects.filter(
-        status__in=LIVE_STATUSES, discharge_date__range=(first, last), county=county
+        status=SettlementStatus.APPROVED, settled_at__gte=start, settled_at__lt=end, county=county
     ).values_list("region", "name", "category", "aid_type", "amount", "settled_at")
     raw = [(*row[:5], row[5]) for row in applications] + [
         (*row[:5], timezone.localtime(row[5]).date()) for row in settlements

@@ -74,9 +74,6 @@ def month_submit(*, user, data: object) -> MonthlyReport:
         raise ActionForbidden(_("The county approver submits the county's month."))
     if level_of(region) != Level.COUNTY:
         raise InputErrors({"region": [_("A month is submitted for a county.")]})
-    today = timezone.localdate()
-    if (year, month) >= (today.year, today.month):
-        raise InputErrors({"month": [_("Only a month that has ended can be submitted.")]})
     figures = monthly_figures(region=region, year=year, month=month)
     try:
         with transaction.atomic():

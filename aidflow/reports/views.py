@@ -84,7 +84,6 @@ class StatisticsView(TemplateView):
             for row in ontime_statistics(user=request.user, date_from=first, date_to=timezone.localdate())
             if row.region.startswith(region)
         ]
-        today = timezone.localdate()
         names = dict(Region.objects.filter(code__in=[region, *series["by_region"]]).values_list("code", "name"))
         context = {
             "region": region,
@@ -95,10 +94,7 @@ class StatisticsView(TemplateView):
             "key_names": KEY_NAMES,
             "report": report,
             "late": late_corrections(report, figures) if report else [],
-            "may_submit": report is None
-            and role_of(request.user) == Role.COUNTY_APPROVER
-            and len(region) == 6
-            and (year, month) < (today.year, today.month),
+            "may_submit": report is None and role_of(request.user) == Role.COUNTY_APPROVER and len(region) == 6,
             "charts": {
                 "months": series["months"],
                 "by_region": [

@@ -13,6 +13,8 @@ from aidflow.regions.scope import role_of, scope_q
 from aidflow.settlements.models import LIVE_STATUSES, Settlement, SettlementClaim
 
 ZERO = Decimal("0.00")
+# Who reads settlements and claims: the hospital's clerk (its own), and the paying county's staff.
+READERS = (Role.HOSPITAL_CLERK, Role.COUNTY_APPROVER, Role.COUNTY_FINANCE, Role.AUDITOR)
 
 
 def settlement_history(id_number: str, aid_type: str, year: int) -> History:
@@ -28,7 +30,7 @@ def _visible(user, queryset: QuerySet, field: str) -> QuerySet:
     """A hospital clerk sees its hospital's; staff and auditors those whose region `field` (the
     roll region of a settlement, the paying county of a claim) lies in their scope."""
     role = role_of(user)
-    if role is None or not user.is_active:
+    if role not in READERS or not user.is_active:
         return queryset.none()
     if role == Role.HOSPITAL_CLERK:
         hospital_id = user.staff.hospital_id

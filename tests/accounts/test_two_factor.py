@@ -89,3 +89,13 @@ def test_the_api_token_needs_the_code(approver):
 def test_the_setting_switches_it_off(approver, settings):
     settings.AIDFLOW_REQUIRE_2FA = False
     assert sign_in(approver).get("/workbench/").status_code == 200
+
+
+def test_a_superuser_without_a_role_needs_the_second_step_too(regions):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("root", "root@example.invalid", PASSWORD)
+    web = Client()
+    web.post("/accounts/login/", {"username": "root", "password": PASSWORD})
+    response = web.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/")

@@ -27,6 +27,24 @@ def upload(clerk, application, name: str, content: bytes):
     )
 
 
+def pdf_with_launch_link() -> bytes:
+    from pypdf.generic import ArrayObject
+
+    writer, out = PdfWriter(), io.BytesIO()
+    page = writer.add_blank_page(width=595, height=842)
+    action = DictionaryObject({NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("cmd.exe")})
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/A"): action,
+        }
+    )
+    page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    writer.write(out)
+    return out.getvalue()
+
+
 def pdf_with_javascript() -> bytes:
     writer, out = PdfWriter(), io.BytesIO()
     writer.add_blank_page(width=595, height=842)
@@ -45,6 +63,7 @@ def pdf_with_javascript() -> bytes:
         ("image.png", b"\x89PNG\r\n\x1a\n<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
         ("photo.jpg", b"\xff\xd8\xff\xe0" + b"not a jpeg at all" * 10),
         ("script.pdf", pdf_with_javascript()),
+        ("launch.pdf", pdf_with_launch_link()),
     ],
 )
 def test_a_file_that_only_looks_right_is_refused(policy, clerk, name, content):

@@ -37,14 +37,28 @@ def test_the_page_and_the_csv_show_masked_rows_only(month_set):  # noqa: F811
     )
     assert rows[0] == ["村（居）", "姓名", "救助对象类别", "救助类型", "救助金额", "决定日期"]
     body = rows[1:]
-    # Three approvals and the settlement of this month; not the refusal, the withdrawal, the reversal
-    # or the approval of another month.
-    assert sorted(row[4] for row in body) == ["1000.00", "1600.00", "5950.00", "800.00"]
+    # The three approvals of this month; not the refusal, the withdrawal, the reversal, the approval
+    # of another month - nor the settlement, whose claim the county has not approved yet.
+    assert sorted(row[4] for row in body) == ["1000.00", "1600.00", "800.00"]
     for row in body:
         assert "*" in row[1] and not ID_NUMBER.search(",".join(row))
         assert not any(diagnosis in ",".join(row) for diagnosis in diagnoses)
         assert not any(phone in ",".join(row) for phone in phones if phone)
-        assert row[5].startswith(today().strftime("%Y-%m")) or row[5] <= today().isoformat()
+        assert row[5].startswith(today().strftime("%Y-%m"))
+
+
+def test_a_settlement_is_published_once_its_claim_is_approved(month_set, window, approver):  # noqa: F811
+    from tests.workflows.helpers import client_for
+
+    cache.clear()
+    claim = (
+        client_for(window).post("/api/v1/settlement-claims/", {"month": MONTH}, content_type="application/json").json()
+    )
+    client_for(approver).post(
+        f"/api/v1/settlement-claims/{claim['id']}/review/", {"decision": "approve"}, content_type="application/json"
+    )
+    rows = Client().get(f"/public/disclosure/371403/{MONTH}/?format=csv").content.decode("utf-8-sig")
+    assert "5950.00" in rows and "张*兰" in rows
 
 
 def test_unknown_county_or_month_is_404_and_clients_are_rate_limited(regions):

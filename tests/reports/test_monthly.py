@@ -179,11 +179,11 @@ def test_submit_freezes_the_month(month_set, approver, auditor, clerk, reviewer)
         assert (
             api.post(
                 "/api/v1/statistics/monthly/submit/",
-                {"region": "371403", "month": next_month.strftime("%Y-%m")},
+                {"region": "371403", "month": (next_month + datetime.timedelta(days=40)).strftime("%Y-%m")},
                 content_type="application/json",
             ).status_code
             == 400
-        )  # not ended yet
+        )  # has not begun
         assert (
             client_for(auditor)
             .post(

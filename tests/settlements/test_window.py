@@ -104,6 +104,14 @@ def test_a_stay_already_settled_is_409(window):
     assert Settlement.objects.count() == 1
 
 
+def test_a_retried_settlement_that_used_the_whole_cap_is_409_not_422(window):
+    big = settle_body(total_cost="40000.00", eligible_cost="30000.00", basic_insurance="9000.00")
+    first = settle(window, big)
+    assert first.status_code == 201 and first.json()["amount"] == "10000.00"  # the whole cap
+    again = settle(window, big)
+    assert again.status_code == 409 and first.json()["number"] in again.json()["errors"]["stay"][0]
+
+
 def test_an_overlapping_stay_in_the_same_hospital_is_409(window):
     first = settle(window, settle_body()).json()
     admission, discharge = discharged()
@@ -215,9 +223,12 @@ def test_the_slip_names_the_shares_and_masks_the_id(window, tmp_path):
     assert ZHANG not in text and ZHANG[:4] in text
 
 
-def test_who_sees_which_settlements(window, other_window, approver, outsider, auditor):
+def test_who_sees_which_settlements(window, other_window, approver, outsider, auditor, clerk, reviewer):
     body = settle(window, settle_body()).json()
     path = f"/api/v1/settlements/{body['id']}/"
+    # Village and township staff of the patient's village do not read hospital settlements.
+    assert client_for(clerk).get(path).status_code == 404
+    assert client_for(reviewer).get(path).status_code == 404
     assert client_for(window).get(path).status_code == 200
     assert client_for(approver).get(path).status_code == 200
     assert client_for(auditor).get(path).status_code == 200

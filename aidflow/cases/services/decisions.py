@@ -21,6 +21,7 @@ from aidflow.cases.services.documents import document_store
 from aidflow.cases.services.ledger import ledger_record
 from aidflow.core.errors import Conflict, InputErrors
 from aidflow.core.fields import money_text
+from aidflow.core.locks import person_lock
 from aidflow.regions.stages import Stage
 from workflows.models import Route
 
@@ -85,6 +86,8 @@ def county_approval_decide(application, record, clean, **_context) -> Outcome:
     route = Route(clean["decision"])
     record.reasons, record.missing = clean["reasons"], clean["missing"]
     if route == Route.APPROVE:
+        # The person's history is read and then added to: one route at a time per person.
+        person_lock(application.id_number)
         result, amount = _approved_amount(application, clean)
         calculation_store(application, result)
         application.status, application.decision, application.amount = Status.APPROVED, Decision.APPROVED, amount

@@ -13,8 +13,24 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 
-# Names in a PDF's objects that run code or carry files.
-PDF_ACTIVE = {"/JavaScript", "/JS", "/EmbeddedFiles", "/EmbeddedFile", "/Launch", "/AA", "/OpenAction", "/RichMedia"}
+# Names in a PDF's objects - as keys or as values (an action's /S) - that run code, open other
+# files or send data.
+PDF_ACTIVE = {
+    "/JavaScript",
+    "/JS",
+    "/EmbeddedFiles",
+    "/EmbeddedFile",
+    "/Launch",
+    "/AA",
+    "/OpenAction",
+    "/RichMedia",
+    "/URI",
+    "/SubmitForm",
+    "/GoToR",
+    "/GoToE",
+    "/ImportData",
+    "/XFA",
+}
 MAX_PDF_OBJECTS = 200_000
 
 
@@ -23,10 +39,14 @@ class UploadRefused(Exception):
 
 
 def _walk(value, seen: set, found: set, budget: list) -> None:
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     budget[0] -= 1
     if budget[0] < 0 or found:
+        return
+    if isinstance(value, NameObject):
+        if value in PDF_ACTIVE:
+            found.add(str(value))
         return
     if isinstance(value, IndirectObject):
         key = (value.idnum, value.generation)
@@ -47,7 +67,7 @@ def _walk(value, seen: set, found: set, budget: list) -> None:
 
 def pdf_check(data: bytes) -> None:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         # Lenient about damaged cross-reference tables (scanners write them), strict about content.
@@ -56,10 +76,13 @@ def pdf_check(data: bytes) -> None:
             raise UploadRefused(_("Encrypted PDF files are not accepted."))
         pages = len(reader.pages)
         found: set[str] = set()
-        _walk(reader.trailer, set(), found, [MAX_PDF_OBJECTS])
+        budget = [MAX_PDF_OBJECTS]
+        _walk(reader.trailer, set(), found, budget)
+        if budget[0] < 0:
+            raise UploadRefused(_("The PDF is too complex to check; print it to a plain PDF first."))
     except UploadRefused:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError):
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError, MemoryError):
         raise UploadRefused(_("The file is not a readable PDF.")) from None
     if pages == 0:
         raise UploadRefused(_("The PDF has no pages."))

@@ -6,21 +6,30 @@ from __future__ import annotations
 import io
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.core.cells import xlsx_text
+from aidflow.core.errors import NotFound
 from aidflow.core.fields import money_text
 from aidflow.payments.models import PaymentBatch
 from aidflow.payments.services.batching import finance_check
+from aidflow.regions.models import Role
+from aidflow.regions.scope import in_scope, role_of
 
 HEADER = ["序号", "收款人", "开户行", "账号", "金额", "用途"]
 MONEY_FORMAT = "#,##0.00"
 
 
 def bank_file(*, user, batch: PaymentBatch) -> bytes:
-    """The workbook for the bank; only the county's finance officer exports it."""
-    finance_check(user, batch.county)
+    """The workbook for the bank: the county's finance officer and auditors in scope export it
+    (every export is audited)."""
+    if role_of(user) == Role.AUDITOR:
+        if not in_scope(user, batch.county, ["regions.audit_region"]):
+            raise NotFound(_("No such payment batch."))
+    else:
+        finance_check(user, batch.county)
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 

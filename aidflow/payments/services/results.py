@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ from aidflow.settlements.models import SettlementClaim
 MAX_RESULTS_FILE = 5 * 1024 * 1024
 # The results file's columns: the line number, the outcome, the day paid, the reason of a failure.
 RESULT_COLUMNS = ("序号", "状态", "日期", "原因")
+LINE_NUMBER = re.compile(r"^[0-9]+(\.0+)?$")
 PAID_WORDS = {"paid", "成功", "已发放", "支付成功"}
 FAILED_WORDS = {"failed", "失败", "发放失败", "支付失败"}
 
@@ -53,6 +55,8 @@ def _read(batch: PaymentBatch, data: object, today: datetime.date) -> list[tuple
         elif line is not None and line.pk in seen:
             reader.error(f"{path}.line", _("The same line twice in one request."))
         paid_on = reader.date(item, "paid_on", f"{path}.paid_on", required=status == LineStatus.PAID)
+        if status == LineStatus.FAILED:
+            paid_on = None  # a failed payment was paid on no day
         if paid_on and (paid_on > today or paid_on < timezone.localtime(batch.created_at).date()):
             reader.error(f"{path}.paid_on", _("The day paid lies between the batch's day and today."))
         reason = reader.text(item, "reason", f"{path}.reason", required=status == LineStatus.FAILED, max_length=500)
@@ -146,15 +150,16 @@ def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
     """The bank's results file: a header 序号,状态,日期,原因 then one row per line. Every row is
     checked first and named in the error; nothing is written on a bad file."""
     finance_check(user, batch.county)
-    rows = [row for row in _cells(upload) if any(str(cell).strip() for cell in row)]
-    if not rows or [str(cell).strip() for cell in rows[0][:4]] != list(RESULT_COLUMNS):
+    # Spreadsheet row numbers as the bank's clerk sees them, blank rows skipped but counted.
+    rows = [(number, row) for number, row in enumerate(_cells(upload), start=1) if any(str(c).strip() for c in row)]
+    if not rows or rows[0][0] != 1 or [str(cell).strip() for cell in rows[0][1][:4]] != list(RESULT_COLUMNS):
         raise InputErrors({"file": [_("Row 1 must be the header %(header)s.") % {"header": ",".join(RESULT_COLUMNS)}]})
     by_seq = {line.seq: line for line in batch.lines.all()}
     errors: list[str] = []
-    results = []
-    for number, row in enumerate(rows[1:], start=2):
+    results, row_numbers = [], []
+    for number, row in rows[1:]:
         seq_text, status_text, day, reason = ([str(cell).strip() for cell in row] + ["", "", "", ""])[:4]
-        seq = int(float(seq_text)) if seq_text.replace(".0", "").isdigit() else None
+        seq = int(seq_text.split(".")[0]) if LINE_NUMBER.match(seq_text) else None
         line = by_seq.get(seq)
         if line is None:
             errors.append(
@@ -170,7 +175,9 @@ def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
                 _("Row %(row)d, 状态: %(value)r is neither 成功 nor 失败.") % {"row": number, "value": status_text}
             )
             continue
-        results.append({"line": line.pk, "status": status, "paid_on": day[:10] or None, "reason": reason or None})
+        paid_on = (day[:10] or None) if status == LineStatus.PAID else None
+        results.append({"line": line.pk, "status": status, "paid_on": paid_on, "reason": reason or None})
+        row_numbers.append(number)
     if errors:
         raise InputErrors({"file": errors})
     if not results:
@@ -182,6 +189,6 @@ def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
         renamed = {}
         for path, messages in error.errors.items():
             index = int(path.split("[")[1].split("]")[0]) if path.startswith("results[") else None
-            key = _("Row %(row)d") % {"row": index + 2} if index is not None else path
+            key = _("Row %(row)d") % {"row": row_numbers[index]} if index is not None else path
             renamed.setdefault("file", []).extend(f"{key}: {message}" for message in messages)
         raise type(error)(renamed) from None

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from aidflow.cases.services.ledger import ledger_settlement_add, ledger_settleme
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NoAidDue
 from aidflow.core.fields import FieldReader, money_text
 from aidflow.core.identity import mask_resident_id
+from aidflow.core.locks import person_lock
 from aidflow.core.numbering import take_next
 from aidflow.policy.calculator import CalculationResult, ReasonCode, calculate
 from aidflow.policy.models import AidType, PolicyVersion
@@ -190,6 +191,11 @@ def settlement_quote(*, user, data: object, today: datetime.date | None = None) 
     calculation_input = _request_data(hospital, values, period.region, period.category, today)
     extra = [item["code"] for item in version.extra_categories]
     request = parse_request(calculation_input, today=today, extra_categories=extra)
+    # A stay already claimed is a conflict whatever the calculation would say (a retried request).
+    holder = claim_holder(id_number=number, key=_key(hospital), admitted=request.stays[0].admission_date)
+    if holder is not None:
+        raise Conflict({"stay": [held_message(holder)]})
+    _overlap_check(hospital, number, request.stays[0])
     history = history_sums(id_number=number, aid_type=request.aid_type, year=discharge.year)
     result = calculate(request, policy_terms(version), history)
     if not result.eligible or result.amount <= 0:
@@ -198,11 +204,7 @@ def settlement_quote(*, user, data: object, today: datetime.date | None = None) 
             [{"code": reason.code, "message": reason.message} for reason in result.reasons],
             result.as_json(),
         )
-    holder = claim_holder(id_number=number, key=_key(hospital), admitted=request.stays[0].admission_date)
-    if holder is not None:
-        raise Conflict({"stay": [held_message(holder)]})
     stay = request.stays[0]
-    _overlap_check(hospital, number, stay)
     paid = stay.basic_insurance + stay.serious_illness_insurance + stay.other_insurance + stay.charity
     cap = Decimal(result.as_json()["policy"]["annual_cap"])
     return Quote(
@@ -255,21 +257,13 @@ def _key(hospital: Hospital) -> str:
     return hospital_key(hospital=hospital.name, hospital_code=hospital.code)
 
 
-def _person_lock(id_number: str) -> None:
-    """Two settlements of one person at once would each see the other's aid missing from the
-    history: the second waits for the first (PostgreSQL; SQLite writes one at a time anyway)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"person:{id_number}"])
-
-
 def settlement_record(*, user, data: object, today: datetime.date | None = None) -> Settlement:
     """Quote again under the person's lock, then record the settlement, claim its stay and audit it."""
     today = today or timezone.localdate()
     clerk_hospital(user)
     with transaction.atomic():
         if isinstance(data, dict) and isinstance(data.get("patient"), dict):
-            _person_lock(str(data["patient"].get("id_number", "")).strip().upper())
+            person_lock(str(data["patient"].get("id_number", "")).strip().upper())
         quote = settlement_quote(user=user, data=data, today=today)
         stay = quote.stay
         hospital = quote.hospital
