@@ -1,15 +1,14 @@
 """One stay, one aid (INTERFACES section 4): a hospital stay under a live claim cannot be claimed
 again, in another application or under another aid type; a refusal or withdrawal frees it."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from aidflow.cases.models import Application, HospitalStay, StayClaim
 from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.withdrawal import application_withdraw
 from aidflow.core.errors import Conflict
+from tests.concurrency import run_in_threads
 from tests.factories import FilingFactory, StayFactory, advance
 
 pytestmark = pytest.mark.django_db
@@ -128,22 +127,15 @@ def test_web_filing_shows_the_conflict_on_the_stay(policy, clerk):
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_filings_of_one_stay_one_wins(policy, clerk):
     """Both filings pass the check before either commits; the database lets exactly one through."""
-    results, barrier = [], threading.Barrier(2)
-
-    def file_one():
-        try:
-            barrier.wait(timeout=10)
-            results.append(application_file(user=clerk, data=FilingFactory()).number)
-        except Conflict as error:
-            results.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=file_one) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = [
+        getattr(result, "number", result)
+        for result in run_in_threads(
+            [
+                lambda: application_file(user=clerk, data=FilingFactory()),
+                lambda: application_file(user=clerk, data=FilingFactory()),
+            ]
+        )
+    ]
     numbers = [result for result in results if isinstance(result, str)]
     conflicts = [result for result in results if isinstance(result, Conflict)]
     assert len(numbers) == 1 and len(conflicts) == 1

@@ -2,17 +2,16 @@
 nothing paid twice; who may pay and who may not."""
 
 import io
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from openpyxl import load_workbook
 
 from aidflow.audit.models import AuditEvent
 from aidflow.cases.models import Application
-from aidflow.core.errors import Conflict
 from aidflow.payments.models import PaymentBatch, PaymentLine
 from aidflow.payments.services.batching import batch_create
+from tests.concurrency import run_in_threads
 from tests.factories import ApplicationFactory, FilingFactory, person, today
 from tests.payments.conftest import ACCOUNT, approved, payee
 from tests.workflows.helpers import client_for, current_task
@@ -179,22 +178,15 @@ def test_duty_separation_and_scope(policy, clerk, reviewer, approver, finance, o
 def test_two_batches_made_at_once_share_no_line(policy, clerk, reviewer, approver, finance):
     for order in ("151", "152", "153"):
         approved(clerk, order=order)
-    results, barrier = [], threading.Barrier(2)
-
-    def make_one():
-        try:
-            barrier.wait(timeout=10)
-            results.append(batch_create(user=finance, data={"county": "371403"}).number)
-        except Conflict as error:
-            results.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=make_one) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = [
+        getattr(result, "number", result)
+        for result in run_in_threads(
+            [
+                lambda: batch_create(user=finance, data={"county": "371403"}),
+                lambda: batch_create(user=finance, data={"county": "371403"}),
+            ]
+        )
+    ]
     numbers = [result for result in results if isinstance(result, str)]
     assert len(numbers) == 1 and len(results) == 2
     assert PaymentBatch.objects.count() == 1 and PaymentLine.objects.count() == 3

@@ -3,10 +3,9 @@
 
 import datetime
 import subprocess
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from aidflow.audit.models import AuditEvent
 from aidflow.cases.models import StayClaim
@@ -15,6 +14,7 @@ from aidflow.cases.services.filing import application_file
 from aidflow.core.errors import Conflict
 from aidflow.settlements.models import Settlement
 from aidflow.settlements.services.window import settlement_record
+from tests.concurrency import run_in_threads
 from tests.factories import FilingFactory, StayFactory, advance, today
 from tests.settlements.conftest import LI, WANG, ZHANG, discharged, settle_body
 from tests.workflows.helpers import client_for
@@ -244,22 +244,15 @@ def test_who_sees_which_settlements(window, other_window, approver, outsider, au
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_windows_settling_one_stay_at_once_one_wins(window):
-    results, barrier = [], threading.Barrier(2)
-
-    def settle_one():
-        try:
-            barrier.wait(timeout=10)
-            results.append(settlement_record(user=window, data=settle_body()).number)
-        except Conflict as error:
-            results.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=settle_one) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = [
+        getattr(result, "number", result)
+        for result in run_in_threads(
+            [
+                lambda: settlement_record(user=window, data=settle_body()),
+                lambda: settlement_record(user=window, data=settle_body()),
+            ]
+        )
+    ]
     numbers = [result for result in results if isinstance(result, str)]
     conflicts = [result for result in results if isinstance(result, Conflict)]
     assert len(numbers) == 1 and len(conflicts) == 1

@@ -1,10 +1,8 @@
 """Concurrent use on PostgreSQL: one transition per task, gap-free numbers. Real threads, real row locks."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import close_old_connections, connection
 from viewflow.workflow.models import Task
 
 from aidflow.audit.models import AuditEvent
@@ -14,32 +12,10 @@ from aidflow.cases.selectors import open_task
 from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.tasks import task_complete
 from aidflow.core.errors import TaskNotOpen
+from tests.concurrency import run_in_threads
 from tests.factories import BEIJIE, LAOLI, ApplicationFactory, FilingFactory, advance, make_staff, person
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_in_threads(functions):
-    """Start all functions at once; return each one's result or exception."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def worker(index, function):
-        try:
-            barrier.wait()
-            results[index] = function()
-        except Exception as error:  # collected for the assertions
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index, function)) for index, function in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    close_old_connections()
-    return results
 
 
 def test_two_people_completing_the_same_task_make_one_transition(policy, clerk):
