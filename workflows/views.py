@@ -18,13 +18,15 @@ from aidflow.cases.selectors import (
     can_withdraw,
     delivery_record,
     open_task,
+    tasks_waiting,
 )
 from aidflow.cases.services.documents import UploadedDocument
 from aidflow.cases.services.payees import can_set_payee, payee_masked
 from aidflow.cases.services.tasks import task_complete, task_not_open_error
 from aidflow.cases.services.viewing import application_view
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
-from aidflow.regions.stages import Stage
+from aidflow.regions.scope import role_of
+from aidflow.regions.stages import Stage, stages_of
 from workflows.forms import STAGE_FORMS, stage_form, stage_payload
 
 STAGE_DONE_MESSAGES = {
@@ -85,6 +87,9 @@ class ApplicationDetailView(TemplateView):
                 "calculation": application.calculation,
                 "stage_names": dict(Stage.choices),
                 "payee": payee_masked(application),
+                # After a decision: on to the next case waiting for this user, or back to the inbox.
+                "next_waiting": None if may_act else tasks_waiting(user).exclude(application=application).first(),
+                "works_an_inbox": bool(stages_of(role_of(user))),
                 "may_set_payee": can_set_payee(user, application),
             }
         )

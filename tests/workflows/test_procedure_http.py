@@ -204,3 +204,18 @@ def test_a_refused_case_shows_the_refusal_not_an_amount(policy, clerk, reviewer,
     web.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     page = web.get(f"/workbench/applications/{refused.pk}/").content.decode()
     assert "Refused: no aid was awarded" in page and "Computed amount" not in page
+
+
+def test_the_evidence_comes_before_the_decision_and_the_next_task_follows(policy, clerk):
+    from tests.factories import ApplicationFactory, FilingFactory, person
+
+    first = ApplicationFactory(user=clerk)
+    second = ApplicationFactory(user=clerk, data=FilingFactory(person=person("501")))
+    web = client_for(clerk)
+    web.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = web.get(f"/workbench/applications/{first.pk}/").content.decode()
+    assert page.index('id="task-form"') > page.index("Hospital stays") > 0
+    assert page.index('id="task-form"') > page.index(">Calculation")
+    complete(clerk, first, decision="forward", findings="材料齐全")
+    after = web.get(f"/workbench/applications/{first.pk}/").content.decode()
+    assert f"/workbench/applications/{second.pk}/#task-form" in after and "Back to my tasks" in after
