@@ -14,6 +14,7 @@ ERRORS = {
     403: OpenApiResponse(s.ErrorSerializer, description="The role may never take this action"),
     404: OpenApiResponse(s.ErrorSerializer, description="Not found, or outside the user's scope"),
 }
+THROTTLED = OpenApiResponse(s.ErrorSerializer, description="Too many requests (or failed sign-ins): wait and retry")
 
 
 class StaffOnly(IsAuthenticated):

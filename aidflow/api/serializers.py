@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from aidflow.audit.models import AuditEvent
 from aidflow.cases.choices import DeliveryMethod, DocumentKind, Residence
-from aidflow.cases.models import Application, StageClock
+from aidflow.cases.models import Application, Decision, StageClock
 from aidflow.cases.services.payees import payee_masked
 from aidflow.core.payment import PaymentStatus
 from aidflow.notices.models import Notice
@@ -185,6 +185,8 @@ class ApplicationListSerializer(serializers.ModelSerializer):
     village = serializers.CharField(source="village_id")
     due_date = serializers.DateField(source="stage_due_date", allow_null=True)
     overdue = serializers.BooleanField()
+    # null until decided (never blank).
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_null=True, read_only=True)
 
     class Meta:
         model = Application
@@ -289,19 +291,19 @@ class TaskCompleteSerializer(serializers.Serializer):
         help_text="village_check: forward|return; township_review: forward|reject|return; "
         "county_approval: approve|reject|return",
     )
-    findings = serializers.CharField(required=False, help_text="village_check, township_review")
+    findings = serializers.CharField(required=False, allow_blank=True, help_text="village_check, township_review")
     missing = serializers.ListField(child=serializers.CharField(), required=False, help_text="materials to supply")
     visit_date = serializers.DateField(required=False, help_text="township_review: the home visit")
-    visitors = serializers.CharField(required=False, help_text="township_review: who visited")
-    reasons = serializers.CharField(required=False, help_text="required to reject or return")
+    visitors = serializers.CharField(required=False, allow_blank=True, help_text="township_review: who visited")
+    reasons = serializers.CharField(required=False, allow_blank=True, help_text="required to reject or return")
     amount = MoneyField(required=False, help_text="county_approval: lower than computed only, with override_reason")
-    override_reason = serializers.CharField(required=False)
-    note = serializers.CharField(required=False, help_text="supplement: what was supplied")
+    override_reason = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, help_text="supplement: what was supplied")
     household = HouseholdSerializer(required=False, help_text="supplement: corrected household; recalculates")
     stays = StaySerializer(many=True, required=False, help_text="supplement: corrected stays (all of them)")
     delivered_on = serializers.DateField(required=False, help_text="notice_delivery")
     method = serializers.ChoiceField(choices=DeliveryMethod.values, required=False)
-    recipient = serializers.CharField(required=False, help_text="notice_delivery: who received it")
+    recipient = serializers.CharField(required=False, allow_blank=True, help_text="notice_delivery: who received it")
 
 
 # --- notices, verification, history --------------------------------------------------------------
@@ -327,6 +329,7 @@ class VerificationSerializer(serializers.Serializer):
 
 class HistoryEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_name")
+    details = serializers.DictField(help_text="what the event recorded (facts, decision, amounts)")
 
     class Meta:
         model = AuditEvent

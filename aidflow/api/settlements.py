@@ -13,6 +13,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aidflow.api import serializers as s
 from aidflow.api.common import ERRORS, Pages, StaffOnly, json_object
 from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import InputErrors
@@ -172,7 +173,9 @@ NO_AID = OpenApiResponse(
     ),
     description="No aid is due; nothing was recorded",
 )
-CONFLICT = OpenApiResponse(description="The stay is already claimed, or the state forbids the action")
+CONFLICT = OpenApiResponse(
+    s.ErrorSerializer, description="Already settled, claimed or reviewed, or the state forbids the action"
+)
 
 
 @extend_schema(tags=["settlements"])

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from aidflow.accounts.twofactor import code_device, enrolled, two_factor_required
 from aidflow.api import serializers as s
-from aidflow.api.common import ERRORS, Pages, StaffOnly, json_object
+from aidflow.api.common import ERRORS, THROTTLED, Pages, StaffOnly, json_object
 from aidflow.api.services import token_issue, token_revoke
 from aidflow.cases.choices import Status
 from aidflow.cases.models import Application
@@ -57,7 +57,7 @@ def detail_response(request, pk, code=status.HTTP_200_OK) -> Response:
 @extend_schema(
     tags=["auth"],
     request=s.TokenRequestSerializer,
-    responses={200: s.TokenSerializer, 400: ERRORS[400]},
+    responses={200: s.TokenSerializer, 400: ERRORS[400], 429: THROTTLED},
     summary="Exchange a username and password for an API token",
 )
 class TokenApi(APIView):
@@ -156,7 +156,11 @@ class ApplicationDetailApi(APIView):
     tags=["applications"],
     summary="Add a document (clerk of the village, while the village handles the application)",
     request={"multipart/form-data": s.DocumentUploadSerializer},
-    responses={201: s.DocumentSerializer, 409: ERRORS[400], **ERRORS},
+    responses={
+        201: s.DocumentSerializer,
+        409: OpenApiResponse(s.ErrorSerializer, description="Documents are added only while the village handles it"),
+        **ERRORS,
+    },
 )
 class DocumentUploadApi(APIView):
     permission_classes = [StaffOnly]
@@ -196,7 +200,11 @@ class TaskListApi(generics.ListAPIView):
     tags=["tasks"],
     summary="Complete a task with its stage's payload",
     request=s.TaskCompleteSerializer,
-    responses={200: s.ApplicationDetailSerializer, 409: ERRORS[400], **ERRORS},
+    responses={
+        200: s.ApplicationDetailSerializer,
+        409: OpenApiResponse(s.ErrorSerializer, description="The task is no longer open, or someone else holds it"),
+        **ERRORS,
+    },
 )
 class TaskCompleteApi(APIView):
     permission_classes = [StaffOnly]
@@ -235,7 +243,7 @@ class NoticePdfApi(APIView):
 @extend_schema(
     tags=["notices"],
     summary="Check a notice by its verification code (no login)",
-    responses={200: s.VerificationSerializer, 404: ERRORS[404]},
+    responses={200: s.VerificationSerializer, 404: ERRORS[404], 429: THROTTLED},
 )
 class VerifyApi(APIView):
     permission_classes = [AllowAny]
@@ -282,7 +290,7 @@ class CalculateApi(APIView):
     tags=["statistics"],
     summary="On-time statistics per township and stage (county approvers and auditors)",
     parameters=[OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
-    responses={200: s.OnTimeRowSerializer(many=True), 403: ERRORS[403]},
+    responses={200: s.OnTimeRowSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
 )
 class OnTimeApi(APIView):
     permission_classes = [StaffOnly]

@@ -9,6 +9,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tests.factories import PASSWORD
 
@@ -85,4 +90,8 @@ def test_no_server_errors(case, token):
     with keep_test_connection():
         response = case.call(headers={"Authorization": f"Token {token}"})
     assert response.status_code < 500, (case.method, case.path, response.status_code, response.text[:500])
-    case.validate_response(response, checks=[not_a_server_error])
+    # The answer is one the schema documents: its status code, its content type and its body.
+    case.validate_response(
+        response,
+        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
+    )
