@@ -21,7 +21,9 @@ class VillageCheckForm(forms.Form):
     )
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     missing = forms.CharField(
-        label=_("Missing materials (one per line)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Missing materials (one per line)"),
+        widget=forms.Textarea(attrs={"rows": 2, "data-show-for": Route.RETURN}),
+        required=False,
     )
 
 
@@ -39,10 +41,14 @@ class TownshipReviewForm(forms.Form):
     visitors = forms.CharField(label=_("Visited by"), max_length=200)
     findings = forms.CharField(label=_("Findings of the home visit"), widget=forms.Textarea(attrs={"rows": 4}))
     reasons = forms.CharField(
-        label=_("Reasons (required to refuse or return)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Reasons (required to refuse or return)"),
+        widget=forms.Textarea(attrs={"rows": 2, "data-show-for": f"{Route.REJECT} {Route.RETURN}"}),
+        required=False,
     )
     missing = forms.CharField(
-        label=_("Missing materials (one per line)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Missing materials (one per line)"),
+        widget=forms.Textarea(attrs={"rows": 2, "data-show-for": Route.RETURN}),
+        required=False,
     )
 
 
@@ -62,15 +68,22 @@ class CountyApprovalForm(forms.Form):
         decimal_places=2,
         max_digits=12,
         required=False,
+        widget=forms.NumberInput(attrs={"data-show-for": Route.APPROVE}),
     )
     override_reason = forms.CharField(
-        label=_("Reason for a lower amount"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Reason for a lower amount"),
+        widget=forms.Textarea(attrs={"rows": 2, "data-show-for": Route.APPROVE}),
+        required=False,
     )
     reasons = forms.CharField(
-        label=_("Reasons (required to refuse or return)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Reasons (required to refuse or return)"),
+        widget=forms.Textarea(attrs={"rows": 2, "data-show-for": f"{Route.REJECT} {Route.RETURN}"}),
+        required=False,
     )
     missing = forms.CharField(
-        label=_("Missing materials (one per line)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Missing materials (one per line)"),
+        widget=forms.Textarea(attrs={"rows": 2, "data-show-for": Route.RETURN}),
+        required=False,
     )
 
 
