@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from aidflow.calendars.services import due_date
-from aidflow.cases.models import Application, StageClock
+from aidflow.cases.models import Application
 from aidflow.cases.selectors import open_task
 from aidflow.cases.services.deadlines import deadlines_sweep
 from aidflow.cases.services.documents import UploadedDocument
@@ -105,16 +105,83 @@ DEMO_CASES = [
 ]
 
 
+# How many days before the seeding each demo case was filed. Each case is then played on its own days
+# (the clock moved by time-machine), so its dates agree with its stage clocks: the township review
+# filed 12 days ago is overdue, and a home visit on any day since the filing is a valid date.
+FILED_DAYS_AGO = {
+    "village_check": 1,
+    "township_review": 12,
+    "county_approval": 6,
+    "supplement": 5,
+    "notice_delivery": 8,
+    "closed": 14,
+    "rejected": 9,
+}
+
+
+VISITS = {
+    "supplement": {
+        "decision": "return",
+        "visitors": "刘志强、村委会主任",
+        "findings": "入户核实家庭情况，缺少住院费用结算单原件。",
+        "reasons": "请补充住院费用结算单原件。",
+        "missing": ["住院费用结算单原件"],
+    },
+    "rejected": {
+        "decision": "reject",
+        "visitors": "刘志强",
+        "findings": "入户核实：家庭另有经营收入，人均收入超过低保标准的1.3倍。",
+        "reasons": "家庭人均收入高于当地低保标准1.3倍，不符合低收入人员救助条件。",
+    },
+}
+FORWARD_VISIT = {
+    "decision": "forward",
+    "visitors": "刘志强、村委会主任",
+    "findings": "入户核实：家庭3人，务农为主，无商业保险，无社会帮扶。情况属实。",
+}
+# The steps after filing that take a case to its stage: (days after filing, who, payload).
+STEPS_TO = {
+    "village_check": [],
+    "township_review": ["village"],
+    "county_approval": ["village", "visit"],
+    "supplement": ["village", "visit"],
+    "rejected": ["village", "visit"],
+    "notice_delivery": ["village", "visit", "approve"],
+    "closed": ["village", "visit", "approve", "deliver"],
+}
+
+
+def _steps(target: str, name: str, clerk, reviewer, approver) -> list[tuple[int, object, object]]:
+    """(days after filing, user, payload for the day) of each step that takes a case to `target`."""
+    steps = {
+        "village": (1, clerk, lambda day: {"decision": "forward", "findings": "材料齐全，经核实属实。"}),
+        "visit": (3, reviewer, lambda day: {**VISITS.get(target, FORWARD_VISIT), "visit_date": day.isoformat()}),
+        "approve": (5, approver, lambda day: {"decision": "approve"}),
+        "deliver": (
+            7,
+            reviewer,
+            lambda day: {"delivered_on": day.isoformat(), "method": "in_person", "recipient": name},
+        ),
+    }
+    return [steps[step] for step in STEPS_TO[target]]
+
+
 def seed_demo_applications(stdout) -> None:
-    """File the demo cases once; a second run finds them and does nothing."""
+    """File the demo cases once; a second run finds them and does nothing.
+
+    Every case is filed on its own day in the past and moved on a day or two at a time, through the
+    real services; the steps of all cases run in the order of their days, so the audit log reads in
+    time order too."""
     users = {user.username: user for user in get_user_model().objects.all()}
     if Application.objects.filter(filed_by__username__in=[case[0] for case in DEMO_CASES]).exists():
         stdout.write("Demo applications: already there.")
         return
     reviewer = {"371403105": users["reviewer_shentou"], "371426102": users["reviewer_qiancao"]}
     approver = {"371403": users["approver_lingcheng"], "371426": users["approver_pingyuan"]}
-    today = timezone.localdate().isoformat()
-    for clerk_name, village, name, area, birth, order, target in DEMO_CASES:
+    now = timezone.localtime()
+    events = []  # (moment, case index, what to do)
+    cases: dict[int, Application] = {}
+    for index, (clerk_name, village, name, area, birth, order, target) in enumerate(DEMO_CASES):
         clerk = users[clerk_name]
         stays = [_stay("德州市人民医院", 3, 40, 14, "52000.00", "30000.00", "5000.00", ("肺恶性肿瘤", "C34.9"))]
         if target in ("village_check", "closed"):
@@ -123,86 +190,35 @@ def seed_demo_applications(stdout) -> None:
                     "陵城区人民医院", 2, LATEST_DISCHARGE_DAYS_AGO, 8, "9000.00", "6500.00", "0.00", ("脑梗死", "I63.9")
                 )
             )
-        documents = [
-            UploadedDocument("id_card", SimpleUploadedFile("身份证.pdf", DEMO_PDF)),
-            UploadedDocument("diagnosis", SimpleUploadedFile("诊断证明.pdf", DEMO_PDF)),
-            UploadedDocument("settlement_bill", SimpleUploadedFile("结算单.pdf", DEMO_PDF)),
-        ]
-        application = application_file(
-            user=clerk,
-            data=_filing(village, name, demo_id(area, birth, order), "1200.00", 3, stays),
-            documents=documents,
+        filed = (now - datetime.timedelta(days=FILED_DAYS_AGO[target])).replace(
+            hour=9, minute=index * 5, second=0, microsecond=0
         )
-        the_reviewer = reviewer[township_of(village)]
-        the_approver = approver[county_of(village)]
-
-        def step(user, payload):
-            nonlocal application
-            application = task_complete(user=user, task_id=open_task(application).pk, payload=payload)
-
-        if target == "village_check":
-            continue
-        step(clerk, {"decision": "forward", "findings": "材料齐全，经核实属实。"})
-        if target == "township_review":
-            continue
-        if target == "supplement":
-            step(
-                the_reviewer,
-                {
-                    "decision": "return",
-                    "visit_date": today,
-                    "visitors": "刘志强、村委会主任",
-                    "findings": "入户核实家庭情况，缺少住院费用结算单原件。",
-                    "reasons": "请补充住院费用结算单原件。",
-                    "missing": ["住院费用结算单原件"],
-                },
-            )
-            continue
-        if target == "rejected":
-            step(
-                the_reviewer,
-                {
-                    "decision": "reject",
-                    "visit_date": today,
-                    "visitors": "刘志强",
-                    "findings": "入户核实：家庭另有经营收入，人均收入超过低保标准的1.3倍。",
-                    "reasons": "家庭人均收入高于当地低保标准1.3倍，不符合低收入人员救助条件。",
-                },
-            )
-            continue
-        step(
-            the_reviewer,
-            {
-                "decision": "forward",
-                "visit_date": today,
-                "visitors": "刘志强、村委会主任",
-                "findings": "入户核实：家庭3人，务农为主，无商业保险，无社会帮扶。情况属实。",
-            },
-        )
-        if target == "county_approval":
-            continue
-        step(the_approver, {"decision": "approve"})
-        if target == "notice_delivery":
-            continue
-        # The demo runs in one transaction, so its notices are rendered here, not after commit.
-        render_pending_notices(older_than_seconds=0)
-        step(the_reviewer, {"delivered_on": today, "method": "in_person", "recipient": name})
-    _backdate_one_township_review()
+        data = _filing(village, name, demo_id(area, birth, order), "1200.00", 3, stays)
+        data["filing_date"] = filed.date().isoformat()
+        events.append((filed, index, ("file", clerk, data)))
+        for days, user, payload in _steps(
+            target, name, clerk, reviewer[township_of(village)], approver[county_of(village)]
+        ):
+            events.append((filed + datetime.timedelta(days=days, hours=1), index, ("step", user, payload)))
+    for moment, index, (kind, user, data) in sorted(events, key=lambda event: (event[0], event[1])):
+        with time_machine.travel(moment, tick=False):
+            if kind == "file":
+                cases[index] = application_file(user=user, data=data, documents=_documents())
+                continue
+            task = open_task(cases[index])
+            cases[index] = task_complete(user=user, task_id=task.pk, payload=data(moment.date()))
+            # The demo runs in one transaction, so its notices are rendered here, not after commit.
+            render_pending_notices(older_than_seconds=0)
     result = deadlines_sweep()
     stdout.write(
-        f"Demo applications: {len(DEMO_CASES)} filed, in every stage; one township review is overdue "
-        f"({result.escalations} escalation, {result.reminders} reminders sent)."
+        f"Demo applications: {len(DEMO_CASES)} filed over the last {max(FILED_DAYS_AGO.values())} days, in every "
+        f"stage ({result.escalations} overdue escalated, {result.reminders} reminders sent)."
     )
 
 
-def _backdate_one_township_review() -> None:
-    """Make the demo's township review 10 days old, so the township's inbox shows a late case."""
-    clock = StageClock.objects.filter(stage="township_review", outcome="open").order_by("pk").first()
-    if clock is None:
-        return
-    received = clock.received_at - datetime.timedelta(days=10)
-    due = due_date(received=received, days=clock.days, counting=clock.counting)
-    StageClock.objects.filter(pk=clock.pk).update(received_at=received, due_date=due.date, provisional=due.provisional)
-    Application.objects.filter(pk=clock.application_id).update(
-        stage_received_at=received, stage_due_date=due.date, stage_due_provisional=due.provisional
-    )
+def _documents() -> list[UploadedDocument]:
+    return [
+        UploadedDocument("id_card", SimpleUploadedFile("身份证.pdf", DEMO_PDF)),
+        UploadedDocument("diagnosis", SimpleUploadedFile("诊断证明.pdf", DEMO_PDF)),
+        UploadedDocument("settlement_bill", SimpleUploadedFile("结算单.pdf", DEMO_PDF)),
+    ]

@@ -1,12 +1,17 @@
 """manage.py seed_demo - Dezhou regions, the shipped policy, demo staff for every role; prints the logins."""
 
+import datetime
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
+import time_machine
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from aidflow.cases.demo import seed_demo_applications
+from aidflow.cases.demo import FILED_DAYS_AGO, seed_demo_applications
 from aidflow.payments.demo import seed_demo_payments
 from aidflow.policy.services import policy_load
 from aidflow.regions.services import regions_import, staff_save
@@ -56,38 +61,53 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for path in (REGIONS_FILE, DEMO_REGIONS_FILE):
-                result = regions_import(text=path.read_text(encoding="utf-8-sig"))
-                self.stdout.write(
-                    f"Regions from {path.name}: {result.created} created, {result.updated} updated, "
-                    f"{result.unchanged} unchanged."
-                )
-            for path in POLICY_FILES:
-                version, created = policy_load(data=json.loads(path.read_text(encoding="utf-8")))
-                label = " (演示政策 / demo policy)" if version.demo else ""
-                self.stdout.write(f"Policy {version.code}{label}: {'loaded' if created else 'already loaded'}.")
-            hospitals = hospitals_import(text=HOSPITALS_FILE.read_text(encoding="utf-8"), source="seed_demo")
-            rolls = recipients_import(text=RECIPIENTS_FILE.read_text(encoding="utf-8"), source="seed_demo")
-            self.stdout.write(
-                f"Demo hospitals: {hospitals.created} created, {hospitals.updated} updated; "
-                f"demo roll periods: {rolls.created} created, {rolls.updated} updated."
-            )
-            for username, role, region, name in DEMO_STAFF:
-                staff_save(username=username, password=DEMO_PASSWORD, role=role, region_code=region, name=name)
-            for username, code, name in DEMO_HOSPITAL_CLERKS:
-                staff_save(
-                    username=username,
-                    password=DEMO_PASSWORD,
-                    role="hospital_clerk",
-                    region_code=None,
-                    name=name,
-                    hospital=Hospital.objects.get(code=code),
-                )
+            with self._set_up_before_the_demo_cases():
+                self._set_up()
             seed_demo_applications(self.stdout)
             seed_demo_settlements(self.stdout, hospital_clerk="hospital_lingcheng", approver="approver_lingcheng")
             seed_demo_payments(self.stdout, finance="finance_lingcheng", county="371403")
             seed_demo_ledger(self.stdout, approver="approver_lingcheng", county="371403")
+        self._print_logins()
 
+    @staticmethod
+    def _set_up_before_the_demo_cases():
+        """On the first run the county is set up (regions, policy, staff) the morning before the first
+        demo case is filed, so the audit log reads in time order: accounts exist before they act."""
+        if get_user_model().objects.filter(username=DEMO_STAFF[0][0]).exists():
+            return nullcontext()
+        first_filing = timezone.localtime() - datetime.timedelta(days=max(FILED_DAYS_AGO.values()))
+        return time_machine.travel(first_filing.replace(hour=8, minute=0, second=0, microsecond=0), tick=True)
+
+    def _set_up(self):
+        for path in (REGIONS_FILE, DEMO_REGIONS_FILE):
+            result = regions_import(text=path.read_text(encoding="utf-8-sig"))
+            self.stdout.write(
+                f"Regions from {path.name}: {result.created} created, {result.updated} updated, "
+                f"{result.unchanged} unchanged."
+            )
+        for path in POLICY_FILES:
+            version, created = policy_load(data=json.loads(path.read_text(encoding="utf-8")))
+            label = " (演示政策 / demo policy)" if version.demo else ""
+            self.stdout.write(f"Policy {version.code}{label}: {'loaded' if created else 'already loaded'}.")
+        hospitals = hospitals_import(text=HOSPITALS_FILE.read_text(encoding="utf-8"), source="seed_demo")
+        rolls = recipients_import(text=RECIPIENTS_FILE.read_text(encoding="utf-8"), source="seed_demo")
+        self.stdout.write(
+            f"Demo hospitals: {hospitals.created} created, {hospitals.updated} updated; "
+            f"demo roll periods: {rolls.created} created, {rolls.updated} updated."
+        )
+        for username, role, region, name in DEMO_STAFF:
+            staff_save(username=username, password=DEMO_PASSWORD, role=role, region_code=region, name=name)
+        for username, code, name in DEMO_HOSPITAL_CLERKS:
+            staff_save(
+                username=username,
+                password=DEMO_PASSWORD,
+                role="hospital_clerk",
+                region_code=None,
+                name=name,
+                hospital=Hospital.objects.get(code=code),
+            )
+
+    def _print_logins(self):
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write(f"  {'username':<22}{'role':<20}{'region':<14}name")
