@@ -45,4 +45,28 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.requirements-*
   touch "$stamp"
 fi
+
+# axe-core (tests/browser/package-lock.json) for the accessibility browser tests: installed again only
+# when it is missing or the lock file changes.
+if [ "$REQUIREMENTS" = "requirements-dev.txt" ]; then
+  browser_tools=tests/browser/node_modules
+  npm_stamp="$browser_tools/.lock-$(sha256sum tests/browser/package-lock.json | cut -c1-16)"
+  if [ ! -f "$browser_tools/axe-core/axe.min.js" ] || [ ! -f "$npm_stamp" ]; then
+    # Debian's npm, only when there is no npm at all (a Node from elsewhere brings its own).
+    if ! command -v npm >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+      echo "Installing system packages: nodejs npm"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null ||
+        echo "Warning: apt-get could not install nodejs npm" >&2
+    fi
+    if command -v npm >/dev/null; then
+      echo "Installing axe-core for the browser tests (npm ci in tests/browser)"
+      npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+      touch "$npm_stamp"
+    else
+      echo "Warning: npm is missing, so the accessibility browser tests will be skipped" >&2
+      echo "         install it with: sudo apt-get install nodejs npm" >&2
+    fi
+  fi
+fi
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -7,6 +7,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
+from aidflow.cases.choices import NoticeKind
 from aidflow.core.clients import client_ip, window_count
 from aidflow.core.downloads import attachment
 from aidflow.core.errors import NotFound
@@ -28,7 +29,10 @@ class VerifyView(View):
         if rate_limited(request, "verify", VERIFY_LIMIT_PER_MINUTE):
             return render(request, "notices/verify.html", {"throttled": True}, status=429)
         result = notice_verification(code)
-        return render(request, "notices/verify.html", {"result": result, "code": code}, status=200 if result else 404)
+        context = {"result": result, "code": code}
+        if result:
+            context["kind_label"] = NoticeKind(result["kind"]).label
+        return render(request, "notices/verify.html", context, status=200 if result else 404)
 
 
 class NoticePdfView(View):

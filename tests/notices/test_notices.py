@@ -290,3 +290,18 @@ def test_a_correction_is_a_new_notice_naming_the_old(
     assert new.number in page
     with pytest.raises(CommandError, match="already been replaced"):
         call_command("correct_notice", "--number", old.number, "--by", approver.username, "--reason", "again")
+
+
+def test_verification_names_the_notice_type(policy, clerk, reviewer, django_capture_on_commit_callbacks):
+    application = advance(
+        ApplicationFactory(user=clerk),
+        to="notice_delivery",
+        reject_at="township_review",
+        capture=django_capture_on_commit_callbacks,
+    )
+    notice = Notice.objects.get(application=application)
+    assert notice.kind == "review_refusal"
+    text = Client().get(f"/verify/{notice.verification_code}").content.decode()
+    # 审核不予通过告知书 under 文书类型 - not a supplement request (补正材料通知书) under 材料类别.
+    assert "文书类型" in text and "审核不予通过告知书" in text
+    assert "补正材料通知书" not in text and "材料类别" not in text
