@@ -75,3 +75,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} by {self.actor_name or '-'}"
+
+
+class AuditCheckpoint(models.Model):
+    """The last event a verification found intact: the next `verify_audit` starts after it."""
+
+    seq = models.BigIntegerField(_("sequence number"))
+    hash = models.CharField(_("hash"), max_length=64)
+    verified_at = models.DateTimeField(_("verified at"), auto_now_add=True)
+    full = models.BooleanField(_("full verification"), default=False)
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"verified to #{self.seq}"

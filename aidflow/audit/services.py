@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from aidflow.audit.models import AuditAction, AuditEvent
+from aidflow.audit.models import AuditAction, AuditCheckpoint, AuditEvent
 
 GENESIS = "0" * 64
 ADVISORY_LOCK_KEY = 7_311_540_001  # any constant shared by every AidFlow process
@@ -99,12 +99,24 @@ class ChainReport:
     reason: str = ""
 
 
-def audit_verify(*, batch_size: int = 2000) -> ChainReport:
-    """Recompute the chain in sequence order; report the first event that does not fit."""
-    previous_hash = None
-    previous_seq = None
+def audit_verify(*, batch_size: int = 5000, full: bool = True) -> ChainReport:
+    """Recompute the chain in sequence order; report the first event that does not fit.
+
+    `full=False` starts after the last checkpoint (the last event a verification found intact),
+    checking that the checkpoint's event still carries the hash it had then; a daily run so reads
+    only the day's events. Each successful run records a new checkpoint.
+    """
+    previous_hash = previous_seq = None
+    events = AuditEvent.objects.order_by("seq")
+    checkpoint = None if full else AuditCheckpoint.objects.order_by("-seq").first()
+    if checkpoint is not None:
+        anchor = AuditEvent.objects.filter(seq=checkpoint.seq).values_list("hash", flat=True).first()
+        if anchor is not None and anchor != checkpoint.hash:
+            return ChainReport(False, 0, checkpoint.seq, "the checkpoint's event no longer has its verified hash")
+        previous_hash, previous_seq = checkpoint.hash, checkpoint.seq
+        events = events.filter(seq__gt=checkpoint.seq)
     count = 0
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
+    for event in events.iterator(chunk_size=batch_size):
         if previous_seq is not None and event.seq != previous_seq + 1:
             return ChainReport(False, count, event.seq, f"sequence jumps from {previous_seq} to {event.seq}")
         expected_prev = previous_hash if previous_hash is not None else event.prev_hash
@@ -116,6 +128,8 @@ def audit_verify(*, batch_size: int = 2000) -> ChainReport:
             return ChainReport(False, count, event.seq, "content does not match its hash")
         previous_hash, previous_seq = event.hash, event.seq
         count += 1
+    if previous_seq is not None and (checkpoint is None or previous_seq > checkpoint.seq):
+        AuditCheckpoint.objects.create(seq=previous_seq, hash=previous_hash, full=full)
     return ChainReport(True, count)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from aidflow.audit.labels import action_labels, role_labels, stage_labels
 from aidflow.audit.selectors import audit_filters, filtered_events
 from aidflow.cases.selectors import application_get
 from aidflow.core.errors import NotFound
+from aidflow.core.paging import EstimatedCountPaginator
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
 
@@ -34,7 +34,7 @@ class AuditSearchView(AuditorOnlyMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         filters = audit_filters(self.request.GET)
         events = filtered_events(self.request.user, filters)
-        page = Paginator(events, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = EstimatedCountPaginator(events, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
             {
                 "page": page,
@@ -75,4 +75,5 @@ class ApplicationHistoryView(TemplateView):
             raise Http404(_("No such application.")) from None
         context["application"] = application
         context["events"] = application.audit_events.order_by("seq")
+        context.update(action_labels=action_labels(), role_labels=role_labels(), stage_labels=stage_labels())
         return context

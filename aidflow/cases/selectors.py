@@ -4,6 +4,7 @@ for them, list filters, the open task, and what a person's approved applications
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -86,6 +87,20 @@ class ListFilters:
         )
 
 
+APPLICATION_NUMBER = re.compile(r"[0-9]{6}-[0-9]{4}-[0-9]{5,}")
+RESIDENT_ID = re.compile(r"[0-9]{17}[0-9Xx]")
+
+
+def search_q(text: str) -> Q:
+    """The search box: a whole application number or resident ID is looked up exactly (unique and
+    indexed); anything else matches inside names and numbers (trigram indexes on PostgreSQL)."""
+    if APPLICATION_NUMBER.fullmatch(text):
+        return Q(number=text)
+    if RESIDENT_ID.fullmatch(text):
+        return Q(id_number=text.upper())
+    return Q(number__icontains=text) | Q(applicant_name__icontains=text)
+
+
 def applications_filter(queryset: QuerySet[Application], filters: ListFilters) -> QuerySet[Application]:
     """Apply a list's filters and its order: most urgent first (by due date, cases without a limit
     after them), newest filings first among equals."""
@@ -94,7 +109,7 @@ def applications_filter(queryset: QuerySet[Application], filters: ListFilters) -
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.q:
-        queryset = queryset.filter(Q(number__icontains=filters.q) | Q(applicant_name__icontains=filters.q))
+        queryset = queryset.filter(search_q(filters.q))
     if filters.overdue:
         queryset = overdue_filter(queryset)
     if filters.payment:

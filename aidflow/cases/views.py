@@ -4,7 +4,6 @@ document downloads, withdrawal and notifications. The case page with its stage f
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -24,6 +23,7 @@ from aidflow.cases.services.payees import payee_change
 from aidflow.cases.services.withdrawal import application_withdraw
 from aidflow.core.downloads import attachment
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
+from aidflow.core.paging import EstimatedCountPaginator
 from aidflow.policy.services import policy_select
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
@@ -34,7 +34,7 @@ PAGE_SIZE = 50
 
 def _list_context(request, queryset):
     filters = ListFilters.from_params(request.GET)
-    page = Paginator(applications_filter(queryset, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(applications_filter(queryset, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "page": page,
         "applications": page.object_list,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import shutil
@@ -25,7 +26,9 @@ class NoticeFontMissing(RuntimeError):
     """The CJK font is not installed: a notice would print empty boxes, so none is rendered."""
 
 
+@functools.cache
 def cjk_font_available() -> bool:
+    """Asked of fontconfig once per process (a subprocess per render cost ~10 ms each)."""
     if shutil.which("fc-list") is None:
         return False
     listing = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout  # noqa: S607

@@ -7,7 +7,9 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models.functions import Substr
+from django.db import connection
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Func, Q
+from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
 from aidflow.cases.choices import ClockOutcome
@@ -30,6 +32,9 @@ class Row:
     open_within: int = 0
     open_overdue: int = 0
     durations: list[float] = field(default_factory=list)
+    # Computed by the database (PostgreSQL) instead of from `durations`.
+    median_value: float | None = None
+    p90_value: float | None = None
 
     @property
     def stage_label(self) -> str:
@@ -45,10 +50,14 @@ class Row:
 
     @property
     def median_days(self) -> float | None:
+        if self.median_value is not None:
+            return round(self.median_value, 1)
         return round(statistics.median(self.durations), 1) if self.durations else None
 
     @property
     def p90_days(self) -> float | None:
+        if self.p90_value is not None:
+            return round(self.p90_value, 1)
         if not self.durations:
             return None
         ordered = sorted(self.durations)
@@ -75,10 +84,35 @@ def report_scope(user) -> list[str]:
     return scope_codes(user, REPORT_PERMISSIONS)
 
 
+class Percentile(Aggregate):
+    """PostgreSQL's ordered-set aggregates: percentile_cont (interpolated, the median of an even
+    count) or percentile_disc (nearest rank)."""
+
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, *, fraction: float, discrete: bool = False, **extra):
+        function = "percentile_disc" if discrete else "percentile_cont"
+        super().__init__(expression, function=function, fraction=float(fraction), **extra)
+
+
+def _duration_days():
+    """Completed minus received, in days (PostgreSQL: the interval's seconds / 86400)."""
+    return Func(
+        ExpressionWrapper(F("completed_at") - F("received_at"), output_field=DurationField()),
+        template="EXTRACT(EPOCH FROM %(expressions)s) / 86400.0",
+        output_field=FloatField(),
+    )
+
+
 def ontime_statistics(
     *, user, date_from: datetime.date, date_to: datetime.date, today: datetime.date | None = None
 ) -> list[Row]:
-    """Rows per township (of the case's village) and stage for clocks received in [date_from, date_to]."""
+    """Rows per township (of the case's village) and stage for clocks received in [date_from, date_to].
+
+    Counted in SQL, one GROUP BY (a city has millions of clocks); on PostgreSQL the median and the
+    90th percentile of the durations too, elsewhere those are computed from the completed clocks.
+    """
     today = today or timezone.localdate()
     start, end = day_bounds(date_from, date_to)
     clocks = (
@@ -90,25 +124,37 @@ def ontime_statistics(
             received_at__lt=end,
         )
         .exclude(outcome=ClockOutcome.CANCELED)
-        .annotate(township=Substr("application__village__code", 1, LEVEL_CODE_LENGTH[Level.TOWNSHIP]))
-        .values_list("township", "stage", "outcome", "received_at", "completed_at", "due_date")
+        .annotate(
+            township=Substr("application__village__code", 1, LEVEL_CODE_LENGTH[Level.TOWNSHIP]),
+            completed_day=TruncDate("completed_at"),
+        )
     )
+    is_open = Q(outcome=ClockOutcome.OPEN)
+    aggregates = {
+        "open_overdue": Count("pk", filter=is_open & Q(due_date__lt=today)),
+        "open_within": Count("pk", filter=is_open & Q(due_date__gte=today)),
+        "on_time": Count("pk", filter=~is_open & Q(completed_day__lte=F("due_date"))),
+        "late": Count("pk", filter=~is_open & Q(completed_day__gt=F("due_date"))),
+    }
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        done = ~is_open & Q(completed_at__isnull=False)
+        aggregates["median"] = Percentile(_duration_days(), fraction=0.5, filter=done)
+        aggregates["p90"] = Percentile(_duration_days(), fraction=0.9, discrete=True, filter=done)
     rows: dict[tuple[str, str], Row] = {}
-    for township, stage, outcome, received_at, completed_at, due in clocks.iterator(chunk_size=5000):
-        row = rows.get((township, stage))
-        if row is None:
-            row = rows[(township, stage)] = Row(region=township, region_name="", stage=stage)
-        if outcome == ClockOutcome.OPEN:
-            if due < today:
-                row.open_overdue += 1
-            else:
-                row.open_within += 1
-            continue
-        if timezone.localtime(completed_at).date() <= due:
-            row.on_time += 1
-        else:
-            row.late += 1
-        row.durations.append((completed_at - received_at).total_seconds() / 86400)
+    for values in clocks.values("township", "stage").annotate(**aggregates).order_by():
+        row = Row(region=values["township"], region_name="", stage=values["stage"])
+        for key in ("on_time", "late", "open_within", "open_overdue"):
+            setattr(row, key, values[key])
+        if postgresql:
+            row.median_value, row.p90_value = values["median"], values["p90"]
+        rows[(row.region, row.stage)] = row
+    if not postgresql:
+        completed = clocks.exclude(outcome=ClockOutcome.OPEN).values_list(
+            "township", "stage", "received_at", "completed_at"
+        )
+        for township, stage, received_at, completed_at in completed.iterator(chunk_size=5000):
+            rows[(township, stage)].durations.append((completed_at - received_at).total_seconds() / 86400)
     names = dict(Region.objects.filter(code__in={key[0] for key in rows}).values_list("code", "name"))
     for row in rows.values():
         row.region_name = names.get(row.region, row.region)

@@ -170,3 +170,39 @@ def test_statistics_on_known_counts(policy, clerk, reviewer, approver):
     assert "神头镇" in page and "af-seg--open_overdue" in page
     client.force_login(clerk)
     assert client.get("/workbench/reports/on-time/").status_code == 403
+
+
+def _overdue_cases(clerk, orders):
+    for order in orders:
+        shift_clock(file(clerk, order=order), 10)
+
+
+def test_sweep_queries_do_not_grow_with_the_clocks(policy, clerk, reviewer):
+    """One query for the work, one for the recipients and a few writes per batch - not per clock."""
+    _overdue_cases(clerk, ["011"])
+    with CaptureQueriesContext(connection) as one:
+        assert deadlines_sweep().escalations == 1
+    _overdue_cases(clerk, ["012", "013", "014"])
+    with CaptureQueriesContext(connection) as three:
+        assert deadlines_sweep().escalations == 3
+    assert len(three) == len(one)
+    with CaptureQueriesContext(connection) as nothing_new:
+        assert deadlines_sweep().escalations == 0
+    assert len(nothing_new) <= 2
+    assert Notification.objects.filter(kind="overdue", recipient=reviewer).count() == 4
+
+
+def test_ontime_statistics_queries_do_not_grow_with_the_clocks(policy, clerk, approver):
+    today = timezone.localdate()
+    since = today - datetime.timedelta(days=30)
+    file(clerk, order="021")
+    ontime_statistics(user=approver, date_from=since, date_to=today)  # scope resolved and cached
+    with CaptureQueriesContext(connection) as one:
+        ontime_statistics(user=approver, date_from=since, date_to=today)
+    for order in ("022", "023", "024"):
+        advance(file(clerk, order=order), to="township_review")
+    with CaptureQueriesContext(connection) as four:
+        rows = ontime_statistics(user=approver, date_from=since, date_to=today)
+    assert len(four) == len(one) <= 3
+    village = next(row for row in rows if row.stage == "village_check")
+    assert (village.on_time, village.open_within) == (3, 1)

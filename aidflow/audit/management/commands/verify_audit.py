@@ -1,4 +1,5 @@
-"""manage.py verify_audit - check the audit hash chain: `ok N events`, or exit 1 with the first broken seq."""
+"""manage.py verify_audit [--full] - check the audit hash chain from the last checkpoint (or, with
+--full, from the first event): `ok N events`, or exit 1 with the first broken seq."""
 
 import sys
 
@@ -10,8 +11,13 @@ from aidflow.audit.services import audit_verify
 class Command(BaseCommand):
     help = "Verify the audit log's hash chain."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--full", action="store_true", help="check every event, not only those after the last checkpoint"
+        )
+
     def handle(self, *args, **options):
-        report = audit_verify()
+        report = audit_verify(full=options["full"])
         if report.ok:
             self.stdout.write(f"ok {report.count} events")
             return
