@@ -222,6 +222,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "aidflow.sweep_deadlines", "schedule": 15 * 60},
     # Notices whose PDF is still missing (a lost task, a worker killed mid-render).
     "render-pending-notices": {"task": "aidflow.render_pending_notices", "schedule": 5 * 60},
+    # Case-file reads waiting to be sealed into the audit chain (aidflow.audit.models.PendingRead).
+    "seal-audit-reads": {"task": "aidflow.seal_audit_reads", "schedule": 60},
 }
 # A task is acknowledged when it has finished, so a worker killed mid-task leaves it queued.
 CELERY_TASK_ACKS_LATE = True

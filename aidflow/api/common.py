@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from aidflow.api import serializers as s
 from aidflow.core.errors import InputErrors
+from aidflow.core.paging import EstimatedCountPaginator
 from aidflow.regions.scope import role_of
 
 ERRORS = {
@@ -25,6 +26,9 @@ class StaffOnly(IsAuthenticated):
 
 
 class Pages(PageNumberPagination):
+    """50 a page; `count` is exact up to 10,000 rows and the planner's estimate beyond (PostgreSQL)."""
+
+    django_paginator_class = EstimatedCountPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200

@@ -19,6 +19,7 @@ from aidflow.accounts.twofactor import code_device, enrolled, two_factor_require
 from aidflow.api import serializers as s
 from aidflow.api.common import ERRORS, THROTTLED, Pages, StaffOnly, json_object
 from aidflow.api.services import token_issue, token_revoke
+from aidflow.audit.services import audit_seal_reads
 from aidflow.cases.choices import Status
 from aidflow.cases.models import Application
 from aidflow.cases.selectors import (
@@ -270,7 +271,9 @@ class HistoryApi(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return application_for(self.request, self.kwargs["pk"]).audit_events.order_by("seq")
+        application = application_for(self.request, self.kwargs["pk"])
+        audit_seal_reads()  # the reads of the last minute too
+        return application.audit_events.order_by("seq")
 
 
 @extend_schema(

@@ -92,3 +92,36 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"verified to #{self.seq}"
+
+
+class PendingRead(models.Model):
+    """A look at a case file, waiting to be sealed into the chain.
+
+    Reads are the busiest audited act. Writing each straight into the chain would make every reader
+    of a province wait on the chain's one lock; instead a read is a plain insert here, and
+    `audit_seal_reads` appends the waiting reads to the chain in their order, in batches (every
+    minute from the beat, and before any audit screen or verification reads the log). The event
+    keeps the moment of the read. PostgreSQL refuses any update of a waiting read by trigger.
+    """
+
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("actor"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    region = models.CharField(_("region"), max_length=12, blank=True)
+    action = models.CharField(_("action"), max_length=40)
+    application = models.ForeignKey(
+        "cases.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    details = models.JSONField(_("details"), default=dict)
+    client_address = models.CharField(_("client address"), max_length=45, blank=True)
+
+    class Meta:
+        verbose_name = _("read waiting to be sealed")
+        verbose_name_plural = _("reads waiting to be sealed")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_name or '-'} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -5,6 +5,10 @@ if the event cannot be written, the change rolls back. Events form one linear ch
 next sequence number and hashes the previous event's hash with its own canonical JSON. On
 PostgreSQL a transaction-scoped advisory lock serialises writers (taken last in each transaction,
 so no other lock is ever awaited while holding it); SQLite serialises writing transactions itself.
+
+Reads of case files do not queue on that lock: `audit_read` inserts them into PendingRead, and
+`audit_seal_reads` appends them to the chain in batches (every minute, and before the log is read
+or verified).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from aidflow.audit.models import AuditAction, AuditCheckpoint, AuditEvent
+from aidflow.audit.models import AuditAction, AuditCheckpoint, AuditEvent, PendingRead
 
 GENESIS = "0" * 64
 ADVISORY_LOCK_KEY = 7_311_540_001  # any constant shared by every AidFlow process
@@ -49,6 +53,34 @@ def _json_safe(value):
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
+def _who(actor, application, region: str) -> dict:
+    """The actor's name, role and region as an event records them."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    profile = getattr(actor, "staff", None) if authenticated else None
+    if not region:
+        if application is not None:
+            region = application.village_id
+        elif profile is not None:
+            region = profile.region_id or ""
+    return {
+        "actor": actor if authenticated else None,
+        "actor_name": actor.get_username() if authenticated else "",
+        "role": profile.role if profile is not None else "",
+        "region": region,
+    }
+
+
+def _chain_lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+
+
+def _last_link() -> tuple[int, str]:
+    last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+    return (last["seq"], last["hash"]) if last else (0, GENESIS)
+
+
 def audit_record(
     *,
     actor,
@@ -61,34 +93,74 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event to the chain, inside the caller's transaction (or its own)."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
-        authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-        profile = getattr(actor, "staff", None) if authenticated else None
-        if not region:
-            if application is not None:
-                region = application.village_id
-            elif profile is not None:
-                region = profile.region_id or ""
+        _chain_lock()
+        seq, prev_hash = _last_link()
+        who = _who(actor, application, region)
+        if actor_name:
+            who["actor_name"] = actor_name
         event = AuditEvent(
-            seq=(last["seq"] + 1) if last else 1,
+            seq=seq + 1,
             at=timezone.now(),
-            actor=actor if authenticated else None,
-            actor_name=actor_name or (actor.get_username() if authenticated else ""),
-            role=profile.role if profile is not None else "",
-            region=region,
+            **who,
             action=action,
             application=application,
             stage=stage or "",
             details=_json_safe(details or {}),
             client_address=client_address.get(),
-            prev_hash=last["hash"] if last else GENESIS,
+            prev_hash=prev_hash,
         )
         event.hash = event_hash(event.prev_hash, event)
         event.save(force_insert=True)
     return event
+
+
+def audit_read(*, actor, action: str, application=None, details: dict | None = None) -> PendingRead:
+    """Record a read without taking the chain's lock: it waits in PendingRead to be sealed."""
+    return PendingRead.objects.create(
+        at=timezone.now(),
+        **_who(actor, application, ""),
+        action=action,
+        application=application,
+        details=_json_safe(details or {}),
+        client_address=client_address.get(),
+    )
+
+
+def audit_seal_reads(*, batch_size: int = 1000) -> int:
+    """Append the waiting reads to the chain in their order, a batch per transaction under the
+    chain's lock; each event keeps the moment of its read. Returns how many were sealed."""
+    sealed = 0
+    if not PendingRead.objects.exists():
+        return 0
+    while True:
+        with transaction.atomic():
+            _chain_lock()
+            reads = list(PendingRead.objects.order_by("pk")[:batch_size])
+            if not reads:
+                return sealed
+            seq, prev_hash = _last_link()
+            events = []
+            for read in reads:
+                seq += 1
+                event = AuditEvent(
+                    seq=seq,
+                    at=read.at,
+                    actor_id=read.actor_id,
+                    actor_name=read.actor_name,
+                    role=read.role,
+                    region=read.region,
+                    action=read.action,
+                    application_id=read.application_id,
+                    stage="",
+                    details=read.details,
+                    client_address=read.client_address,
+                    prev_hash=prev_hash,
+                )
+                event.hash = prev_hash = event_hash(event.prev_hash, event)
+                events.append(event)
+            AuditEvent.objects.bulk_create(events)
+            PendingRead.objects.filter(pk__in=[read.pk for read in reads]).delete()
+            sealed += len(reads)
 
 
 @dataclass
@@ -106,6 +178,7 @@ def audit_verify(*, batch_size: int = 5000, full: bool = True) -> ChainReport:
     checking that the checkpoint's event still carries the hash it had then; a daily run so reads
     only the day's events. Each successful run records a new checkpoint.
     """
+    audit_seal_reads()
     previous_hash = previous_seq = None
     events = AuditEvent.objects.order_by("seq")
     checkpoint = None if full else AuditCheckpoint.objects.order_by("-seq").first()

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from aidflow.audit.exports import audit_export
 from aidflow.audit.labels import action_labels, role_labels, stage_labels
 from aidflow.audit.selectors import audit_filters, filtered_events
+from aidflow.audit.services import audit_seal_reads
 from aidflow.cases.selectors import application_get
 from aidflow.core.errors import NotFound
 from aidflow.core.paging import EstimatedCountPaginator
@@ -32,6 +33,7 @@ class AuditSearchView(AuditorOnlyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        audit_seal_reads()  # the reads of the last minute too
         filters = audit_filters(self.request.GET)
         events = filtered_events(self.request.user, filters)
         page = EstimatedCountPaginator(events, PAGE_SIZE).get_page(self.request.GET.get("page"))
@@ -57,6 +59,7 @@ class AuditExportView(AuditorOnlyMixin, View):
     def get(self, request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        audit_seal_reads()
         response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
         audit_export(user=request.user, filters=audit_filters(request.GET), out=response)
         return response
@@ -74,6 +77,7 @@ class ApplicationHistoryView(TemplateView):
         except NotFound:
             raise Http404(_("No such application.")) from None
         context["application"] = application
+        audit_seal_reads()
         context["events"] = application.audit_events.order_by("seq")
         context.update(action_labels=action_labels(), role_labels=role_labels(), stage_labels=stage_labels())
         return context

@@ -40,3 +40,19 @@ def test_page_count_is_exact_below_the_threshold_and_bounded_above(policy, clerk
     # Above the threshold: never less than the rows seen; PostgreSQL's estimate, elsewhere exact.
     assert count >= 3 if connection.vendor == "postgresql" else count == 3
     assert len(queries) == 2
+
+
+def test_the_api_pages_count_the_same_way(policy, clerk, monkeypatch):
+    from rest_framework.test import APIClient
+
+    for order in ("001", "002", "003"):
+        ApplicationFactory(user=clerk, data__person=person(order))
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_limit", 2)
+    client = APIClient()
+    client.force_authenticate(clerk)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/api/v1/applications/?page_size=2").json()
+    assert len(body["results"]) == 2 and body["next"]
+    assert body["count"] >= 3 if connection.vendor == "postgresql" else body["count"] == 3
+    # The bounded count, then the planner's estimate (PostgreSQL) or the exact count.
+    assert sum("COUNT(" in query["sql"].upper() or "EXPLAIN" in query["sql"] for query in queries) == 2
