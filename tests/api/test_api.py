@@ -4,6 +4,7 @@ import datetime
 import hashlib
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -257,7 +258,9 @@ def test_verification_is_rate_limited(policy, settings):
 
     cache.clear()
     client = APIClient()
-    statuses = [client.get("/api/v1/verify/UNKNOWNCODE2/").status_code for _ in range(35)]
+    # The clock stands still: a one-minute window must not roll over between the requests.
+    with time_machine.travel(timezone.now(), tick=False):
+        statuses = [client.get("/api/v1/verify/UNKNOWNCODE2/").status_code for _ in range(35)]
     assert statuses[:30] == [404] * 30 and 429 in statuses[30:]
     cache.clear()
 

@@ -2,8 +2,10 @@
 address are limited and cannot flood the audit chain."""
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from aidflow.audit.models import AuditEvent
@@ -13,7 +15,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def empty_cache():
+    """An empty count, and a clock that stands still: no one-minute window rolls over mid-test."""
     cache.clear()
+    with time_machine.travel(timezone.now(), tick=False):
+        yield
 
 
 def test_rotating_x_forwarded_for_does_not_defeat_the_token_throttle(regions, settings):

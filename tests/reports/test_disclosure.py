@@ -5,8 +5,10 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from aidflow.cases.models import Application
 from tests.factories import today
@@ -66,5 +68,7 @@ def test_unknown_county_or_month_is_404_and_clients_are_rate_limited(regions):
     public = Client()
     assert public.get("/public/disclosure/999999/2026-01/").status_code == 404
     assert public.get("/public/disclosure/371403/2026-13/").status_code == 404
-    statuses = [public.get(f"/public/disclosure/371403/{MONTH}/").status_code for _ in range(32)]
+    # The clock stands still: a one-minute window must not roll over between the requests.
+    with time_machine.travel(timezone.now(), tick=False):
+        statuses = [public.get(f"/public/disclosure/371403/{MONTH}/").status_code for _ in range(32)]
     assert statuses[0] == 200 and statuses[-1] == 429
