@@ -52,7 +52,7 @@ def _complete_operation(path: str, operation: dict) -> None:
         responses.setdefault("400", _error("400"))
         responses.setdefault("413", _error("413"))
     for code, response in responses.items():
-        if code.startswith(("4", "5")) and not response.get("content") and code != "404":
+        if code.startswith(("4", "5")) and not response.get("content"):
             response["content"] = {"application/json": {"schema": ERROR_REF}}
     operation["responses"] = dict(sorted(responses.items()))
 

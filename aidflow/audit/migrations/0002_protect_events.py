@@ -3,6 +3,8 @@ rows older than six months). SQLite has no such triggers; there `verify_audit` d
 
 from django.db import migrations
 
+from aidflow.core.postgres_sql import postgresql_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION audit_event_protect() RETURNS trigger AS $$
 BEGIN
@@ -28,17 +30,7 @@ DROP FUNCTION IF EXISTS audit_event_protect();
 """
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgresql_only(CREATE, DROP)]

@@ -7,6 +7,8 @@ database collation is not C.
 
 from django.db import migrations
 
+from aidflow.core.postgres_sql import postgresql_only
+
 CREATE = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS audit_event_actor_trgm ON audit_auditevent USING gin (UPPER(actor_name::text) gin_trgm_ops);
@@ -19,17 +21,7 @@ DROP INDEX IF EXISTS audit_event_actor_trgm;
 """
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0003_verify_checkpoint")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgresql_only(CREATE, DROP)]

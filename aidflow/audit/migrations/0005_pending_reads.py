@@ -6,6 +6,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from aidflow.core.postgres_sql import postgresql_only
+
 CREATE = """
 CREATE OR REPLACE FUNCTION audit_pending_read_protect() RETURNS trigger AS $$
 BEGIN
@@ -21,16 +23,6 @@ DROP = """
 DROP TRIGGER IF EXISTS audit_pending_read_no_update ON audit_pendingread;
 DROP FUNCTION IF EXISTS audit_pending_read_protect();
 """
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):
@@ -79,5 +71,5 @@ class Migration(migrations.Migration):
                 "ordering": ["pk"],
             },
         ),
-        migrations.RunPython(create, drop),
+        postgresql_only(CREATE, DROP),
     ]

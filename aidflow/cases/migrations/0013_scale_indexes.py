@@ -10,6 +10,8 @@
 
 from django.db import migrations
 
+from aidflow.core.postgres_sql import postgresql_only
+
 CREATE = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS cases_app_village_prefix ON cases_application (village_id varchar_pattern_ops, stage);
@@ -29,17 +31,7 @@ DROP INDEX IF EXISTS cases_app_village_prefix;
 """
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("cases", "0012_aid_ledger_rows")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [postgresql_only(CREATE, DROP)]

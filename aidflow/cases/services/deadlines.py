@@ -39,6 +39,7 @@ SWEEP_LOCK_KEY = 7_311_540_002
 
 
 def _recipient_key(stage: str, village_code: str, *, escalate: bool) -> tuple[str, str]:
+    """(role, region) of who works the stage for this village, or (escalate) of who stands above."""
     rule = stage_rule(stage)
     if escalate:
         return rule.escalation_role, rule.escalation_region_code(village_code)
@@ -60,12 +61,6 @@ def recipients_by_region(keys: set[tuple[str, str]]) -> dict[tuple[str, str], li
         if key in found:
             found[key].append(profile.user)
     return found
-
-
-def recipients_for(stage: str, village_code: str, *, escalate: bool) -> list:
-    """Who works the stage for this village, or (escalate) who stands one level above them."""
-    key = _recipient_key(stage, village_code, escalate=escalate)
-    return recipients_by_region({key})[key]
 
 
 def _mail(subject: str, text: str, addresses: list[str]) -> None:
