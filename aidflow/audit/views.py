@@ -36,7 +36,7 @@ class AuditSearchView(AuditorOnlyMixin, TemplateView):
         audit_seal_reads()  # the reads of the last minute too
         filters = audit_filters(self.request.GET)
         events = filtered_events(self.request.user, filters)
-        page = EstimatedCountPaginator(events, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = EstimatedCountPaginator(events, PAGE_SIZE, key="seq").get_page(self.request.GET.get("page"))
         context.update(
             {
                 "page": page,

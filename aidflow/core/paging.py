@@ -1,9 +1,15 @@
-"""Pages over lists of millions of rows: the count is exact up to a threshold and estimated above it.
+"""Pages over lists of millions of rows: the count is exact up to a threshold and estimated above it,
+and a deep page is read by its keys first.
 
 Counting every row in scope on every page view costs a full scan once a province's cases are in
 the table. Up to EXACT_LIMIT rows the count is exact (a COUNT over at most EXACT_LIMIT + 1 rows);
 past it, PostgreSQL's planner estimate is used (never less than the exact lower bound), so the page
-links stay about right and the page itself is read with LIMIT/OFFSET over an index in list order.
+links stay about right.
+
+A page far down a list (OFFSET in the tens of thousands) is read in two steps: the page's keys
+alone, in list order - an index-only scan when a covering index holds the order, the filtered
+columns and the key - and then those rows with everything the page shows. One OFFSET over whole
+rows (with their joins) would read and throw away every earlier row.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import json
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 EXACT_LIMIT = 10_000
@@ -30,10 +37,24 @@ def estimated_rows(queryset) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def rows_by_keys(queryset: QuerySet, key: str, bottom: int, top: int) -> list:
+    """Rows bottom..top of an ordered queryset: their keys first (unique values of `key`), then the rows."""
+    keys = list(queryset.values_list(key, flat=True)[bottom:top])
+    rows = {getattr(row, key): row for row in queryset.order_by().filter(**{f"{key}__in": keys})}
+    return [rows[value] for value in keys if value in rows]
+
+
 class EstimatedCountPaginator(Paginator):
-    """A Paginator whose count is exact up to EXACT_LIMIT rows and estimated (PostgreSQL) above."""
+    """A Paginator whose count is exact up to EXACT_LIMIT rows and estimated (PostgreSQL) above,
+    and whose deep pages are read by `key` (a unique column, the primary key by default) first."""
 
     exact_limit = EXACT_LIMIT
+    # From this offset on, a page reads its keys first (below it, one query is cheaper than two).
+    keys_first_from = 1_000
+
+    def __init__(self, *args, key: str = "pk", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key = key
 
     @cached_property
     def count(self) -> int:
@@ -45,3 +66,13 @@ class EstimatedCountPaginator(Paginator):
         if estimate is None:
             return queryset.count()
         return max(estimate, bounded)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom >= self.keys_first_from and isinstance(self.object_list, QuerySet):
+            return self._get_page(rows_by_keys(self.object_list, self.key, bottom, top), number, self)
+        return self._get_page(self.object_list[bottom:top], number, self)

@@ -332,3 +332,19 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
     assert (application.stage, application.status) == ("village_check", "in_progress")
     assert AuditEvent.objects.exclude(action="case_viewed").count() == before
     assert document is None or application.documents.count() == 1
+
+
+def test_a_deep_audit_page_reads_sequence_numbers_first(policy, clerk, auditor, monkeypatch):
+    from aidflow.core.paging import EstimatedCountPaginator
+
+    for order in ("001", "002", "003"):
+        ApplicationFactory(user=clerk, data__person=person(order))
+    client = Client()
+    client.force_login(auditor)
+    monkeypatch.setattr("aidflow.audit.views.PAGE_SIZE", 2)
+    plain = client.get("/workbench/audit/", {"page": 2}).context["events"]
+    expected = [event.seq for event in plain]
+    monkeypatch.setattr(EstimatedCountPaginator, "keys_first_from", 1)
+    deep = client.get("/workbench/audit/", {"page": 2}).context["events"]
+    assert [event.seq for event in deep] == expected and len(expected) == 2
+    assert expected[0] > expected[1]  # newest first, as on the first page

@@ -56,3 +56,26 @@ def test_the_api_pages_count_the_same_way(policy, clerk, monkeypatch):
     assert body["count"] >= 3 if connection.vendor == "postgresql" else body["count"] == 3
     # The bounded count, then the planner's estimate (PostgreSQL) or the exact count.
     assert sum("COUNT(" in query["sql"].upper() or "EXPLAIN" in query["sql"] for query in queries) == 2
+
+
+def test_deep_pages_read_their_keys_first_and_show_the_same_rows(policy, clerk, approver, monkeypatch):
+    from rest_framework.test import APIClient
+
+    for order in ("001", "002", "003", "004", "005"):
+        ApplicationFactory(user=clerk, data__person=person(order))
+    listed = applications_filter(applications_visible(approver), ListFilters())
+    plain = [[row.pk for row in EstimatedCountPaginator(listed, 2).page(number)] for number in (1, 2, 3)]
+    monkeypatch.setattr(EstimatedCountPaginator, "keys_first_from", 1)
+    with CaptureQueriesContext(connection) as queries:
+        deep = EstimatedCountPaginator(listed, 2).page(3)
+        rows = list(deep)
+    # The ids alone (in list order), then the rows with their villages: no query per row.
+    assert [row.pk for row in rows] == plain[2] and len(rows) == 1
+    assert rows[0].village.name
+    assert len(queries) == 3  # the bounded count, the keys, the rows
+    assert [[row.pk for row in EstimatedCountPaginator(listed, 2).page(n)] for n in (1, 2, 3)] == plain
+    # The API's deep page is the same page.
+    client = APIClient()
+    client.force_authenticate(approver)
+    body = client.get("/api/v1/applications/?page_size=2&page=2").json()
+    assert [item["id"] for item in body["results"]] == plain[1]
