@@ -206,3 +206,28 @@ def test_ontime_statistics_queries_do_not_grow_with_the_clocks(policy, clerk, ap
     assert len(four) == len(one) <= 3
     village = next(row for row in rows if row.stage == "village_check")
     assert (village.on_time, village.open_within) == (3, 1)
+
+
+def test_sweep_mails_a_batch_over_one_connection_after_the_commit(
+    policy, clerk, reviewer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    opened = []
+    original = mail.get_connection
+    monkeypatch.setattr(
+        "django.core.mail.get_connection", lambda *args, **kwargs: opened.append(1) or original(*args, **kwargs)
+    )
+    reviewer.email = "reviewer@example.gov.cn"
+    reviewer.save(update_fields=["email"])
+    for order in ("001", "002", "003"):
+        shift_clock(file(clerk, order=order), 10)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        result = deadlines_sweep()
+    assert result.escalations == 3 and mail.outbox == []  # nothing is mailed before the commit
+    for callback in callbacks:
+        callback()
+    # Three escalations to the township's reviewer, mailed over one connection.
+    assert [message.to for message in mail.outbox] == [[reviewer.email]] * 3
+    assert "逾期" in mail.outbox[0].body or "overdue" in mail.outbox[0].body
+    assert len(opened) == 1

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -63,13 +63,17 @@ def recipients_by_region(keys: set[tuple[str, str]]) -> dict[tuple[str, str], li
     return found
 
 
-def _mail(subject: str, text: str, addresses: list[str]) -> None:
-    send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, addresses, fail_silently=True)
+def _mail(messages: list[tuple[str, str, list[str]]]) -> None:
+    """A batch's mail over one connection to the mail server (not one connection per message)."""
+    send_mass_mail(
+        [(subject, text, settings.DEFAULT_FROM_EMAIL, addresses) for subject, text, addresses in messages],
+        fail_silently=True,
+    )
 
 
 def _batch_send(batch: list[tuple[StageClock, str]], result: SweepResult) -> None:
     """One batch in one transaction: recipients in one query, notices and notifications in bulk;
-    the mail goes after the commit."""
+    the batch's mail goes after the commit, over one connection."""
     keys = {
         (clock.pk, kind): _recipient_key(
             clock.stage, clock.application.village_id, escalate=kind == ReminderKind.OVERDUE
@@ -112,10 +116,8 @@ def _batch_send(batch: list[tuple[StageClock, str]], result: SweepResult) -> Non
                 result.escalations += 1
         DeadlineNotice.objects.bulk_create(notices, batch_size=SWEEP_BATCH)
         Notification.objects.bulk_create(notifications, batch_size=SWEEP_BATCH)
-        for subject, text, addresses in mails:
-            transaction.on_commit(
-                lambda subject=subject, text=text, addresses=addresses: _mail(subject, text, addresses)
-            )
+        if mails:
+            transaction.on_commit(lambda: _mail(mails))
 
 
 def deadlines_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
