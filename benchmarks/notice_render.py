@@ -1,10 +1,11 @@
-"""Benchmark: how long one decision notice takes to render to PDF (target: median under 300 ms).
+"""Benchmark: how long one decision notice takes to render to PDF (target: median of at most 120 ms).
 
     .venv/bin/python benchmarks/notice_render.py [ROUNDS]
 
 Builds a throwaway SQLite database with the demo data (which issues approval, rejection and
 supplement notices), then renders each notice ROUNDS times and prints the median and 90th
-percentile per kind. Prints figures only; it asserts nothing.
+percentile per kind, and the median CPU time of this process, which other work on the machine
+disturbs less than the clock. Prints figures only; it asserts nothing.
 """
 
 import os
@@ -48,22 +49,31 @@ def main() -> None:
         return
     render_pdf(notices[0])  # warm-up: fonts and templates load once per process
     timings: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     for notice in notices:
         for _round in range(rounds):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             data = render_pdf(notice)
             timings.setdefault(notice.kind, []).append((time.perf_counter() - start) * 1000)
+            cpu.setdefault(notice.kind, []).append((time.process_time() - start_cpu) * 1000)
         size = len(data)
     machine = platform.processor() or platform.machine()
     print(f"machine: {machine}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"notices: {len(notices)}, rounds each: {rounds}, last PDF size: {size} bytes")
-    everything = []
+    everything, everything_cpu = [], []
     for kind, values in sorted(timings.items()):
         everything += values
+        everything_cpu += cpu[kind]
         ordered = sorted(values)
         p90 = ordered[max(0, -(-9 * len(ordered) // 10) - 1)]
-        print(f"{kind:<11} n={len(values):>4}  median {statistics.median(values):7.1f} ms   p90 {p90:7.1f} ms")
-    print(f"{'all':<11} n={len(everything):>4}  median {statistics.median(everything):7.1f} ms   (target: < 300 ms)")
+        print(
+            f"{kind:<14} n={len(values):>4}  median {statistics.median(values):7.1f} ms   p90 {p90:7.1f} ms"
+            f"   cpu median {statistics.median(cpu[kind]):7.1f} ms"
+        )
+    print(
+        f"{'all':<14} n={len(everything):>4}  median {statistics.median(everything):7.1f} ms"
+        f"   cpu median {statistics.median(everything_cpu):7.1f} ms   (target: <= 120 ms)"
+    )
 
 
 if __name__ == "__main__":
