@@ -74,12 +74,17 @@ def single_step_sign_in(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Throttles and rate limits count in the cache; each test starts from zero."""
+    """Throttles and rate limits count in the cache; each test starts from zero. The holiday
+    schedule each process keeps goes too: a test's rows are rolled back, its copy would not be."""
     from django.core.cache import cache
 
+    from aidflow.calendars.services import calendar_cache_clear
+
     cache.clear()
+    calendar_cache_clear()
     yield
     cache.clear()
+    calendar_cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -10,12 +10,18 @@ table in aidflow.regions.stages says. The flow only routes: the case services
 let the flow move on; they read the next stage from the task the flow opened.
 """
 
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
 from viewflow.workflow.flow.views import UpdateProcessView
+from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.signals import task_started
+from viewflow.workflow.status import STATUS
 
 from aidflow.regions.models import Region
+from aidflow.regions.scope import has_region_permission
 from aidflow.regions.stages import Stage, stage_rule
 from workflows.models import MedicalAidProcess, Route
 
@@ -25,15 +31,53 @@ def region_of(stage: str):
     rule = stage_rule(stage)
 
     def region(process) -> Region:
-        return Region.objects.get(code=rule.region_code(process.application.village_id))
+        village = process.application.village
+        code = rule.region_code(village.code)
+        # Walk up from the village the caller loaded (with its parents, as the case services do)
+        # rather than asking the database for a region already in hand.
+        region = village
+        while region is not None and region.code != code:
+            region = region.parent
+        return region if region is not None else Region.objects.get(code=code)
 
     return region
 
 
+class HumanStepActivation(ViewActivation):
+    """viewflow's view activation with one more transition for the case services."""
+
+    @Activation.status.transition(source=STATUS.NEW, target=STATUS.STARTED)
+    def take(self, user):
+        """assign(user) and start() at once: the task row is written once, when it completes."""
+        self.task.owner = user
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        self.task.started = now()
+
+
+class HumanStep(flow.View):
+    """A task worked in AidFlow's own case screens; viewflow's generic task views are not mounted.
+
+    Who may take it is viewflow's rule (the task's permission on the stage's region, or the
+    permission globally), with the region grants read once per user object (regions.scope)
+    instead of twice per check."""
+
+    activation_class = HumanStepActivation
+
+    def can_assign(self, user, task):
+        if task.owner_id or user is None or user.is_anonymous:
+            return False
+        if not task.owner_permission:
+            return True
+        code = stage_rule(self.name).region_code(task.process.application.village_id)
+        return has_region_permission(user, task.owner_permission, code) or user.has_perm(task.owner_permission)
+
+
 def human_step(stage: str):
-    """A task worked in AidFlow's own case screens; viewflow's generic task views are not mounted."""
-    return flow.View(UpdateProcessView.as_view(fields=[])).Permission(
-        stage_rule(stage).permission, obj=region_of(stage)
+    """A human step granted on the Region of its stage; the task it opens is noted on the process."""
+    return (
+        HumanStep(UpdateProcessView.as_view(fields=[]))
+        .Permission(stage_rule(stage).permission, obj=region_of(stage))
+        .onCreate(this.task_opened)
     )
 
 
@@ -72,6 +116,10 @@ class MedicalAidFlow(flow.Flow):
     notice_delivery = human_step(Stage.NOTICE_DELIVERY).Next(this.end)
 
     end = flow.End()
+
+    def task_opened(self, activation):
+        # The case services read the stage the flow moved to from the task it opened, in hand.
+        activation.process.opened_task = activation.task
 
     def start_process(self, activation, application):
         application.process = activation.process

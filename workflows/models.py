@@ -21,6 +21,9 @@ class MedicalAidProcess(Process):
 
     route = jsonstore.CharField(_("route"), max_length=10, choices=Route.choices, blank=True)
     returned_from = jsonstore.CharField(_("returned from"), max_length=16, blank=True)
+    # In memory only: the human task the flow opened while this object advanced it (see
+    # MedicalAidFlow.task_opened); None when it opened none.
+    opened_task = None
 
     class Meta:
         proxy = True

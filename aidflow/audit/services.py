@@ -92,26 +92,58 @@ def audit_record(
     actor_name: str | None = None,
 ) -> AuditEvent:
     """Append one event to the chain, inside the caller's transaction (or its own)."""
-    with transaction.atomic():
+    return audit_record_many(
+        actor=actor,
+        entries=[(action, details)],
+        application=application,
+        stage=stage,
+        region=region,
+        actor_name=actor_name,
+    )[0]
+
+
+def audit_record_many(
+    *,
+    actor,
+    entries: list[tuple[str, dict | None]],
+    application=None,
+    stage: str = "",
+    region: str = "",
+    actor_name: str | None = None,
+) -> list[AuditEvent]:
+    """Append consecutive events of one actor (action, details) under one take of the chain's lock.
+
+    Inside the caller's transaction without a savepoint: an event that cannot be written fails the
+    whole change, which is what the chain promises anyway."""
+    if not entries:
+        return []
+    with transaction.atomic(savepoint=False):
         _chain_lock()
         seq, prev_hash = _last_link()
         who = _who(actor, application, region)
         if actor_name:
             who["actor_name"] = actor_name
-        event = AuditEvent(
-            seq=seq + 1,
-            at=timezone.now(),
-            **who,
-            action=action,
-            application=application,
-            stage=stage or "",
-            details=_json_safe(details or {}),
-            client_address=client_address.get(),
-            prev_hash=prev_hash,
-        )
-        event.hash = event_hash(event.prev_hash, event)
-        event.save(force_insert=True)
-    return event
+        events = []
+        for action, details in entries:
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                at=timezone.now(),
+                **who,
+                action=action,
+                application=application,
+                stage=stage or "",
+                details=_json_safe(details or {}),
+                client_address=client_address.get(),
+                prev_hash=prev_hash,
+            )
+            event.hash = prev_hash = event_hash(event.prev_hash, event)
+            events.append(event)
+        if len(events) == 1:
+            events[0].save(force_insert=True)
+        else:
+            AuditEvent.objects.bulk_create(events)
+    return events
 
 
 def audit_read(*, actor, action: str, application=None, details: dict | None = None) -> PendingRead:

@@ -6,3 +6,17 @@ class CalendarsConfig(AppConfig):
     name = "aidflow.calendars"
     label = "calendars"
     verbose_name = _("Working-day calendar")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from aidflow.calendars.models import CalendarYear, SpecialDay
+        from aidflow.calendars.services import calendar_cache_clear
+
+        for model in (CalendarYear, SpecialDay):
+            post_save.connect(
+                calendar_cache_clear, sender=model, dispatch_uid=f"calendar_cache_clear_save_{model.__name__}"
+            )
+            post_delete.connect(
+                calendar_cache_clear, sender=model, dispatch_uid=f"calendar_cache_clear_delete_{model.__name__}"
+            )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import time
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -28,18 +29,41 @@ class DueDate:
     missing_years: tuple[int, ...] = ()
 
 
+# Every stage clock asks for the same few years: each process keeps them for a short while. A
+# schedule loaded here (holidays_load, or a row saved) clears this process's copy at once; another
+# process (the load_holidays command) is seen within CALENDAR_CACHE_SECONDS.
+CALENDAR_CACHE_SECONDS = 60.0
+_calendar_cache: dict[tuple[int, int], tuple[float, frozenset[int], dict]] = {}
+
+
+def calendar_cache_clear(**_signal) -> None:
+    """Forget the schedules this process keeps (also a receiver of the calendar models' signals)."""
+    _calendar_cache.clear()
+
+
+def _schedule(first_year: int, last_year: int) -> tuple[frozenset[int], dict]:
+    """The loaded years and special days of a span of years, from this process's copy when fresh."""
+    key = (first_year, last_year)
+    cached = _calendar_cache.get(key)
+    if cached is not None and time.monotonic() - cached[0] < CALENDAR_CACHE_SECONDS:
+        return cached[1], cached[2]
+    years = frozenset(
+        CalendarYear.objects.filter(year__gte=first_year, year__lte=last_year).values_list("year", flat=True)
+    )
+    special = dict(
+        SpecialDay.objects.filter(
+            date__gte=datetime.date(first_year, 1, 1), date__lte=datetime.date(last_year, 12, 31)
+        ).values_list("date", "kind")
+    )
+    _calendar_cache[key] = (time.monotonic(), years, special)
+    return years, special
+
+
 class Calendar:
-    """Working days for a span of years, read once from the database."""
+    """Working days for a span of years, read once from the database (or this process's fresh copy)."""
 
     def __init__(self, first_year: int, last_year: int):
-        self.years = set(
-            CalendarYear.objects.filter(year__gte=first_year, year__lte=last_year).values_list("year", flat=True)
-        )
-        self.special = dict(
-            SpecialDay.objects.filter(
-                date__gte=datetime.date(first_year, 1, 1), date__lte=datetime.date(last_year, 12, 31)
-            ).values_list("date", "kind")
-        )
+        self.years, self.special = _schedule(first_year, last_year)
         self.used_missing: set[int] = set()
 
     def is_working_day(self, day: datetime.date) -> bool:
@@ -128,6 +152,9 @@ def holidays_load(*, text: str, source: str) -> list[int]:
         SpecialDay.objects.bulk_create(SpecialDay(date=day, kind=kind) for day, kind in sorted(seen.items()))
         for year in years:
             CalendarYear.objects.update_or_create(year=year, defaults={"source": source[:100]})
+    calendar_cache_clear()
+    # Again once committed: a clock computed meanwhile in another thread read the old schedule.
+    transaction.on_commit(calendar_cache_clear)
     return years
 
 

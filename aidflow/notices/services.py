@@ -124,13 +124,11 @@ def legal_basis(application, kind: str) -> str:
         group = CATEGORY_GROUP.get(application.category)
         if group is None and policy is not None:
             group = next((e["group"] for e in policy.extra_categories if e["code"] == application.category), None)
-        rule = (
-            policy.rules.filter(
-                category_group=group, aid_type=application.aid_type, insured=application.insured
-            ).first()
-            if policy is not None
-            else None
-        )
+        # At most one rule fits (unique per version, group, aid type, insured); read from the
+        # version's rules, which a caller may have prefetched.
+        wanted = (group, application.aid_type, application.insured)
+        rules = policy.rules.all() if policy is not None else []
+        rule = next((rule for rule in rules if (rule.category_group, rule.aid_type, rule.insured) == wanted), None)
         places.append(
             (rule.basis if rule is not None else "")
             or RULE_BASIS.get((group, application.aid_type))

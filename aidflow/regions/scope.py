@@ -28,6 +28,25 @@ def _minimal_prefixes(codes: list[str]) -> list[str]:
     return result
 
 
+def _granted_codes(user, permissions: tuple[str, ...]) -> list[str]:
+    """The codes of the regions on which the user holds any of `permissions` (as object
+    permissions, their own or a group's), asked of the database once per user object."""
+    cache = getattr(user, "_aidflow_scope_cache", None)
+    if cache is None:
+        cache = user._aidflow_scope_cache = {}
+    if permissions not in cache:
+        regions = get_objects_for_user(
+            user,
+            list(permissions),
+            klass=Region,
+            any_perm=True,
+            with_superuser=False,
+            accept_global_perms=False,
+        )
+        cache[permissions] = list(regions.values_list("code", flat=True))
+    return cache[permissions]
+
+
 def scope_codes(user, permissions: list[str] | None = None) -> list[str]:
     """Region codes at the top of the user's scope (no code is a prefix of another).
 
@@ -36,21 +55,15 @@ def scope_codes(user, permissions: list[str] | None = None) -> list[str]:
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    cache_key = tuple(permissions or SCOPE_PERMISSIONS)
-    cache = getattr(user, "_aidflow_scope_cache", None)
-    if cache is None:
-        cache = user._aidflow_scope_cache = {}
-    if cache_key not in cache:
-        regions = get_objects_for_user(
-            user,
-            list(cache_key),
-            klass=Region,
-            any_perm=True,
-            with_superuser=False,
-            accept_global_perms=False,
-        )
-        cache[cache_key] = _minimal_prefixes(list(regions.values_list("code", flat=True)))
-    return cache[cache_key]
+    return _minimal_prefixes(_granted_codes(user, tuple(permissions or SCOPE_PERMISSIONS)))
+
+
+def has_region_permission(user, permission: str, code: str) -> bool:
+    """`user.has_perm(permission, <the Region with this code>)` as guardian answers it (active
+    superusers hold every permission), from the grants read once per user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or code in _granted_codes(user, (permission,))
 
 
 def scope_q(user, field: str, permissions: list[str] | None = None) -> Q:

@@ -214,14 +214,14 @@ def test_failed_audit_write_rolls_back_the_action(policy, clerk, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(filing_services, "audit_record", broken)
+    monkeypatch.setattr(filing_services, "audit_record_many", broken)
     with pytest.raises(RuntimeError):
         ApplicationFactory(user=clerk)
     assert Application.objects.count() == 0
     monkeypatch.undo()
     application = ApplicationFactory(user=clerk)
     assert application.number.endswith("-00001")  # the failed filing used no number
-    monkeypatch.setattr(task_services, "audit_record", broken)
+    monkeypatch.setattr(task_services, "audit_record_many", broken)
     with pytest.raises(RuntimeError):
         advance(application, to="township_review")
     application.refresh_from_db()

@@ -38,7 +38,9 @@ def hospital_key(*, hospital: str, hospital_code: str = "", registered: dict[str
     return "name:" + _normalised(hospital)
 
 
-def _keys(stays) -> list[tuple[str, object]]:
+def stay_keys(stays) -> list[tuple[str, object]]:
+    """Each stay's claim key (hospital, admission date), against one read of the hospital register;
+    a caller making several claim calls for the same stays reads it once and passes the keys on."""
     registered = _registered_codes()
     return [
         (
@@ -49,11 +51,11 @@ def _keys(stays) -> list[tuple[str, object]]:
     ]
 
 
-def claims_check_request(stays) -> None:
+def claims_check_request(stays, keys: list | None = None) -> None:
     """The same stay twice in one request is bad input."""
     seen: dict[tuple, int] = {}
     errors = {}
-    for index, key in enumerate(_keys(stays)):
+    for index, key in enumerate(keys if keys is not None else stay_keys(stays)):
         if key in seen:
             errors[f"stays[{index}]"] = [_("The same stay as stays[%(first)d].") % {"first": seen[key]}]
         seen.setdefault(key, index)
@@ -75,24 +77,25 @@ def held_message(claim: StayClaim) -> str:
     return _("This stay is already claimed in one-stop settlement %(number)s.") % {"number": claim.reference}
 
 
-def _held_by(id_number: str, stays, exclude: Application | None = None) -> dict[str, list[str]]:
+def _held_by(id_number: str, stays, exclude: Application | None = None, keys=None) -> dict[str, list[str]]:
     errors = {}
-    for index, (key, admitted) in enumerate(_keys(stays)):
+    for index, (key, admitted) in enumerate(keys if keys is not None else stay_keys(stays)):
         claim = claim_holder(id_number=id_number, key=key, admitted=admitted, exclude=exclude)
         if claim is not None:
             errors[f"stays[{index}]"] = [held_message(claim)]
     return errors
 
 
-def claims_check(*, id_number: str, stays, exclude: Application | None = None) -> None:
+def claims_check(*, id_number: str, stays, exclude: Application | None = None, keys: list | None = None) -> None:
     """Conflict naming the earlier claim of each stay already under a live claim."""
-    errors = _held_by(id_number, stays, exclude)
+    errors = _held_by(id_number, stays, exclude, keys)
     if errors:
         raise Conflict(errors)
 
 
-def claims_take(*, application: Application, stays) -> None:
+def claims_take(*, application: Application, stays, keys: list | None = None) -> None:
     """Record the application's claim on its stays, inside the caller's transaction."""
+    keys = keys if keys is not None else stay_keys(stays)
     try:
         with transaction.atomic():
             StayClaim.objects.bulk_create(
@@ -103,12 +106,13 @@ def claims_take(*, application: Application, stays) -> None:
                     application=application,
                     reference=application.number,
                 )
-                for key, admitted in _keys(stays)
+                for key, admitted in keys
             )
     except IntegrityError:
         # Another filing of the same stay committed first.
         raise Conflict(
-            _held_by(application.id_number, stays, exclude=application) or {"stays": [_("A stay is already claimed.")]}
+            _held_by(application.id_number, stays, exclude=application, keys=keys)
+            or {"stays": [_("A stay is already claimed.")]}
         ) from None
 
 

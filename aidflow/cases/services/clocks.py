@@ -5,13 +5,12 @@ from __future__ import annotations
 from aidflow.calendars.services import due_date
 from aidflow.cases.choices import ClockOutcome
 from aidflow.cases.models import Application, StageClock
-from aidflow.cases.selectors import open_task
 from aidflow.regions.stages import Stage, stage_rule
 
 
-def clock_open(application: Application, now) -> None:
-    """Start the clock of the application's new open task, and mirror its due date on the application."""
-    task = open_task(application)
+def clock_open(application: Application, now, task) -> None:
+    """Start the clock of the application's new open task (`task`, as the flow opened it, or None),
+    and mirror its due date on the application."""
     if task is None or application.stage == Stage.CLOSED:
         application.stage_due_date, application.stage_due_provisional = None, False
         return

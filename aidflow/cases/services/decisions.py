@@ -17,7 +17,7 @@ from aidflow.cases.models import Application, Document, StageRecord
 from aidflow.cases.services.calculation import application_recalculate, calculation_store
 from aidflow.cases.services.claims import claims_release
 from aidflow.cases.services.corrections import corrections_apply
-from aidflow.cases.services.documents import document_store
+from aidflow.cases.services.documents import documents_store
 from aidflow.cases.services.ledger import ledger_record
 from aidflow.core.errors import Conflict, InputErrors
 from aidflow.core.fields import money_text
@@ -110,10 +110,7 @@ def supplement_decide(application, record, clean, *, user, documents, **_context
     if corrected is not None:
         clean["corrections"] = corrections_apply(application, corrected)
     return Outcome(
-        documents=[
-            document_store(application=application, document=document, user=user, stage=Stage.SUPPLEMENT)
-            for document in documents
-        ]
+        documents=documents_store(application=application, documents=documents, user=user, stage=Stage.SUPPLEMENT)
     )
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
-from aidflow.audit.services import audit_record
+from aidflow.audit.services import audit_record, audit_record_many
 from aidflow.cases.choices import DocumentKind, Status
 from aidflow.cases.models import Application, Document
 from aidflow.cases.selectors import application_get
@@ -79,8 +79,11 @@ def documents_check(
             reader.error(f"{path}.file", str(error))
 
 
-def document_store(*, application: Application, document: UploadedDocument, user, stage: str) -> Document:
-    """Store a checked upload; the caller's transaction writes its audit event (documents_audit)."""
+def document_store(
+    *, application: Application, document: UploadedDocument, user, stage: str, save: bool = True
+) -> Document:
+    """Store a checked upload; the caller's transaction writes its audit event (documents_audit).
+    With save=False the file is stored and the row left for the caller to insert."""
     upload = document.file
     upload.seek(0)
     digest = hashlib.sha256()
@@ -100,19 +103,35 @@ def document_store(*, application: Application, document: UploadedDocument, user
         stage=stage,
     )
     stored.file.save("upload", upload, save=False)
-    stored.save()
+    if save:
+        stored.save()
     return stored
 
 
-def documents_audit(user, application: Application, documents: list[Document], stage: str) -> None:
-    for document in documents:
-        audit_record(
-            actor=user,
-            action=AuditAction.DOCUMENT_UPLOADED,
-            application=application,
-            stage=stage,
-            details={"document": document.pk, "kind": document.kind, "sha256": document.sha256, "size": document.size},
+def documents_store(*, application: Application, documents: list[UploadedDocument], user, stage: str) -> list[Document]:
+    """Store several checked uploads, their rows in one INSERT."""
+    return Document.objects.bulk_create(
+        [
+            document_store(application=application, document=item, user=user, stage=stage, save=False)
+            for item in documents
+        ]
+    )
+
+
+def document_audit_entries(documents: list[Document]) -> list[tuple[str, dict]]:
+    """The audit entries (action, details) of stored documents, for `audit_record_many`."""
+    return [
+        (
+            AuditAction.DOCUMENT_UPLOADED,
+            {"document": document.pk, "kind": document.kind, "sha256": document.sha256, "size": document.size},
         )
+        for document in documents
+    ]
+
+
+def documents_audit(user, application: Application, documents: list[Document], stage: str) -> None:
+    """One audit event per stored document, appended to the chain in one go."""
+    audit_record_many(actor=user, application=application, stage=stage, entries=document_audit_entries(documents))
 
 
 def document_add(*, user, application: Application, kind: str, file) -> Document:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aidflow.audit.services import audit_record
+from aidflow.audit.services import audit_record_many
 from aidflow.cases.choices import StageAction
 from aidflow.cases.models import Application, ApplicationCounter, HospitalStay, HouseholdMember, StageRecord
 from aidflow.cases.selectors import history_sums
@@ -18,9 +18,14 @@ from aidflow.cases.services.calculation import (
     category_error,
     declared_categories,
 )
-from aidflow.cases.services.claims import claims_check, claims_check_request, claims_take
+from aidflow.cases.services.claims import claims_check, claims_check_request, claims_take, stay_keys
 from aidflow.cases.services.clocks import clock_open
-from aidflow.cases.services.documents import UploadedDocument, document_store, documents_audit, documents_check
+from aidflow.cases.services.documents import (
+    UploadedDocument,
+    document_audit_entries,
+    documents_check,
+    documents_store,
+)
 from aidflow.cases.services.payees import payee_read
 from aidflow.core.errors import ActionForbidden, InputErrors
 from aidflow.core.fields import FieldReader
@@ -189,7 +194,9 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
     diagnoses_check(data.get("stays"), reader)
     village = None
     if request is not None:
-        village = Region.objects.filter(code=request.region).first()
+        # With its township and county: the flow's first task is granted on the village, its notices
+        # name them.
+        village = Region.objects.select_related("parent__parent__parent").filter(code=request.region).first()
         if village is None or village.level != Level.VILLAGE:
             reader.error("region", _("Region %(code)s is not a known village.") % {"code": request.region})
         elif not in_scope(user, village.code, [stage_rule(Stage.VILLAGE_CHECK).permission]):
@@ -199,8 +206,9 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
     version = policy_select(region_code=village.code, filing_date=request.filing_date)
     roll_checked = _category_check(request, version, village, reader)
     reader.raise_if_any()
-    claims_check_request(request.stays)
-    claims_check(id_number=request.patient.number, stays=request.stays)
+    keys = stay_keys(request.stays)
+    claims_check_request(request.stays, keys)
+    claims_check(id_number=request.patient.number, stays=request.stays, keys=keys)
     year = medical_year(request)
     history = history_sums(id_number=request.patient.number, aid_type=request.aid_type, year=year)
     result = calculate(request, policy_terms(version) if version else None, history)
@@ -240,34 +248,30 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
         application.save()
         HouseholdMember.objects.bulk_create(HouseholdMember(application=application, **member) for member in members)
         stays_store(application, request.stays, referrals)
-        claims_take(application=application, stays=request.stays)
-        stored = [
-            document_store(application=application, document=document, user=user, stage=Stage.VILLAGE_CHECK)
-            for document in documents
-        ]
+        claims_take(application=application, stays=request.stays, keys=keys)
+        stored = documents_store(application=application, documents=documents, user=user, stage=Stage.VILLAGE_CHECK)
         StageRecord.objects.create(
             application=application, stage=Stage.VILLAGE_CHECK, action=StageAction.FILED, actor=user
         )
         MedicalAidFlow.start.run(application=application)
-        application.save(update_fields=["process"])
-        clock_open(application, timezone.now())
-        application.save(update_fields=["stage_received_at", "stage_due_date", "stage_due_provisional"])
-        # Audit last: the chain's lock is then held only for the rest of the commit.
-        audit_record(
+        clock_open(application, timezone.now(), application.process.opened_task)
+        application.save(update_fields=["process", "stage_received_at", "stage_due_date", "stage_due_provisional"])
+        # Audit last: the chain's lock is then held only for the rest of the commit. The filing and
+        # its documents go into the chain under one take of the lock.
+        filed = {
+            "number": application.number,
+            "category": application.category,
+            "aid_type": application.aid_type,
+            "policy": version.code if version else None,
+            "computed_amount": application.calculation["amount"],
+            "eligible": result.eligible,
+            "reasons": result.reason_codes,
+            "stays": len(request.stays),
+        }
+        audit_record_many(
             actor=user,
-            action=StageAction.FILED,
             application=application,
             stage=Stage.VILLAGE_CHECK,
-            details={
-                "number": application.number,
-                "category": application.category,
-                "aid_type": application.aid_type,
-                "policy": version.code if version else None,
-                "computed_amount": application.calculation["amount"],
-                "eligible": result.eligible,
-                "reasons": result.reason_codes,
-                "stays": len(request.stays),
-            },
+            entries=[(StageAction.FILED, filed), *document_audit_entries(stored)],
         )
-        documents_audit(user, application, stored, Stage.VILLAGE_CHECK)
     return application

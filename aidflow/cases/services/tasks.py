@@ -15,18 +15,18 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from aidflow.audit.services import audit_record
+from aidflow.audit.services import audit_record_many
 from aidflow.cases.choices import ClockOutcome, StageAction
 from aidflow.cases.models import Application, StageRecord
-from aidflow.cases.selectors import OPEN_TASK_STATUSES, applications_visible, open_task
+from aidflow.cases.selectors import OPEN_TASK_STATUSES
 from aidflow.cases.services.clocks import clock_close, clock_open
 from aidflow.cases.services.decisions import DECIDE, Outcome
-from aidflow.cases.services.documents import UploadedDocument, documents_audit, documents_check
+from aidflow.cases.services.documents import UploadedDocument, document_audit_entries, documents_check
 from aidflow.cases.services.notices import notice_owed_for, notice_request
 from aidflow.cases.services.payloads import payload_clean
 from aidflow.core.errors import ActionForbidden, NotFound, TaskNotOpen
 from aidflow.core.fields import money_text
-from aidflow.regions.scope import role_of
+from aidflow.regions.scope import in_scope, role_of
 from aidflow.regions.stages import DECISION_STAGES, STAGE_RULES, Stage, stages_of
 from workflows.medical_aid import MedicalAidFlow
 from workflows.models import Route
@@ -44,14 +44,15 @@ def task_not_open_error(task: Task) -> TaskNotOpen:
 def _task_for(user, task_id) -> tuple[Task, Application, str]:
     """The task, its application and stage; NotFound outside the user's scope, ActionForbidden for the wrong role."""
     try:
-        task = Task.objects.select_related("process").get(pk=task_id)
+        task = Task.objects.select_related("process__application").get(pk=task_id)
     except (Task.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("No such task.")) from None
-    application = Application.objects.filter(process_id=task.process_id).first()
+    application = getattr(task.process, "application", None)
     stage = task.flow_task.name if task.flow_task else None
     if application is None or stage not in STAGE_RULES:
         raise NotFound(_("No such task."))
-    if not applications_visible(user).filter(pk=application.pk).exists():
+    # applications_visible(user) as a test on the code in hand: the same scope, the same prefixes.
+    if not in_scope(user, application.village_id):
         raise NotFound(_("No such task."))
     if stage not in stages_of(role_of(user)):
         raise ActionForbidden(_("Your role does not handle this stage."))
@@ -68,14 +69,14 @@ def _check_open(user, task: Task, application: Application, stage: str) -> None:
         raise NotFound(_("No such task."))
     if stage == Stage.COUNTY_APPROVAL:
         # Whoever filed, checked, supplied or reviewed the case never approves it, whatever their
-        # role has become since.
+        # role has become since. (This covers the one-decision rule below as well.)
         earlier = StageRecord.objects.filter(application=application, actor=user).exclude(stage=stage).first()
         if earlier is not None:
             raise ActionForbidden(
                 _("You took part in this application at the %(stage)s stage; another person must decide it.")
                 % {"stage": earlier.get_stage_display()}
             )
-    if stage in DECISION_STAGES:
+    elif stage in DECISION_STAGES:
         other = (
             StageRecord.objects.filter(application=application, actor=user, stage__in=DECISION_STAGES)
             .exclude(stage=stage)
@@ -112,17 +113,19 @@ def _advance(user, task: Task, application: Application, stage: str, outcome: Ou
         application.returned_from, application.missing_materials = "", []
     process.save(update_fields=["data"])
     if task.status == STATUS.NEW:
-        activation.assign(user)
+        activation.take(user)  # assign and start, written once with the completion
     if task.status == STATUS.ASSIGNED:
         activation.start(None)
+    process.opened_task = None
     activation.execute()
 
-    following = open_task(application)
+    # The human task the flow opened (MedicalAidFlow.task_opened), or none at the end.
+    following = process.opened_task
     application.stage = following.flow_task.name if following is not None else Stage.CLOSED
     if following is None:
         application.closed_at = now
     # A new task has a new clock; a return stopped the old one.
-    clock_open(application, now)
+    clock_open(application, now, following)
     application.save()
 
 
@@ -141,9 +144,15 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
 
     with MedicalAidFlow.lock(task.process_id):
         task = Task.objects.select_related("process", "owner").get(pk=task.pk)
-        application = (
-            Application.objects.select_for_update(of=("self",)).select_related("policy").get(pk=application.pk)
+        # With the regions above the village (the next task's permission object, the notice's
+        # authority and address) and the policy's rules (recalculation, the notice's legal basis).
+        locked = Application.objects.select_for_update(of=("self",)).select_related(
+            "policy", "village__parent__parent__parent"
         )
+        if stage == Stage.COUNTY_APPROVAL:
+            locked = locked.prefetch_related("policy__rules")
+        application = locked.get(pk=application.pk)
+        task.process.application = application  # the flow's permission objects read it from here
         _check_open(user, task, application, stage)
 
         before = _summary(application)
@@ -165,17 +174,17 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
         if record.action == StageAction.APPROVED:
             facts["computed_amount"] = money_text(application.computed_amount)
         after = _summary(application)
-        audit_record(
+        decided = {
+            "task": task.pk,
+            "facts": facts,
+            "notice": notice.number if notice is not None else None,
+            "changed": {key: [before[key], after[key]] for key in before if before[key] != after[key]},
+        }
+        # The decision and the documents it stored go into the chain under one take of its lock.
+        audit_record_many(
             actor=user,
-            action=record.action,
             application=application,
             stage=stage,
-            details={
-                "task": task.pk,
-                "facts": facts,
-                "notice": notice.number if notice is not None else None,
-                "changed": {key: [before[key], after[key]] for key in before if before[key] != after[key]},
-            },
+            entries=[(record.action, decided), *document_audit_entries(outcome.documents)],
         )
-        documents_audit(user, application, outcome.documents, stage)
     return application
