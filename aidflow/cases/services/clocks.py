@@ -6,6 +6,7 @@ from aidflow.calendars.services import due_date
 from aidflow.cases.choices import ClockOutcome
 from aidflow.cases.models import Application, StageClock
 from aidflow.cases.selectors import open_task
+from aidflow.regions.codes import township_of
 from aidflow.regions.stages import Stage, stage_rule
 
 
@@ -23,6 +24,7 @@ def clock_open(application: Application, now) -> None:
         task=task,
         stage=application.stage,
         region=rule.region_code(application.village_id),
+        township=township_of(application.village_id),
         received_at=now,
         days=limit["days"] if due else None,
         counting=limit["counting"] if due else "",
