@@ -224,6 +224,8 @@ CELERY_BEAT_SCHEDULE = {
     "render-pending-notices": {"task": "aidflow.render_pending_notices", "schedule": 5 * 60},
     # Case-file reads waiting to be sealed into the audit chain (aidflow.audit.models.PendingRead).
     "seal-audit-reads": {"task": "aidflow.seal_audit_reads", "schedule": 60},
+    # Closed stage clocks into the on-time rollup; what is not folded yet is counted live meanwhile.
+    "ontime-rollup": {"task": "aidflow.ontime_rollup", "schedule": 10 * 60},
 }
 # A task is acknowledged when it has finished, so a worker killed mid-task leaves it queued.
 CELERY_TASK_ACKS_LATE = True

@@ -23,3 +23,28 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.month}"
+
+
+class OnTimeMonth(models.Model):
+    """Closed stage clocks of one township and stage received in one month: how many finished on
+    time or late, and how long they took (aidflow.reports.rollup folds them in)."""
+
+    month = models.DateField(_("month"))  # its first day
+    township = models.CharField(_("township"), max_length=9)
+    stage = models.CharField(_("stage"), max_length=16)
+    on_time = models.PositiveIntegerField(_("completed on time"), default=0)
+    late = models.PositiveIntegerField(_("completed late"), default=0)
+    # The earliest and latest received day folded in: a date range that holds both counts this row whole.
+    first_received = models.DateField(_("first received"))
+    last_received = models.DateField(_("last received"))
+    # How many durations fell on each tenth of a day, from `first_tenth` on (uint32, little-endian).
+    first_tenth = models.PositiveIntegerField(_("first tenth of a day"), default=0)
+    tenths = models.BinaryField(_("durations in tenths of a day"), default=b"")
+
+    class Meta:
+        verbose_name = _("on-time month")
+        verbose_name_plural = _("on-time months")
+        constraints = [models.UniqueConstraint(fields=["month", "township", "stage"], name="ontime_month_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.township} {self.stage}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aidflow.calendars.services import due_date
 from aidflow.cases.choices import ClockOutcome
 from aidflow.cases.models import Application, StageClock
+from aidflow.regions.codes import township_of
 from aidflow.regions.stages import Stage, stage_rule
 
 
@@ -22,6 +23,7 @@ def clock_open(application: Application, now, task) -> None:
         task=task,
         stage=application.stage,
         region=rule.region_code(application.village_id),
+        township=township_of(application.village_id),
         received_at=now,
         days=limit["days"] if due else None,
         counting=limit["counting"] if due else "",

@@ -22,6 +22,6 @@ CREATE INDEX cases_app_list_order ON cases_application (stage_due_date ASC NULLS
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0013_scale_indexes")]
+    dependencies = [("cases", "0014_clock_township_rollup_flag")]
 
     operations = [postgresql_only(CREATE, DROP)]
