@@ -64,3 +64,15 @@ def test_good_configuration_starts():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_postgresql_connections_run_without_jit_unless_the_url_says_otherwise(monkeypatch):
+    from aidflow.env import env_database
+
+    monkeypatch.setenv("AIDFLOW_TEST_DB", "postgres://aidflow@db.example:5432/aidflow")
+    assert env_database("AIDFLOW_TEST_DB", ROOT / "unused.sqlite3")["OPTIONS"]["options"] == "-c jit=off"
+    monkeypatch.setenv(
+        "AIDFLOW_TEST_DB", "postgres://aidflow@db.example:5432/aidflow?sslmode=require&options=-c%20jit%3Don"
+    )
+    options = env_database("AIDFLOW_TEST_DB", ROOT / "unused.sqlite3")["OPTIONS"]
+    assert options == {"sslmode": "require", "options": "-c jit=on"}

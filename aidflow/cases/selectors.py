@@ -155,7 +155,10 @@ def tasks_waiting(user) -> QuerySet[StageClock]:
             application__in=inbox(user).values("pk"), outcome=ClockOutcome.OPEN, task__isnull=False
         )
         .select_related("application")
-        .order_by(F("due_date").asc(nulls_last=True), "received_at", "pk")
+        # The open clock's due date and start are the application's current-stage fields (written
+        # together by clock_open): ordered by those, the read starts from the inbox's few
+        # applications instead of walking every open clock of the province in due-date order.
+        .order_by(F("application__stage_due_date").asc(nulls_last=True), "application__stage_received_at", "pk")
     )
 
 

@@ -1,15 +1,16 @@
 """Pages over lists of millions of rows: the count is exact up to a threshold and estimated above it,
-and a deep page is read by its keys first.
+and a page is read by its keys first.
 
 Counting every row in scope on every page view costs a full scan once a province's cases are in
 the table. Up to EXACT_LIMIT rows the count is exact (a COUNT over at most EXACT_LIMIT + 1 rows);
 past it, PostgreSQL's planner estimate is used (never less than the exact lower bound), so the page
 links stay about right.
 
-A page far down a list (OFFSET in the tens of thousands) is read in two steps: the page's keys
-alone, in list order - an index-only scan when a covering index holds the order, the filtered
-columns and the key - and then those rows with everything the page shows. One OFFSET over whole
-rows (with their joins) would read and throw away every earlier row.
+Every page of a queryset is read in two steps: the page's keys alone, in list order - an
+index-only scan when a covering index holds the order, the filtered columns and the key - and then
+those rows with everything the page shows. One LIMIT/OFFSET over whole rows would visit every row
+it passes over: every earlier row of a deep page, and every row a filter rejects before the first
+page fills (at a million applications, `status=approved` passes 63,000 open cases first).
 """
 
 from __future__ import annotations
@@ -46,11 +47,11 @@ def rows_by_keys(queryset: QuerySet, key: str, bottom: int, top: int) -> list:
 
 class EstimatedCountPaginator(Paginator):
     """A Paginator whose count is exact up to EXACT_LIMIT rows and estimated (PostgreSQL) above,
-    and whose deep pages are read by `key` (a unique column, the primary key by default) first."""
+    and whose pages are read by `key` (a unique column, the primary key by default) first."""
 
     exact_limit = EXACT_LIMIT
-    # From this offset on, a page reads its keys first (below it, one query is cheaper than two).
-    keys_first_from = 1_000
+    # From this offset on, a page reads its keys first (0: always; a filter can make page 1 deep).
+    keys_first_from = 0
 
     def __init__(self, *args, key: str = "pk", **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +60,7 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
-        bounded = queryset.order_by()[: self.exact_limit + 1].count()
+        bounded = queryset.order_by().select_related(None)[: self.exact_limit + 1].count()
         if bounded <= self.exact_limit:
             return bounded
         estimate = estimated_rows(queryset)
