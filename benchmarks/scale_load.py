@@ -303,6 +303,12 @@ def _ledger_rebuild(cursor) -> None:
 
     applications_sql = importlib.import_module("aidflow.cases.migrations.0012_aid_ledger_rows").BACKFILL
     settlements_sql = importlib.import_module("aidflow.settlements.migrations.0003_ledger_rows").BACKFILL
+    months_sql = importlib.import_module("aidflow.cases.migrations.0016_aid_ledger_month").BACKFILL
+    # The monthly sums are summed once at the end instead of by a trigger call per row.
+    cursor.execute("ALTER TABLE cases_aidledgerrow DISABLE TRIGGER cases_aidledgermonth_apply")
     cursor.execute("DELETE FROM cases_aidledgerrow")
     cursor.execute(applications_sql, [True])
     cursor.execute(settlements_sql)
+    cursor.execute("ALTER TABLE cases_aidledgerrow ENABLE TRIGGER cases_aidledgermonth_apply")
+    cursor.execute("DELETE FROM cases_aidledgermonth")
+    cursor.execute(months_sql.format(month="to_char(day, 'YYYY-MM')"))

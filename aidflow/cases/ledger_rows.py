@@ -38,3 +38,23 @@ class AidLedgerRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.route} {self.person[-4:]}"
+
+
+class AidLedgerMonth(models.Model):
+    """The ledger's aid summed by month, village and category: what the statistics' 12-month charts
+    read instead of every stay of the year. Kept by database triggers on AidLedgerRow (every
+    insert, update and delete, whoever makes it), so it never differs from the rows."""
+
+    month = models.CharField(_("month"), max_length=7)
+    region = models.CharField(_("region"), max_length=12)
+    category = models.CharField(_("category"), max_length=20)
+    aid = models.BigIntegerField(_("aid (cents)"), default=0)
+    rows = models.IntegerField(_("ledger rows"), default=0)
+
+    class Meta:
+        verbose_name = _("ledger month")
+        verbose_name_plural = _("ledger months")
+        constraints = [models.UniqueConstraint(fields=["month", "region", "category"], name="aid_ledger_month_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.region} {self.category}"

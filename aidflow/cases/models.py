@@ -396,4 +396,4 @@ class Notification(models.Model):
 
 
 # The aid ledger lives in its own module; importing it here registers the model with the app.
-from aidflow.cases.ledger_rows import AidLedgerRow  # noqa: E402, F401
+from aidflow.cases.ledger_rows import AidLedgerMonth, AidLedgerRow  # noqa: E402, F401

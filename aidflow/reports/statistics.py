@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from aidflow.cases.models import AidLedgerRow
+from aidflow.cases.models import AidLedgerMonth, AidLedgerRow
 from aidflow.regions.models import Region
 
 MONEY = ("total_cost", "eligible_cost", "basic_insurance", "serious_illness_insurance", "other_payments", "aid")
@@ -167,27 +167,24 @@ BREAKDOWN_TITLES = {
 
 def monthly_series(*, region: str, year: int, month: int, months: int = 12) -> dict:
     """Aid per month over the `months` months ending with this one, by township (city: county) and
-    by category: two GROUP BY queries over the same stay rows."""
+    by category: two GROUP BY queries over the ledger's monthly sums (`cases.AidLedgerMonth`, a few
+    rows per village and month) rather than over every stay of the year."""
     index = year * 12 + month - 1
     keys = [f"{(index - back) // 12:04d}-{(index - back) % 12 + 1:02d}" for back in range(months - 1, -1, -1)]
-    start_year, start_month = (int(part) for part in keys[0].split("-"))
-    first, _ = month_bounds(start_year, start_month)
-    _, last = month_bounds(year, month)
-    params = [first, last, f"{region}%"]
+    params = [keys[0], keys[-1], f"{region}%"]
     length = 9 if len(region) == 6 else 6
-    month_key = "SUBSTR(CAST(r.day AS VARCHAR(10)), 1, 7)"
+    table = AidLedgerMonth._meta.db_table
     series = {"months": keys}
     with connection.cursor() as cursor:
-        for name, key in (("by_region", f"SUBSTR(r.region, 1, {length})"), ("by_category", "r.category")):
+        for name, key in (("by_region", f"SUBSTR(m.region, 1, {length})"), ("by_category", "m.category")):
             cursor.execute(
-                f"SELECT {month_key}, {key}, SUM(r.aid) "  # noqa: S608
-                f"FROM ({_rows_sql()}) r GROUP BY {month_key}, {key}",
+                f"SELECT m.month, {key}, SUM(m.aid) FROM {table} m "  # noqa: S608 - names from the model
+                f"WHERE m.month >= %s AND m.month <= %s AND m.region LIKE %s AND m.rows > 0 GROUP BY m.month, {key}",
                 params,
             )
-            table: dict[str, list[str]] = {}
+            sums: dict[str, list[str]] = {}
             for month_text, code, cents in cursor.fetchall():
-                values = table.setdefault(str(code or UNKNOWN), ["0.00"] * len(keys))
-                if month_text in keys:
-                    values[keys.index(month_text)] = f"{Decimal(int(cents or 0)) / 100:.2f}"
-            series[name] = table
+                values = sums.setdefault(str(code or UNKNOWN), ["0.00"] * len(keys))
+                values[keys.index(month_text)] = f"{Decimal(int(cents or 0)) / 100:.2f}"
+            series[name] = sums
     return series

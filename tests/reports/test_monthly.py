@@ -231,3 +231,40 @@ def test_the_statistics_screen_submits_only_for_the_approver(month_set, auditor,
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout
     text = text.decode()
     assert "医疗救助统计月报" in text and "陈明" in text and "9350.00" in text and "SHA-256" in text
+
+
+def _series_by_hand(region: str, keys: list[str]) -> dict:
+    """The chart series summed straight from the ledger rows, stay by stay."""
+    length = 9 if len(region) == 6 else 6
+    by_region: dict[str, list] = {}
+    by_category: dict[str, list] = {}
+    for row in AidLedgerRow.objects.filter(region__startswith=region):
+        month = row.day.strftime("%Y-%m")
+        if month not in keys:
+            continue
+        for table, key in ((by_region, row.region[:length]), (by_category, row.category)):
+            table.setdefault(key, [0] * len(keys))[keys.index(month)] += row.aid
+    as_text = lambda table: {key: [f"{cents / 100:.2f}" for cents in values] for key, values in table.items()}  # noqa: E731
+    return {"by_region": as_text(by_region), "by_category": as_text(by_category)}
+
+
+def test_the_charts_monthly_sums_follow_every_change_to_the_ledger(month_set):
+    from aidflow.cases.models import AidLedgerMonth
+    from aidflow.reports.statistics import monthly_series
+
+    def check():
+        for region in ("371403", "3714"):
+            series = monthly_series(region=region, year=today().year, month=today().month)
+            expected = _series_by_hand(region, series["months"])
+            assert {key: series[key] for key in ("by_region", "by_category")} == expected, region
+        return series
+
+    # The fixture approved, moved rows to last month (an UPDATE of the day), settled and reversed.
+    series = check()
+    assert series["by_region"]["371403"][-1] == "9350.00" and series["by_region"]["371403"][-2] != "0.00"
+    # A correction made straight in the database is counted too (the triggers see every write).
+    AidLedgerRow.objects.filter(application=month_set["approved"]).update(aid=50000, category="tekun")
+    check()
+    AidLedgerRow.objects.filter(application=month_set["lowered"]).delete()
+    check()
+    assert AidLedgerMonth.objects.filter(rows__lt=0).count() == 0
