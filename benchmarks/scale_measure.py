@@ -3,6 +3,7 @@ client per request series, p50/p95 over warm requests."""
 
 from __future__ import annotations
 
+import datetime
 import http.client
 import os
 import statistics
@@ -116,7 +117,8 @@ def pages(sample: dict) -> list[tuple[str, str, str, str]]:
         sample["id_number"],
     )
     deep = sample["deep_page"]
-    month = time.strftime("%Y-%m")
+    # Last month: a whole month of stays (this month may have just begun).
+    month = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
     year_start = time.strftime("%Y-01-01")
     web = [
         ("web", "inbox village clerk", "clerk_beijie", "/workbench/inbox/"),

@@ -50,6 +50,8 @@ class AidLedgerMonth(models.Model):
     category = models.CharField(_("category"), max_length=20)
     aid = models.BigIntegerField(_("aid (cents)"), default=0)
     rows = models.IntegerField(_("ledger rows"), default=0)
+    # Every write to one of the bucket's rows adds one: the monthly figures' cache key.
+    changes = models.BigIntegerField(_("writes counted"), default=0)
 
     class Meta:
         verbose_name = _("ledger month")

@@ -268,3 +268,24 @@ def test_the_charts_monthly_sums_follow_every_change_to_the_ledger(month_set):
     AidLedgerRow.objects.filter(application=month_set["lowered"]).delete()
     check()
     assert AidLedgerMonth.objects.filter(rows__lt=0).count() == 0
+
+
+def test_a_months_figures_are_added_up_once_until_the_ledger_changes(month_set):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = monthly_figures(region="371403", year=today().year, month=today().month)
+    with CaptureQueriesContext(connection) as queries:
+        again = monthly_figures(region="371403", year=today().year, month=today().month)
+    assert again == first and len(queries) == 1  # the ledger's signature only
+    # Any write to the month's rows - here one straight in the database - is seen at once.
+    AidLedgerRow.objects.filter(application=month_set["approved"]).update(total_cost=7_000_000)
+    changed = monthly_figures(region="371403", year=today().year, month=today().month)
+    assert changed["totals"]["total_cost"] != first["totals"]["total_cost"]
+    # Another month's figures are their own.
+    other = monthly_figures(
+        region="371403",
+        year=(today().replace(day=1) - datetime.timedelta(days=1)).year,
+        month=(today().replace(day=1) - datetime.timedelta(days=1)).month,
+    )
+    assert other["totals"]["person_times"] == 1

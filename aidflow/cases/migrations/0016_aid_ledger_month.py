@@ -2,16 +2,19 @@
 
 Each trigger adds a row's aid to its bucket (an insert), takes it away (a delete), or both (an
 update), with an upsert that adds to the bucket in place: concurrent writers of one bucket queue on
-its row instead of overwriting each other's sums. Rows already in the ledger are summed once here.
+its row instead of overwriting each other's sums. Every write also counts in `changes`, which only
+grows: a month's figures cached under the sum of its buckets' changes are stale once it moves.
+Rows already in the ledger are summed once here.
 """
 
 from django.db import migrations, models
 
 BUCKET = """
-INSERT INTO cases_aidledgermonth (month, region, category, aid, rows)
-VALUES ({month}, {row}.region, {row}.category, {sign}{row}.aid, {sign}1)
+INSERT INTO cases_aidledgermonth (month, region, category, aid, rows, changes)
+VALUES ({month}, {row}.region, {row}.category, {sign}{row}.aid, {sign}1, 1)
 ON CONFLICT (month, region, category) DO UPDATE
-SET aid = cases_aidledgermonth.aid + excluded.aid, rows = cases_aidledgermonth.rows + excluded.rows;
+SET aid = cases_aidledgermonth.aid + excluded.aid, rows = cases_aidledgermonth.rows + excluded.rows,
+    changes = cases_aidledgermonth.changes + 1;
 """
 
 POSTGRESQL = f"""
@@ -42,8 +45,8 @@ SQLITE = [
 ]
 
 BACKFILL = """
-INSERT INTO cases_aidledgermonth (month, region, category, aid, rows)
-SELECT {month}, region, category, SUM(aid), COUNT(*) FROM cases_aidledgerrow GROUP BY {month}, region, category
+INSERT INTO cases_aidledgermonth (month, region, category, aid, rows, changes)
+SELECT {month}, region, category, SUM(aid), COUNT(*), COUNT(*) FROM cases_aidledgerrow GROUP BY {month}, region, category
 """
 
 
@@ -82,6 +85,7 @@ class Migration(migrations.Migration):
                 ('category', models.CharField(max_length=20, verbose_name='category')),
                 ('aid', models.BigIntegerField(default=0, verbose_name='aid (cents)')),
                 ('rows', models.IntegerField(default=0, verbose_name='ledger rows')),
+                ('changes', models.BigIntegerField(default=0, verbose_name='writes counted')),
             ],
             options={
                 'verbose_name': 'ledger month',
