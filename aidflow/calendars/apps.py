@@ -11,12 +11,10 @@ class CalendarsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from aidflow.calendars.models import CalendarYear, SpecialDay
-        from aidflow.calendars.services import calendar_cache_clear
+        from aidflow.calendars.services import calendar_changed
 
         for model in (CalendarYear, SpecialDay):
-            post_save.connect(
-                calendar_cache_clear, sender=model, dispatch_uid=f"calendar_cache_clear_save_{model.__name__}"
-            )
+            post_save.connect(calendar_changed, sender=model, dispatch_uid=f"calendar_changed_save_{model.__name__}")
             post_delete.connect(
-                calendar_cache_clear, sender=model, dispatch_uid=f"calendar_cache_clear_delete_{model.__name__}"
+                calendar_changed, sender=model, dispatch_uid=f"calendar_changed_delete_{model.__name__}"
             )

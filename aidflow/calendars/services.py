@@ -37,8 +37,15 @@ _calendar_cache: dict[tuple[int, int], tuple[float, frozenset[int], dict]] = {}
 
 
 def calendar_cache_clear(**_signal) -> None:
-    """Forget the schedules this process keeps (also a receiver of the calendar models' signals)."""
+    """Forget the schedules this process keeps."""
     _calendar_cache.clear()
+
+
+def calendar_changed(**_signal) -> None:
+    """A calendar row was saved or deleted (the models' signals): forget the schedules now and
+    again after the commit, so no read in between keeps the old schedule for another minute."""
+    _calendar_cache.clear()
+    transaction.on_commit(calendar_cache_clear)
 
 
 def _schedule(first_year: int, last_year: int) -> tuple[frozenset[int], dict]:

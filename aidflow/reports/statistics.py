@@ -113,15 +113,19 @@ def monthly_figures(*, region: str, year: int, month: int) -> dict:
     """The figures of INTERFACES section 10 for a county (by township) or a city (by county).
 
     A city's month is ~70,000 stays at a million applications (a quarter of a second to add up),
-    and months are read far more often than they change: the figures are cached under the month's
-    ledger signature, read first, so a write that lands while they are added up only makes a
-    stale entry that no later read asks for."""
+    and months are read far more often than they change: the figures are cached with the month's
+    ledger signature, read first, and served while the signature stays; a write that lands while
+    they are added up moves the signature, so the next read adds them up again."""
     signature = ledger_signature(region, year, month)
-    key = f"aidflow:monthly:{FIGURES_VERSION}:{region}:{year:04d}-{month:02d}:{signature}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = _monthly_figures(region=region, year=year, month=month)
-        cache.set(key, figures, CACHE_SECONDS)
+    key = f"aidflow:monthly:{FIGURES_VERSION}:{region}:{year:04d}-{month:02d}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    figures = _monthly_figures(region=region, year=year, month=month)
+    # One entry per region and month, replaced when the month changes. Not from inside a
+    # transaction: its own uncommitted writes are in the signature, and it may yet roll back.
+    if not connection.in_atomic_block:
+        cache.set(key, (signature, figures), CACHE_SECONDS)
     return figures
 
 

@@ -270,6 +270,7 @@ def test_the_charts_monthly_sums_follow_every_change_to_the_ledger(month_set):
     assert AidLedgerMonth.objects.filter(rows__lt=0).count() == 0
 
 
+@pytest.mark.django_db(transaction=True)  # figures are cached only outside a transaction
 def test_a_months_figures_are_added_up_once_until_the_ledger_changes(month_set):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -289,3 +290,32 @@ def test_a_months_figures_are_added_up_once_until_the_ledger_changes(month_set):
         month=(today().replace(day=1) - datetime.timedelta(days=1)).month,
     )
     assert other["totals"]["person_times"] == 1
+    # Inside a transaction (its writes may yet roll back) nothing is cached.
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.clear()
+    with transaction.atomic():
+        monthly_figures(region="371403", year=today().year, month=today().month)
+    with CaptureQueriesContext(connection) as queries:
+        monthly_figures(region="371403", year=today().year, month=today().month)
+    assert len(queries) > 1
+
+
+def test_the_ledger_month_triggers_are_in_place():
+    """A table rebuild (SQLite does one for many schema changes) drops a table's triggers without a
+    word: the monthly sums would then drift from the ledger. This fails first."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'cases_aidledgerrow'::regclass")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cases_aidledgerrow'")
+        names = {row[0] for row in cursor.fetchall()}
+    expected = (
+        {"cases_aidledgermonth_apply"}
+        if connection.vendor == "postgresql"
+        else {f"cases_aidledgermonth_{name}" for name in ("insert", "delete", "update")}
+    )
+    assert expected <= names

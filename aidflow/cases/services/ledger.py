@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.utils import timezone
 
 from aidflow.cases.models import AidLedgerRow, Application, HospitalStay
@@ -112,6 +113,18 @@ def ledger_settlement_add(
     )
 
 
-def ledger_settlement_remove(number: str) -> None:
-    """A reversed or refused settlement no longer counts."""
-    AidLedgerRow.objects.filter(route="settlement", settlement_number=number).delete()
+def ledger_settlement_remove(*numbers: str) -> None:
+    """Reversed or refused settlements no longer count. Their rows' monthly sums are locked first,
+    in one order (PostgreSQL): two claim reviews refusing settlements of the same villages and
+    months then queue instead of deadlocking on the sums the triggers update."""
+    rows = AidLedgerRow.objects.filter(route="settlement", settlement_number__in=numbers)
+    if connection.vendor == "postgresql" and len(numbers) > 1:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM cases_aidledgermonth m WHERE (m.month, m.region, m.category) IN ("
+                " SELECT to_char(r.day, 'YYYY-MM'), r.region, r.category FROM cases_aidledgerrow r"
+                " WHERE r.route = 'settlement' AND r.settlement_number = ANY(%s))"
+                " ORDER BY m.month, m.region, m.category FOR UPDATE",
+                [list(numbers)],
+            )
+    rows.delete()

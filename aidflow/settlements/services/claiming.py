@@ -167,7 +167,7 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
             settlement.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "stay_claim"])
             if stay_claim is not None:
                 stay_claim.delete()
-            ledger_settlement_remove(settlement.number)
+        ledger_settlement_remove(*(settlement.number for settlement in refused))
         settlements.exclude(pk__in=refused_ids).update(status=SettlementStatus.APPROVED)
         approved = claim.settlements.filter(status=SettlementStatus.APPROVED).aggregate(total=Sum("amount"))
         claim.status = ClaimStatus.REJECTED if decision == "reject" else ClaimStatus.APPROVED
