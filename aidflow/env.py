@@ -88,12 +88,28 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+# Gap-free numbers and bulk inserts use INSERT ... RETURNING, which SQLite has from 3.35.
+SQLITE_MINIMUM = (3, 35, 0)
+
+
+def _sqlite_check(version: tuple[int, ...] | None = None) -> None:
+    import sqlite3
+
+    version = version or sqlite3.sqlite_version_info
+    if tuple(version) < SQLITE_MINIMUM:
+        raise ImproperlyConfigured(
+            f"SQLite {'.'.join(map(str, version))} is too old: AidFlow needs SQLite "
+            f"{'.'.join(map(str, SQLITE_MINIMUM))} or newer (set DATABASE_URL to a PostgreSQL server, or upgrade)."
+        )
+
+
 def env_database(name: str, default_sqlite_path: Path) -> dict:
     """Parse DATABASE_URL: sqlite:///path or postgres://user:pass@host:port/name."""
     import dj_database_url
 
     value = os.environ.get(name)
     if value is None or value.strip() == "":
+        _sqlite_check()
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(default_sqlite_path),
@@ -109,6 +125,7 @@ def env_database(name: str, default_sqlite_path: Path) -> dict:
     except Exception as error:  # dj_database_url raises several types for a malformed URL
         raise ImproperlyConfigured(f"The environment variable {name} is not a valid database URL: {error}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        _sqlite_check()
         config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
         config["CONN_MAX_AGE"] = 0
     elif not config.get("NAME"):

@@ -76,3 +76,13 @@ def test_postgresql_connections_run_without_jit_unless_the_url_says_otherwise(mo
     )
     options = env_database("AIDFLOW_TEST_DB", ROOT / "unused.sqlite3")["OPTIONS"]
     assert options == {"sslmode": "require", "options": "-c jit=on"}
+
+
+def test_an_sqlite_without_returning_is_refused_at_start():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from aidflow.env import _sqlite_check
+
+    _sqlite_check((3, 35, 0))
+    with pytest.raises(ImproperlyConfigured, match=r"SQLite 3\.31\.1 is too old"):
+        _sqlite_check((3, 31, 1))

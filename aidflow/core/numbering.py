@@ -13,8 +13,6 @@ def take_next(counter_model: type[models.Model], **key) -> int:
     SQLite writes one transaction at a time). `key` names the fields of the model's unique constraint.
     """
     connection = connections[router.db_for_write(counter_model)]
-    if connection.vendor not in ("postgresql", "sqlite"):
-        return _take_next_locked(counter_model, **key)
     meta, quote = counter_model._meta, connection.ops.quote_name
     fields = [meta.get_field(name) for name in key]
     columns = ", ".join(quote(field.column) for field in fields)
@@ -28,11 +26,3 @@ def take_next(counter_model: type[models.Model], **key) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         return cursor.fetchone()[0]
-
-
-def _take_next_locked(counter_model: type[models.Model], **key) -> int:
-    counter_model.objects.bulk_create([counter_model(**key, last=0)], ignore_conflicts=True)
-    counter = counter_model.objects.select_for_update().get(**key)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
