@@ -69,10 +69,15 @@ class ApplicationDetailView(TemplateView):
         may_act = task is not None and can_act(user, application)
         if may_act and form is None:
             form = stage_form(application)
+        # Each stay with what the calculation says of it: counted, or why not.
+        results = {item["index"]: item for item in (application.calculation or {}).get("stays", [])}
+        stays = list(application.stays.all())
+        for stay in stays:
+            stay.result = results.get(stay.index, {})
         context.update(
             {
                 "application": application,
-                "stays": application.stays.all(),
+                "stays": stays,
                 "members": application.members.all(),
                 "documents": application.documents.select_related("uploaded_by"),
                 "records": application.records.select_related("actor", "actor__staff"),
