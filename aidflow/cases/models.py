@@ -16,6 +16,7 @@ from aidflow.cases.choices import (
     Decision,
     DeliveryMethod,
     DocumentKind,
+    NotificationKind,
     ReminderKind,
     Residence,
     Sex,
@@ -380,7 +381,7 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=NotificationKind.choices)
     text = models.CharField(_("text"), max_length=300)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
