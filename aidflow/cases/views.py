@@ -62,6 +62,7 @@ class InboxView(TemplateView):
         context["title"] = _("My tasks")
         # Claims, months and payments wait here too, each in its own section above the applications.
         context["desk"] = desk_sections(user)
+        context["desk_waiting"] = [section for section in context["desk"] if section.count]
         context["works_an_inbox"] = bool(stages_of(role_of(user)))
         return context
 
