@@ -61,7 +61,7 @@ def payment_failures_notify(*, failures: list[tuple[int, Decimal, str, str]]) ->
     return len(notifications)
 
 
-def payee_change_notify(*, application: Application, actor, masked: dict, was_failed: bool) -> int:
+def payee_change_notify(*, application: Application, actor, masked: dict | None, was_failed: bool) -> int:
     """The village's clerks hear of a new payee account (but not the one who recorded it); when it
     corrects a failed payment, so does the county's finance officer, who pays it again."""
     keys = {(Role.VILLAGE_CLERK, application.village_id)}
@@ -73,9 +73,9 @@ def payee_change_notify(*, application: Application, actor, masked: dict, was_fa
         text = _("%(number)s: %(who)s changed the payee account to %(name)s, %(bank)s, %(account)s.") % {
             "number": application.number,
             "who": who,
-            "name": masked["name"],
-            "bank": masked["bank"],
-            "account": masked["account"],
+            "name": (masked or {}).get("name") or "-",
+            "bank": (masked or {}).get("bank") or "-",
+            "account": (masked or {}).get("account") or "-",
         }
         if was_failed:
             text += " " + _("The failed payment can be paid again in the next batch.")
