@@ -18,6 +18,7 @@ from aidflow.cases.selectors import (
     can_withdraw,
     delivery_record,
     open_task,
+    payment_failure,
     tasks_waiting,
 )
 from aidflow.cases.services.documents import UploadedDocument
@@ -92,6 +93,7 @@ class ApplicationDetailView(TemplateView):
                 "calculation": application.calculation,
                 "stage_names": dict(Stage.choices),
                 "payee": payee_masked(application),
+                "payment_failure": payment_failure(application),
                 # After a decision: on to the next case waiting for this user, or back to the inbox.
                 "next_waiting": None if may_act else tasks_waiting(user).exclude(application=application).first(),
                 "works_an_inbox": bool(stages_of(role_of(user))),
