@@ -1,0 +1,105 @@
+"""The register of designated hospitals in the admin: looked up (and picked for a hospital clerk),
+and the bank account the county pays a hospital's claims to corrected - through the payment
+service, which keeps the old account and audits the change. The rest comes from
+`import_hospitals` and is read-only here."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from aidflow.core.errors import Conflict, InputErrors
+from aidflow.core.payment import mask_account
+from aidflow.payments.models import HospitalAccountChange
+from aidflow.payments.services.hospital_accounts import hospital_account_change, hospital_account_check
+from aidflow.rolls.models import Hospital
+
+
+class HospitalAccountForm(forms.ModelForm):
+    """The bank and account, checked by the same rules as the service (10-30 digits, ...)."""
+
+    class Meta:
+        model = Hospital
+        fields = ("bank", "account")
+        help_texts = {
+            "account": _("10-30 digits, as the bank gives it; spaces are taken out."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["bank"], cleaned["account"] = hospital_account_check(
+                hospital=self.instance, bank=cleaned.get("bank"), account=cleaned.get("account")
+            )
+        except (InputErrors, Conflict) as error:
+            for field, messages in error.errors.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return cleaned
+
+
+class HospitalAccountChangeInline(admin.TabularInline):
+    """Every earlier account, newest first: what was replaced, by whom and when."""
+
+    model = HospitalAccountChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "changed_by", "old_bank", "old_account", "new_bank", "new_account")
+    readonly_fields = fields
+    verbose_name_plural = _("Earlier accounts (history of changes)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Hospital)
+class HospitalAdmin(admin.ModelAdmin):
+    form = HospitalAccountForm
+    list_display = ("name", "code", "level", "county", "bank", "masked_account")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+    list_select_related = ("county",)
+    ordering = ("code",)
+    show_full_result_count = False
+    readonly_fields = ("code", "name", "level", "county", "designated_from", "designated_to")
+    fieldsets = [
+        (None, {"fields": readonly_fields}),
+        (
+            _("Where the county pays this hospital's claims"),
+            {
+                "fields": ("bank", "account"),
+                "description": _(
+                    "A correction is recorded with the account it replaces (shown below) and in the audit "
+                    "log. It is refused while a claim of the hospital waits in a payment batch."
+                ),
+            },
+        ),
+    ]
+    inlines = [HospitalAccountChangeInline]
+
+    @admin.display(description=_("account"))
+    def masked_account(self, hospital) -> str:
+        # Only the last four digits, as everywhere but the edit form and the bank's file.
+        return f"****{mask_account(hospital.account)[-4:]}" if hospital.account else "-"
+
+    def has_add_permission(self, request):
+        # The register comes from `import_hospitals`.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Settlements, claims and staff refer to hospitals.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        hospital = hospital_account_change(
+            actor=request.user,
+            hospital_id=obj.pk,
+            bank=form.cleaned_data.get("bank"),
+            account=form.cleaned_data.get("account"),
+        )
+        obj.bank, obj.account = hospital.bank, hospital.account
+
+    def save_related(self, request, form, formsets, change):
+        # The history is written by the service only; the inline is read-only.
+        pass
