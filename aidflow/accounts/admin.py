@@ -152,8 +152,8 @@ class SignInToolsMixin:
         def run(obj):
             count = account_unlock(users=[obj.user], actor=request.user)
             if not count:
-                return _("%(user)s had no failed sign-ins to forget.") % {"user": obj.user.get_username()}
-            return _("%(user)s is unlocked and may sign in now.") % {"user": obj.user.get_username()}
+                return _("%(user)s had no failed sign-ins to forget.") % {"user": _person(obj.user)}
+            return _("%(user)s is unlocked and may sign in now.") % {"user": _person(obj.user)}
 
         return self._tool_page(
             request,
@@ -171,9 +171,9 @@ class SignInToolsMixin:
         def run(obj):
             count = two_factor_reset(users=[obj.user], actor=request.user)
             if not count:
-                return _("%(user)s had no authenticator.") % {"user": obj.user.get_username()}
+                return _("%(user)s had no authenticator.") % {"user": _person(obj.user)}
             return _("The authenticator of %(user)s is reset: they enrol a new one at their next sign-in.") % {
-                "user": obj.user.get_username()
+                "user": _person(obj.user)
             }
 
         return self._tool_page(

@@ -45,7 +45,6 @@ ADMIN_MODEL_PERMISSIONS = [
     # The hospital register is imported; the admin corrects a hospital's bank account (history kept).
     ("rolls", "view_hospital"),
     ("rolls", "change_hospital"),
-    ("payments", "view_hospitalaccountchange"),
 ]
 
 

@@ -5,13 +5,24 @@ service, which keeps the old account and audits the change. The rest comes from
 
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from aidflow.core.errors import Conflict, InputErrors
 from aidflow.core.payment import mask_account
-from aidflow.payments.models import HospitalAccountChange
 from aidflow.payments.services.hospital_accounts import hospital_account_change, hospital_account_check
 from aidflow.rolls.models import Hospital
+
+HISTORY_COLUMNS = {
+    "changed_at": _("changed at"),
+    "changed_by": _("changed by"),
+    "old_bank": _("old bank"),
+    "old_account": _("old account"),
+    "new_bank": _("new bank"),
+    "new_account": _("new account"),
+}
 
 
 class HospitalAccountForm(forms.ModelForm):
@@ -36,23 +47,6 @@ class HospitalAccountForm(forms.ModelForm):
         return cleaned
 
 
-class HospitalAccountChangeInline(admin.TabularInline):
-    """Every earlier account, newest first: what was replaced, by whom and when."""
-
-    model = HospitalAccountChange
-    extra = 0
-    can_delete = False
-    fields = ("changed_at", "changed_by", "old_bank", "old_account", "new_bank", "new_account")
-    readonly_fields = fields
-    verbose_name_plural = _("Earlier accounts (history of changes)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Hospital)
 class HospitalAdmin(admin.ModelAdmin):
     form = HospitalAccountForm
@@ -62,9 +56,10 @@ class HospitalAdmin(admin.ModelAdmin):
     list_select_related = ("county",)
     ordering = ("code",)
     show_full_result_count = False
-    readonly_fields = ("code", "name", "level", "county", "designated_from", "designated_to")
+    register_fields = ("code", "name", "level", "county", "designated_from", "designated_to")
+    readonly_fields = (*register_fields, "account_history")
     fieldsets = [
-        (None, {"fields": readonly_fields}),
+        (None, {"fields": register_fields}),
         (
             _("Where the county pays this hospital's claims"),
             {
@@ -75,13 +70,39 @@ class HospitalAdmin(admin.ModelAdmin):
                 ),
             },
         ),
+        (_("Earlier accounts (history of changes)"), {"fields": ("account_history",)}),
     ]
-    inlines = [HospitalAccountChangeInline]
 
     @admin.display(description=_("account"))
     def masked_account(self, hospital) -> str:
         # Only the last four digits, as everywhere but the edit form and the bank's file.
         return f"****{mask_account(hospital.account)[-4:]}" if hospital.account else "-"
+
+    @admin.display(description=_("changes"))
+    def account_history(self, hospital) -> str:
+        """Every earlier account, newest first: what was replaced, by whom and when."""
+        changes = hospital.account_changes.select_related("changed_by").order_by("-changed_at", "-pk")
+        if not changes:
+            return _("No change since the register was imported.")
+        header = format_html_join("", '<th scope="col">{}</th>', ((label,) for label in HISTORY_COLUMNS.values()))
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    date_format(timezone.localtime(change.changed_at), "DATETIME_FORMAT"),
+                    change.changed_by.get_full_name() or change.changed_by.get_username(),
+                    change.old_bank or "-",
+                    change.old_account or "-",
+                    change.new_bank or "-",
+                    change.new_account or "-",
+                )
+                for change in changes
+            ),
+        )
+        return format_html(
+            '<table class="account-history"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', header, rows
+        )
 
     def has_add_permission(self, request):
         # The register comes from `import_hospitals`.
@@ -99,7 +120,3 @@ class HospitalAdmin(admin.ModelAdmin):
             account=form.cleaned_data.get("account"),
         )
         obj.bank, obj.account = hospital.bank, hospital.account
-
-    def save_related(self, request, form, formsets, change):
-        # The history is written by the service only; the inline is read-only.
-        pass
