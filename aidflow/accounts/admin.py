@@ -122,7 +122,7 @@ class SignInToolsMixin:
         ]
         return own + super().get_urls()
 
-    def _tool_page(self, request, object_id, *, title, explanation, button, run):
+    def _tool_page(self, request, object_id, *, title, explanation, button, run, danger=False):
         obj = self.get_object(request, object_id)
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
@@ -144,6 +144,7 @@ class SignInToolsMixin:
             "title": title,
             "explanation": explanation % {"user": _person(obj.user)},
             "button": button,
+            "danger": danger,
             "change_url": change_url,
         }
         return TemplateResponse(request, self.sign_in_tools_template, context)
@@ -187,4 +188,5 @@ class SignInToolsMixin:
             ),
             button=_("Reset the authenticator"),
             run=run,
+            danger=True,
         )

@@ -100,8 +100,13 @@ class HospitalAdmin(admin.ModelAdmin):
                 for change in changes
             ),
         )
+        # A region the keyboard can reach, so a narrow screen can scroll the table.
         return format_html(
-            '<table class="account-history"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', header, rows
+            '<div class="account-history" tabindex="0" role="region" aria-label="{}"><table>'
+            "<thead><tr>{}</tr></thead><tbody>{}</tbody></table></div>",
+            _("Earlier accounts (history of changes)"),
+            header,
+            rows,
         )
 
     def has_add_permission(self, request):
