@@ -146,9 +146,10 @@ class StaffProfileAdmin(SignInToolsMixin, admin.ModelAdmin):
             field.widget.widget.attrs["data-width"] = "32em"
         return field
 
-    @admin.display(boolean=True, description=_("active"))
-    def active(self, profile) -> bool:
-        return profile.user.is_active
+    @admin.display(description=_("active"), ordering="user__is_active")
+    def active(self, profile) -> str:
+        # In words: the admin's boolean icons are named "True" and "False" for screen readers.
+        return _("Active") if profile.user.is_active else _("Deactivated")
 
     @admin.action(description=_("Deactivate the selected staff (signed out on their next request)"))
     def deactivate(self, request, queryset):
