@@ -37,6 +37,8 @@ class HospitalAccountForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "bank" in self.errors or "account" in self.errors:
+            return cleaned  # each field's own message first (e.g. too long)
         try:
             cleaned["bank"], cleaned["account"] = hospital_account_check(
                 hospital=self.instance, bank=cleaned.get("bank"), account=cleaned.get("account")
