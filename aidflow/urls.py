@@ -25,7 +25,7 @@ from aidflow.payments.views import BatchDetailView, BatchExportView, BatchListVi
 from aidflow.regions.views import HomeView
 from aidflow.reports.public import DisclosureView
 from aidflow.reports.views import OnTimeView, StatisticsExportView, StatisticsView
-from aidflow.rolls.views import RecipientLookupView
+from aidflow.rolls.views import RecipientLookupView, ReferralsView
 from aidflow.settlements.views import (
     ClaimDetailView,
     ClaimListView,
@@ -66,6 +66,7 @@ class WorkbenchApp(Application):
         "applications/<int:pk>/history/", ApplicationHistoryView.as_view(), name="application_history"
     )
     recipients_path = path("recipients/", RecipientLookupView.as_view(), name="recipients")
+    referrals_path = path("referrals/", ReferralsView.as_view(), name="referrals")
     settlement_window_path = path("settlements/window/", SettlementWindowView.as_view(), name="settlement_window")
     settlements_path = path("settlements/", SettlementListView.as_view(), name="settlements")
     settlement_path = path("settlements/<int:pk>/", SettlementDetailView.as_view(), name="settlement")

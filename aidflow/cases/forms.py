@@ -5,16 +5,36 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from viewflow.forms.renderers import Column, FieldSet, Layout, Row
 
-from aidflow.cases.choices import DocumentKind, Residence
+from aidflow.cases.choices import ApplicantRelationship, DocumentKind, Residence
 from aidflow.policy.models import AidType, Category
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class FilingForm(forms.Form):
+    # The patient applies, or a guardian or an agent on the patient's behalf (seed 002 line ~1796).
+    relationship = forms.ChoiceField(
+        label=_("Who applies"),
+        choices=ApplicantRelationship.choices,
+        initial=ApplicantRelationship.SELF,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     applicant_name = forms.CharField(label=_("Applicant name"), max_length=50)
-    id_number = forms.CharField(label=_("Resident ID number"), max_length=18)
+    id_number = forms.CharField(label=_("Patient's resident ID number"), max_length=18)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    patient_name = forms.CharField(
+        label=_("Patient name (when a guardian or agent applies)"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"data-show-for": "guardian agent"}),
+    )
+    applicant_id_number = forms.CharField(
+        label=_("Applicant's own resident ID number (guardian or agent)"),
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"data-show-for": "guardian agent"}),
+    )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.LOW_INCOME)
     aid_type = forms.ChoiceField(label=_("Aid type"), choices=AidType.choices, initial=AidType.MAJOR_DISEASE)
     severely_disabled = forms.BooleanField(label=_("Severely disabled (grade 1 or 2)"), required=False)
@@ -47,7 +67,12 @@ class FilingForm(forms.Form):
         self.fields["category"].choices = [*Category.choices, *((c["code"], c["name"]) for c in extra_categories)]
 
     layout = Layout(
-        FieldSet(_("Applicant"), Row("applicant_name", "id_number", "phone")),
+        FieldSet(
+            _("Applicant"),
+            Row("relationship"),
+            Row("applicant_name", "id_number", "phone"),
+            Row("patient_name", "applicant_id_number"),
+        ),
         FieldSet(
             _("Aid applied for"),
             Row("category", "aid_type"),

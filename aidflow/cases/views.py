@@ -116,21 +116,24 @@ def filing_data(form, stays, members) -> tuple[dict, list[int]]:
         for member in members.forms
         if member.is_valid() and member.cleaned_data
     ]
+    relationship = cleaned.get("relationship") or "self"
+    applicant = {"name": cleaned["applicant_name"], "id_number": cleaned["id_number"], "phone": cleaned["phone"]}
+    patient = {
+        "id_number": cleaned["id_number"],
+        "severely_disabled": cleaned["severely_disabled"],
+        "seriously_ill": cleaned["seriously_ill"],
+        "insured": cleaned["insured"] is not False,
+    }
+    if relationship != "self":
+        # On the patient's behalf: the ID number above is the patient's, the applicant gives their own.
+        applicant.update(relationship=relationship, id_number=cleaned.get("applicant_id_number") or "")
+        patient["name"] = cleaned.get("patient_name") or ""
     return (
         {
-            "applicant": {
-                "name": cleaned["applicant_name"],
-                "id_number": cleaned["id_number"],
-                "phone": cleaned["phone"],
-            },
+            "applicant": applicant,
             "category": cleaned["category"],
             "aid_type": cleaned["aid_type"],
-            "patient": {
-                "id_number": cleaned["id_number"],
-                "severely_disabled": cleaned["severely_disabled"],
-                "seriously_ill": cleaned["seriously_ill"],
-                "insured": cleaned["insured"] is not False,
-            },
+            "patient": patient,
             "household": {
                 "size": cleaned["household_size"],
                 "monthly_income": str(cleaned["household_monthly_income"]),
@@ -158,6 +161,9 @@ SERVICE_FIELD_TO_FORM = {
     "applicant.name": "applicant_name",
     "applicant.phone": "phone",
     "applicant.id_number": "id_number",
+    "applicant.relationship": "relationship",
+    "patient.name": "patient_name",
+    "filing_date": None,
     "patient.id_number": "id_number",
     "patient.severely_disabled": "severely_disabled",
     "patient.seriously_ill": "seriously_ill",
@@ -172,9 +178,12 @@ SERVICE_FIELD_TO_FORM = {
 
 def apply_service_errors(errors: dict, form, stays, stay_forms: list[int], documents=None) -> None:
     """Show the service's field errors next to the fields they name."""
+    on_behalf = (form.cleaned_data.get("relationship") or "self") != "self"
     for path, messages_ in errors.items():
         for message in messages_:
-            if path in SERVICE_FIELD_TO_FORM:
+            if path == "applicant.id_number" and on_behalf:
+                form.add_error("applicant_id_number", message)
+            elif path in SERVICE_FIELD_TO_FORM:
                 form.add_error(SERVICE_FIELD_TO_FORM[path], message)
             elif path.startswith("stays[") and "]." in path:
                 index, field = path[len("stays[") :].split("].", 1)

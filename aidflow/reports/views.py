@@ -17,7 +17,14 @@ from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of, scope_codes
-from aidflow.reports.ledger import READERS, late_corrections, ledger_params, month_submit, month_submitted
+from aidflow.reports.ledger import (
+    READERS,
+    late_corrections,
+    ledger_params,
+    month_sign_off_day,
+    month_submit,
+    month_submitted,
+)
 from aidflow.reports.pdf import monthly_pdf
 from aidflow.reports.services import chart_bars, ontime_statistics, report_scope
 from aidflow.reports.statistics import BREAKDOWN_TITLES, monthly_figures, monthly_series
@@ -95,6 +102,9 @@ class StatisticsView(TemplateView):
             "report": report,
             "late": late_corrections(report, figures) if report else [],
             "may_submit": report is None and role_of(request.user) == Role.COUNTY_APPROVER and len(region) == 6,
+            # A month is signed off from its report day on (INTERFACES section 11).
+            "sign_off_from": month_sign_off_day(year, month),
+            "sign_off_open": timezone.localdate() >= month_sign_off_day(year, month),
             "charts": {
                 "months": series["months"],
                 "by_region": [

@@ -5,8 +5,12 @@
 (function () {
   const FIELD_INPUTS = "input, textarea, select";
 
+  // The radio group the fields depend on: the decision, or another one the form names
+  // (data-choice-field="relationship" on the filing form: a guardian names the patient).
+  function field(form) { return form.dataset.choiceField || "decision"; }
+
   function chosen(form) {
-    const checked = form.querySelector('input[name="decision"]:checked');
+    const checked = form.querySelector('input[name="' + field(form) + '"]:checked');
     return checked ? checked.value : "";
   }
 
@@ -24,7 +28,7 @@
     for (const form of document.querySelectorAll("form[data-decision-form]")) {
       update(form);
       form.addEventListener("change", (event) => {
-        if (event.target.name === "decision") { update(form); }
+        if (event.target.name === field(form)) { update(form); }
       });
       // The Material fields render their inputs after the page loads: apply again when they appear.
       new MutationObserver(() => update(form)).observe(form, {childList: true, subtree: true});
