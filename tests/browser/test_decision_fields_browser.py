@@ -23,13 +23,13 @@ def test_county_fields_follow_the_decision(page, policy, clerk, reviewer, approv
     page.goto(f"/workbench/applications/{application.pk}/")
     page.locator("input[name=decision][value=approve]").wait_for(state="attached")
     # Nothing chosen yet: only the decision itself.
-    for name in ("amount", "override_reason", "reasons", "missing"):
+    for name in ("excluded_stay_1", "excluded_amount_1", "reasons", "missing"):
         expect(shown(page, name)).to_be_hidden()
 
     pick(page, "decision", "return")
     expect(shown(page, "reasons")).to_be_visible()
     expect(shown(page, "missing")).to_be_visible()
-    expect(shown(page, "amount")).to_be_hidden()
+    expect(shown(page, "excluded_amount_1")).to_be_hidden()
     page.fill("textarea[name=reasons]", "缺少收入证明")
     screenshot(page, "decision-county-return")
 
@@ -38,8 +38,10 @@ def test_county_fields_follow_the_decision(page, policy, clerk, reviewer, approv
     expect(shown(page, "missing")).to_be_hidden()
 
     pick(page, "decision", "approve")
-    expect(shown(page, "amount")).to_be_visible()
-    expect(shown(page, "override_reason")).to_be_visible()
+    # Costs found non-compliant on review are excluded, with the reason; the award is computed again.
+    expect(shown(page, "excluded_stay_1")).to_be_visible()
+    expect(shown(page, "excluded_amount_1")).to_be_visible()
+    expect(shown(page, "excluded_reason_1")).to_be_visible()
     expect(shown(page, "reasons")).to_be_hidden()
     screenshot(page, "decision-county-approve")
     page.click("#task-submit")

@@ -74,9 +74,9 @@ def test_the_amount_stays_in_view_while_typing_the_stays(phone, policy, clerk):
     phone.fill("input[name=household_monthly_income]", "1200.00")
     choose(phone, "residence", "rural")
     prefix = "stays-0-"
-    phone.fill(f"input[name='{prefix}hospital']", "德州市人民医院")
+    phone.fill(f"input[name='{prefix}hospital']", "陵城区人民医院")
     phone.fill(f"input[name='{prefix}diagnosis']", "肺恶性肿瘤")
-    choose(phone, f"{prefix}hospital_level", "3")
+    choose(phone, f"{prefix}hospital_level", "2")
     phone.fill(f"input[name='{prefix}admission_date']", admission.isoformat())
     phone.fill(f"input[name='{prefix}discharge_date']", discharge.isoformat())
     phone.fill(f"input[name='{prefix}total_cost']", "60000.00")

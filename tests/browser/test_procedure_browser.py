@@ -82,8 +82,8 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     fill_stay(
         page,
         0,
-        "德州市人民医院",
-        3,
+        "陵城区人民医院",
+        2,
         admission.isoformat(),
         discharge.isoformat(),
         "60000.00",
@@ -95,7 +95,7 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     fill_stay(
         page,
         1,
-        "陵城区人民医院",
+        "陵城区中医院",
         2,
         admission.isoformat(),
         discharge.isoformat(),
@@ -149,7 +149,7 @@ def test_filing_to_delivery(page, policy, clerk, reviewer, approver, tmp_path):
     page.click(f"text={application.number}")
     page.wait_for_url(f"**/applications/{application.pk}/")
     page.locator("#task-form").wait_for()
-    assert "核算金额 1500.00 元" in page.content()
+    assert "核算金额：1500.00 元" in page.content()
     pick(page, "decision", "approve")
     screenshot(page, "procedure-5-county-approval")
     submit_task(page, "文书送达")

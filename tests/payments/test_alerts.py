@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aidflow.cases.models import Notification
 from aidflow.payments.models import PaymentBatch
-from tests.factories import BEIJIE, make_staff, today
+from tests.factories import BEIJIE, excluded, make_staff, today
 from tests.payments.conftest import approved
 from tests.workflows.helpers import client_for
 
@@ -40,7 +40,7 @@ def everyone(clerk, second_clerk, neighbour_clerk, far_clerk, reviewer, approver
 def paid_and_failed(policy, clerk, reviewer, approver, finance, everyone):
     """Two approved cases of 北街村 in one batch: line 1 paid, line 2 failed with the bank's reason."""
     paid = approved(clerk, order="301")
-    failed = approved(clerk, order="302", amount="600.00")
+    failed = approved(clerk, order="302", excluded_costs=excluded("2000.00"))
     web = client_for(finance)
     web.post("/workbench/payments/")
     batch = PaymentBatch.objects.get()

@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from aidflow.payments.models import PaymentBatch
 from aidflow.reports import desks
 from aidflow.settlements.models import SettlementClaim
-from tests.factories import today
+from tests.factories import excluded, today
 from tests.payments.conftest import approved, approved_claim, finance, other_finance  # noqa: F401 - fixtures
-from tests.settlements.conftest import WANG, register, settle_body, window  # noqa: F401 - fixtures
+from tests.settlements.conftest import WANG, refer, register, settle_body, window  # noqa: F401 - fixtures
 from tests.workflows.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -53,9 +53,11 @@ def settle_today(user, **changes) -> dict:
 
 
 @pytest.fixture
-def two_claims(window):  # noqa: F811
-    """陵城区人民医院 claims this month's settlements: one claim on 陵城区, one on 平原县 (王五's county)."""
+def two_claims(window, far_clerk):  # noqa: F811
+    """陵城区人民医院 claims this month's settlements: one claim on 陵城区, one on 平原县 (王五's county,
+    treated in 陵城区 on a referral his village recorded)."""
     settle_today(window)
+    refer(far_clerk, WANG, "王五", "H-LC", (today() - datetime.timedelta(days=5)).isoformat())
     settle_today(window, id_number=WANG, name="王五")
     month = today().strftime("%Y-%m")
     api = client_for(window)
@@ -115,7 +117,7 @@ def test_a_month_without_aid_is_not_asked_for(approver, settings, regions):
 @pytest.fixture
 def finance_desk(policy, clerk, reviewer, approver, finance, approved_claim):  # noqa: F811
     """Two approved applications of 陵城区 with a payee and the hospital's approved claim, not paid."""
-    return [approved(clerk, order="511"), approved(clerk, order="512", amount="600.00")]
+    return [approved(clerk, order="511"), approved(clerk, order="512", excluded_costs=excluded("2000.00"))]
 
 
 def results_file(rows) -> SimpleUploadedFile:
