@@ -1,0 +1,151 @@
+"""The amount explained in plain words for people on paper: what each stay cost, what insurance and
+others paid, what was left, the deductible, the rate and the cap - sentences, not formulas.
+
+Read from a stored calculation (the result JSON of INTERFACES section 4) and the stays it was made
+from (anything with the cost attributes: a case's HospitalStay, a settlement, a calculator Stay), so
+the words always match the amount the case holds. The case page keeps the formula lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+COUNT_WORDS = {2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
+
+
+def as_decimal(value) -> Decimal:
+    if value is None or value == "":
+        return ZERO
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def yuan(value) -> str:
+    """52000 -> "52,000元"; 1234.5 -> "1,234.50元": thousands marked, cents only when there are any."""
+    amount = as_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return text + "元"
+
+
+def percent(rate) -> str:
+    return format((as_decimal(rate) * 100).normalize(), "f") + "%"
+
+
+def _paid_parts(stay) -> list[str]:
+    parts = []
+    for attribute, label in (
+        ("basic_insurance", "基本医保已报销"),
+        ("serious_illness_insurance", "大病保险"),
+        ("other_insurance", "其他保险"),
+        ("charity", "慈善及社会帮扶"),
+    ):
+        amount = as_decimal(getattr(stay, attribute, ZERO))
+        if amount:
+            parts.append(f"{label}{yuan(amount)}")
+    if parts and not parts[0].startswith("基本医保"):
+        parts[0] = "已获" + parts[0]
+    return parts
+
+
+def stay_remaining(stay) -> Decimal:
+    payers = ("basic_insurance", "serious_illness_insurance", "other_insurance", "charity")
+    paid = sum((as_decimal(getattr(stay, name, ZERO)) for name in payers), ZERO)
+    return max(ZERO, as_decimal(stay.eligible_cost) - paid)
+
+
+def stay_in_words(stay, remaining=None) -> str:
+    """ "合规费用52,000元，基本医保已报销30,000元、大病保险5,000元，剩余17,000元"."""
+    left = stay_remaining(stay) if remaining is None else as_decimal(remaining)
+    paid = _paid_parts(stay)
+    middle = "、".join(paid) if paid else "未获任何报销或帮扶"
+    return f"合规费用{yuan(stay.eligible_cost)}，{middle}，剩余{yuan(left)}"
+
+
+def _stays_in_words(stays: Sequence, calculation: dict) -> tuple[list[str], Decimal, int]:
+    """One clause per stay; the sum of what counts, and how many stays count."""
+    stored = {item.get("index"): item for item in calculation.get("stays") or []}
+    several = len(stays) > 1
+    clauses = []
+    counted = 0
+    total = ZERO
+    for index, stay in enumerate(stays):
+        facts = stored.get(index, {})
+        remaining = as_decimal(facts["remaining"]) if "remaining" in facts else stay_remaining(stay)
+        clause = stay_in_words(stay, remaining)
+        if several:
+            clause = f"第{index + 1}次住院（{stay.hospital}）{clause}"
+        if facts.get("in_window", True):
+            counted += 1
+            total += remaining
+        else:
+            discharged = stay.discharge_date.isoformat() if stay.discharge_date else ""
+            clause += f"，但于{discharged}出院，已超过救助时限，不计入"
+        clauses.append(clause)
+    return clauses, total, counted
+
+
+def _deductible_sentence(total: Decimal, deductible: Decimal, left: Decimal, base: Decimal, rate: str) -> str:
+    if not deductible:
+        return f"剩余费用{yuan(total)}按{rate}救助"
+    if left >= deductible:
+        if base == 0:
+            return f"剩余费用{yuan(total)}未超过年度起付线{yuan(deductible)}，不予救助"
+        return f"扣除年度起付线{yuan(deductible)}后的{yuan(base)}按{rate}救助"
+    if left == 0:
+        return f"本年度起付线{yuan(deductible)}此前已经扣满，剩余{yuan(total)}全部按{rate}救助"
+    used = deductible - left
+    if base == 0:
+        return f"本年度此前已扣起付线{yuan(used)}，起付线还剩{yuan(left)}，剩余费用{yuan(total)}未超过，不予救助"
+    return f"本年度此前已扣起付线{yuan(used)}，起付线还剩{yuan(left)}，扣除后的{yuan(base)}按{rate}救助"
+
+
+def amount_in_words(*, stays: Sequence, calculation: dict) -> list[str]:
+    """The calculation as a few sentences (the last one says the amount)."""
+    clauses, total, counted = _stays_in_words(stays, calculation)
+    sentences = ["；".join(clauses) + "。"] if clauses else []
+    if counted > 1:
+        sentences.append(f"{COUNT_WORDS.get(counted, counted)}次住院可计入的剩余费用合计{yuan(total)}。")
+    amount = as_decimal(calculation.get("amount"))
+    policy = calculation.get("policy") or {}
+    if not calculation.get("eligible"):
+        reasons = "；".join(reason.get("message", "") for reason in calculation.get("reasons") or [])
+        because = f"（{reasons}）" if reasons else ""
+        sentences.append(f"按政策计算不符合救助条件{because}，救助金额0元。")
+        return sentences
+    rate_value = as_decimal(policy.get("rate"))
+    rate = percent(rate_value)
+    deductible = as_decimal(policy.get("deductible"))
+    left = as_decimal(calculation.get("deductible_left"))
+    base = max(ZERO, total - left)
+    by_rate = (base * rate_value).quantize(CENT, rounding=ROUND_HALF_UP)
+    sentence = _deductible_sentence(total, deductible, left, base, rate)
+    cap = as_decimal(policy.get("annual_cap"))
+    granted = as_decimal(calculation.get("granted_before"))
+    if base == 0:
+        sentences.append(f"{sentence}，救助金额0元。")
+    elif cap and by_rate > amount:
+        if granted:
+            sentences.append(
+                f"{sentence}，应为{yuan(by_rate)}；但年度封顶线{yuan(cap)}，本年度已获救助{yuan(granted)}，"
+                f"只剩{yuan(amount)}，救助金额{yuan(amount)}。"
+            )
+        else:
+            sentences.append(f"{sentence}，应为{yuan(by_rate)}，超过年度封顶线{yuan(cap)}，救助金额{yuan(amount)}。")
+    else:
+        history = f"（本年度此前已获救助{yuan(granted)}，未超过年度封顶线{yuan(cap)}）" if granted else ""
+        sentences.append(f"{sentence}，救助金额{yuan(amount)}{history}。")
+    return sentences
+
+
+def income_in_words(*, monthly_income, size: int, residence_name: str, standard, multiplier) -> str:
+    """The low-income test in words: per-capita income against the multiple of the local minimum."""
+    per_capita = (as_decimal(monthly_income) / size).quantize(CENT, rounding=ROUND_HALF_UP) if size else ZERO
+    limit = (as_decimal(standard) * as_decimal(multiplier)).quantize(CENT, rounding=ROUND_HALF_UP)
+    times = format(as_decimal(multiplier).normalize(), "f")
+    verdict = "不高于" if as_decimal(monthly_income) <= limit * size else "高于"
+    return (
+        f"家庭月收入{yuan(monthly_income)}，{size}口人，人均{yuan(per_capita)}，"
+        f"{verdict}{residence_name}低保标准{yuan(standard)}的{times}倍（{yuan(limit)}）。"
+    )
