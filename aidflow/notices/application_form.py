@@ -247,7 +247,7 @@ def application_form_context(application: Application) -> dict:
 def application_form_pdf(*, user, pk) -> tuple[Application, bytes]:
     """The form of a case the user may see (NotFound otherwise); the print is recorded as a read."""
     application = application_get(user=user, pk=pk)
-    data = paper_pdf("notices/application_form.html", application_form_context(application))
+    data = paper_pdf("notices/application_form.html", application_form_context, application)
     paper_read(user=user, application=application, action=AuditAction.APPLICATION_FORM_PRINTED)
     return application, data
 

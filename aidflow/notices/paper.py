@@ -20,13 +20,15 @@ def paper_stylesheet():
     return CSS(string=render_to_string("notices/paper.css", {"font_family": CJK_FONT_FAMILY}))
 
 
-def paper_html(template: str, context: dict) -> str:
+def paper_html(template: str, build_context, *args) -> str:
+    """The form in Chinese whatever the reader's language: its context is built under it too, as it
+    writes labels into sentences."""
     with translation.override("zh-hans"):
-        return render_to_string(template, context)
+        return render_to_string(template, build_context(*args))
 
 
-def paper_pdf(template: str, context: dict) -> bytes:
-    return html_to_pdf(paper_html(template, context), stylesheets=[paper_stylesheet()])
+def paper_pdf(template: str, build_context, *args) -> bytes:
+    return html_to_pdf(paper_html(template, build_context, *args), stylesheets=[paper_stylesheet()])
 
 
 def paper_read(*, user, application, action: str) -> None:

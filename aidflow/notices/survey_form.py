@@ -27,7 +27,7 @@ def survey_form_context(application: Application | None) -> dict:
 def survey_form_pdf(*, user, pk=None) -> tuple[Application | None, bytes]:
     """Blank without `pk`; for a case the user may see (NotFound otherwise), a recorded read of it."""
     application = application_get(user=user, pk=pk) if pk is not None else None
-    data = paper_pdf("notices/survey_form.html", survey_form_context(application))
+    data = paper_pdf("notices/survey_form.html", survey_form_context, application)
     if application is not None:
         paper_read(user=user, application=application, action=AuditAction.SURVEY_FORM_PRINTED)
     return application, data

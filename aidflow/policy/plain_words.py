@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
-COUNT_WORDS = {2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
+COST_FIELDS = ("eligible_cost", "basic_insurance", "serious_illness_insurance", "other_insurance", "charity")
+# More stays than this are summed in one clause: the form's table lists each.
+FEW_STAYS = 3
+COUNT_WORDS = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
 
 
 def as_decimal(value) -> Decimal:
@@ -50,8 +54,7 @@ def _paid_parts(stay) -> list[str]:
 
 
 def stay_remaining(stay) -> Decimal:
-    payers = ("basic_insurance", "serious_illness_insurance", "other_insurance", "charity")
-    paid = sum((as_decimal(getattr(stay, name, ZERO)) for name in payers), ZERO)
+    paid = sum((as_decimal(getattr(stay, name, ZERO)) for name in COST_FIELDS[1:]), ZERO)
     return max(ZERO, as_decimal(stay.eligible_cost) - paid)
 
 
@@ -64,26 +67,38 @@ def stay_in_words(stay, remaining=None) -> str:
 
 
 def _stays_in_words(stays: Sequence, calculation: dict) -> tuple[list[str], Decimal, int]:
-    """One clause per stay; the sum of what counts, and how many stays count."""
+    """One clause per stay (for more than a few, one clause for the counted stays together); the sum
+    of what counts, and how many stays count."""
     stored = {item.get("index"): item for item in calculation.get("stays") or []}
     several = len(stays) > 1
+    together = len(stays) > FEW_STAYS
     clauses = []
-    counted = 0
+    counted = []
     total = ZERO
     for index, stay in enumerate(stays):
         facts = stored.get(index, {})
         remaining = as_decimal(facts["remaining"]) if "remaining" in facts else stay_remaining(stay)
-        clause = stay_in_words(stay, remaining)
-        if several:
-            clause = f"第{index + 1}次住院（{stay.hospital}）{clause}"
         if facts.get("in_window", True):
-            counted += 1
+            counted.append(stay)
             total += remaining
+            if together:
+                continue
+            clause = stay_in_words(stay, remaining)
         else:
+            clause = "" if together else stay_in_words(stay, remaining)
             discharged = stay.discharge_date.isoformat() if stay.discharge_date else ""
-            clause += f"，但于{discharged}出院，已超过救助时限，不计入"
-        clauses.append(clause)
-    return clauses, total, counted
+            clause += f"{'，但' if clause else ''}于{discharged}出院，已超过救助时限，不计入"
+        clauses.append(f"第{index + 1}次住院（{stay.hospital}）{clause}" if several else clause)
+    if together and counted:
+        summed = SimpleNamespace(
+            **{name: sum((as_decimal(getattr(stay, name, ZERO)) for stay in counted), ZERO) for name in COST_FIELDS}
+        )
+        clauses.insert(0, f"{_count(len(counted))}次住院（明细见上表）共计" + stay_in_words(summed, total))
+    return clauses, total, len(counted)
+
+
+def _count(number: int) -> str:
+    return COUNT_WORDS.get(number, str(number))
 
 
 def _deductible_sentence(total: Decimal, deductible: Decimal, left: Decimal, base: Decimal, rate: str) -> str:
@@ -105,8 +120,8 @@ def amount_in_words(*, stays: Sequence, calculation: dict) -> list[str]:
     """The calculation as a few sentences (the last one says the amount)."""
     clauses, total, counted = _stays_in_words(stays, calculation)
     sentences = ["；".join(clauses) + "。"] if clauses else []
-    if counted > 1:
-        sentences.append(f"{COUNT_WORDS.get(counted, counted)}次住院可计入的剩余费用合计{yuan(total)}。")
+    if 1 < counted <= FEW_STAYS:
+        sentences.append(f"{_count(counted)}次住院可计入的剩余费用合计{yuan(total)}。")
     amount = as_decimal(calculation.get("amount"))
     policy = calculation.get("policy") or {}
     if not calculation.get("eligible"):
