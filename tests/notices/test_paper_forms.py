@@ -256,3 +256,19 @@ def test_where_the_forms_are_linked(policy, clerk, reviewer):
     assert 'href="/workbench/forms/survey.pdf"' in client.get("/workbench/").content.decode()
     assert 'href="/workbench/forms/survey.pdf"' in client.get("/workbench/inbox/").content.decode()
     assert 'href="/workbench/forms/survey.pdf"' not in client_for(clerk).get("/workbench/").content.decode()
+
+
+def test_a_case_without_a_policy_says_why_there_is_no_amount(regions, clerk, tmp_path):
+    import json
+
+    from aidflow.policy.services import policy_load
+    from tests.factories import POLICY_FILE
+
+    policy_load(data=json.loads(POLICY_FILE.read_text(encoding="utf-8")))  # expired in 2020: nothing applies today
+    application = ApplicationFactory(user=clerk)
+    assert application.calculation["eligible"] is False and application.policy is None
+    text, pages = read_pdf(client_for(clerk).get(form_url(application)).content, tmp_path, "application-form-no-policy")
+    assert len(pages) == 1
+    # In Chinese, though the calculation's messages were written for an English reader (this test's language).
+    assert "按政策计算不符合救助条件（申请日该地区没有适用的医疗救助政策），救助金额0元。" in text
+    assert "陵城区民政部门" in text and "演示政策" not in text
