@@ -28,6 +28,7 @@ def test_print_the_forms_from_the_case_page(chromium, live_server, policy, clerk
     page.set_default_timeout(15000)
     try:
         log_in(page, reviewer.username, PASSWORD)
+        page.wait_for_url(lambda url: "/accounts/login" not in url)  # signed in before going on
         page.goto(f"/workbench/applications/{application.pk}/")
         form = page.get_by_role("link", name="打印申请审批表")
         survey = page.get_by_role("link", name="打印入户调查表")
