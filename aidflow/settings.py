@@ -260,6 +260,8 @@ OTP_TOTP_ISSUER = "AidFlow"
 
 # API tokens live this many hours; signing in after that issues a new one.
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 8, minimum=1)
+# The day of a month from which the county signs it off (月报, seed 000 line ~41: 每月28日前上报).
+MONTHLY_REPORT_DAY = env_int("MONTHLY_REPORT_DAY", 28, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

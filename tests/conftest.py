@@ -14,6 +14,7 @@ from tests.factories import (
     PINGYUAN,
     REGIONS_FILE,
     SHENTOU,
+    import_hospitals,
     import_regions,
     load_policy,
     make_staff,
@@ -177,7 +178,9 @@ def admin_user(regions):
 
 @pytest.fixture
 def policy(regions):
-    """The shipped Dezhou policy, loaded through the real service."""
+    """The shipped Dezhou policy, loaded through the real service, with the demo register of
+    designated hospitals the policy's hospital rules read."""
+    import_hospitals()
     return load_policy()
 
 

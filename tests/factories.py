@@ -46,6 +46,12 @@ PINGYUAN = "371426"
 QIANCAO = "371426102"
 NANYOUFANG = "371426102201"
 
+# The demo register of designated hospitals (aidflow/rolls/data/hospitals-demo.csv).
+HOSPITALS_FILE = Path(__file__).resolve().parent.parent / "aidflow" / "rolls" / "data" / "hospitals-demo.csv"
+LINGCHENG_HOSPITAL, LINGCHENG_HOSPITAL_NAME = "DEMO-371403-001", "陵城区人民医院"
+CITY_HOSPITAL, CITY_HOSPITAL_NAME = "DEMO-371402-001", "德州市人民医院"  # level 3, in 德城区
+PINGYUAN_HOSPITAL, PINGYUAN_HOSPITAL_NAME = "DEMO-371426-001", "平原县第一人民医院"
+
 # The documented example person (POLICY section 7), born 1949-12-31: elderly on any filing date.
 WANG_XIUYING = "11010519491231002X"
 OVERRIDE_REASON = "申请人已获亲属资助"
@@ -63,6 +69,13 @@ def person(order: str = "001", birth: datetime.date = datetime.date(1950, 1, 1))
 def import_regions() -> None:
     """The shipped Dezhou region file, through the real service (idempotent)."""
     regions_import(text=REGIONS_FILE.read_text(encoding="utf-8"))
+
+
+def import_hospitals() -> None:
+    """The demo register of designated hospitals, through the real service (idempotent)."""
+    from aidflow.rolls.services import hospitals_import
+
+    hospitals_import(text=HOSPITALS_FILE.read_text(encoding="utf-8"), source="tests")
 
 
 def load_policy():
@@ -115,8 +128,11 @@ class StayFactory(factory.DictFactory):
     class Params:
         dates = factory.LazyFunction(stay_dates)
 
-    hospital = "德州市人民医院"
-    hospital_level = 3
+    # The county hospital of 陵城区 on the demo register: designated, and in the paying county of the
+    # test villages (北街, 老李), so no referral is needed (INTERFACES section 11).
+    hospital = LINGCHENG_HOSPITAL_NAME
+    hospital_code = LINGCHENG_HOSPITAL
+    hospital_level = 2
     diagnosis = "肺恶性肿瘤"
     icd10 = "C34.9"
     admission_date = factory.LazyAttribute(lambda stay: stay.dates[0].isoformat())

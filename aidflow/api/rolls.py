@@ -7,8 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aidflow.api.common import ERRORS, StaffOnly
+from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.rolls.lookups import roll_lookup
 from aidflow.rolls.models import Hospital
+from aidflow.rolls.referrals import referral_record, referrals_list
 from aidflow.rolls.selectors import hospitals_list
 
 
@@ -57,3 +59,60 @@ class RecipientLookupApi(APIView):
     def get(self, request, id_number):
         result = roll_lookup(user=request.user, id_number=id_number, on=request.query_params.get("on"))
         return Response(RecipientSerializer(result).data)
+
+
+class ReferralRequestSerializer(serializers.Serializer):
+    id_number = serializers.CharField(help_text="the referred person's resident ID number")
+    name = serializers.CharField()
+    from_hospital_code = serializers.CharField(
+        required=False, help_text="the referring hospital (a hospital clerk's own)"
+    )
+    to_hospital_code = serializers.CharField(help_text="the designated hospital referred to")
+    date = serializers.DateField(help_text="the day of the referral: on or before the admission")
+    diagnosis = serializers.CharField()
+
+
+class ReferralSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    id_number = serializers.SerializerMethodField(help_text="masked")
+    name = serializers.SerializerMethodField(help_text="masked")
+    from_hospital_code = serializers.SerializerMethodField()
+    to_hospital_code = serializers.CharField(source="to_hospital.code")
+    date = serializers.DateField()
+    diagnosis = serializers.CharField()
+
+    def get_id_number(self, referral) -> str:
+        return mask_resident_id(referral.id_number)
+
+    def get_name(self, referral) -> str:
+        return mask_name(referral.name)
+
+    def get_from_hospital_code(self, referral) -> str | None:
+        return referral.from_hospital.code if referral.from_hospital_id else None
+
+
+class ReferralsApi(APIView):
+    """Referrals on file (转诊备案, INTERFACES section 11)."""
+
+    permission_classes = [StaffOnly]
+
+    @extend_schema(
+        tags=["rolls"],
+        summary="Referrals of a person, or the latest in scope (audited)",
+        parameters=[OpenApiParameter("id_number", str, description="the person's resident ID number")],
+        responses={200: ReferralSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def get(self, request):
+        referrals = referrals_list(user=request.user, id_number=request.query_params.get("id_number"))
+        return Response(ReferralSerializer(referrals, many=True).data)
+
+    @extend_schema(
+        tags=["rolls"],
+        summary="Record a referral",
+        request=ReferralRequestSerializer,
+        responses={201: ReferralSerializer, 400: ERRORS[400], 403: ERRORS[403]},
+    )
+    def post(self, request):
+        referral = referral_record(user=request.user, data=request.data)
+        return Response(ReferralSerializer(referral).data, status=201)

@@ -5,127 +5,52 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aidflow.api.calculation_serializers import (  # noqa: F401 - re-exported for the views
+    AID_TYPES,
+    MONEY,
+    CalculationRequestSerializer,
+    CalculationResultSerializer,
+    FilingHouseholdSerializer,
+    FilingStaySerializer,
+    HistorySerializer,
+    HouseholdSerializer,
+    MemberSerializer,
+    MoneyField,
+    PatientSerializer,
+    PolicyUsedSerializer,
+    ReasonSerializer,
+    StayResultSerializer,
+    StaySerializer,
+    WarningSerializer,
+)
 from aidflow.audit.models import AuditEvent
-from aidflow.cases.choices import DeliveryMethod, DocumentKind, Residence
+from aidflow.cases.choices import ApplicantRelationship, DeliveryMethod, DocumentKind
 from aidflow.cases.models import Application, Decision, StageClock
 from aidflow.cases.services.payees import payee_masked
 from aidflow.core.payment import PaymentStatus
 from aidflow.notices.models import Notice
-from aidflow.policy.models import AidType, Category, ReasonCode
+from aidflow.policy.models import Category
 from workflows.models import Route
-
-MONEY = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
-
-
-class MoneyField(serializers.DecimalField):
-    def __init__(self, **kwargs):
-        super().__init__(**MONEY, **kwargs)
-
-
-# --- calculation (INTERFACES section 4) ---------------------------------------------------------
-
-
-class PatientSerializer(serializers.Serializer):
-    id_number = serializers.CharField(help_text="Resident ID number (GB 11643), 18 characters")
-    severely_disabled = serializers.BooleanField(required=False, default=False)
-    seriously_ill = serializers.BooleanField(required=False, default=False)
-
-
-class MemberSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    relation = serializers.CharField()
-    monthly_income = MoneyField(required=False)
-
-
-class HouseholdSerializer(serializers.Serializer):
-    size = serializers.IntegerField(min_value=1, max_value=50)
-    monthly_income = MoneyField(help_text="The whole household's monthly income")
-    residence = serializers.ChoiceField(choices=Residence.values)
-
-
-class FilingHouseholdSerializer(HouseholdSerializer):
-    members = MemberSerializer(many=True, required=False)
-
-
-class StaySerializer(serializers.Serializer):
-    hospital = serializers.CharField()
-    hospital_level = serializers.IntegerField(min_value=1, max_value=3)
-    admission_date = serializers.DateField()
-    discharge_date = serializers.DateField()
-    total_cost = MoneyField()
-    eligible_cost = MoneyField()
-    basic_insurance = MoneyField()
-    serious_illness_insurance = MoneyField()
-    other_insurance = MoneyField(required=False)
-    charity = MoneyField(required=False)
-
-
-class FilingStaySerializer(StaySerializer):
-    referral = serializers.BooleanField(required=False, default=False)
-    referral_number = serializers.CharField(required=False)
-
-
-class HistorySerializer(serializers.Serializer):
-    remaining_before = MoneyField()
-    granted_before = MoneyField()
-
-
-AID_TYPES = AidType.choices
-
-
-class CalculationRequestSerializer(serializers.Serializer):
-    region = serializers.CharField(help_text="Village code, e.g. 371402001201")
-    filing_date = serializers.DateField(required=False, help_text="Defaults to today; never in the future")
-    category = serializers.CharField(
-        help_text="one of " + ", ".join(Category.values) + ", or an extra category of the applicable policy"
-    )
-    aid_type = serializers.ChoiceField(choices=AID_TYPES)
-    patient = PatientSerializer()
-    household = HouseholdSerializer()
-    stays = StaySerializer(many=True)
-    history = HistorySerializer(required=False, help_text="Absent: summed from the person's approved applications")
-
-
-class ReasonSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ReasonCode.values)
-    message = serializers.CharField()
-
-
-class PolicyUsedSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    category_group = serializers.CharField()
-    aid_type = serializers.CharField()
-    rate = serializers.CharField(allow_null=True)
-    deductible = serializers.CharField(allow_null=True)
-    annual_cap = serializers.CharField(allow_null=True)
-
-
-class StayResultSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
-    remaining = serializers.CharField()
-    in_window = serializers.BooleanField()
-
-
-class CalculationResultSerializer(serializers.Serializer):
-    eligible = serializers.BooleanField()
-    amount = serializers.CharField()
-    medical_year = serializers.IntegerField()
-    remaining = serializers.CharField()
-    deductible_left = serializers.CharField()
-    granted_before = serializers.CharField()
-    policy = PolicyUsedSerializer(allow_null=True)
-    stays = StayResultSerializer(many=True)
-    reasons = ReasonSerializer(many=True)
-    explanation = serializers.ListField(child=serializers.CharField())
-
 
 # --- applications --------------------------------------------------------------------------------
 
 
 class ApplicantSerializer(serializers.Serializer):
     name = serializers.CharField()
-    id_number = serializers.CharField(required=False, help_text="The patient's ID number (or give patient.id_number)")
+    id_number = serializers.CharField(
+        required=False,
+        help_text="relationship self: the patient's ID number (or give patient.id_number); "
+        "guardian or agent: the applicant's own ID number",
+    )
     phone = serializers.CharField(required=False)
+    relationship = serializers.ChoiceField(
+        choices=ApplicantRelationship.values, required=False, default="self", help_text="who applies for the patient"
+    )
+
+
+class FilingPatientSerializer(PatientSerializer):
+    name = serializers.CharField(required=False, help_text="required when the applicant is a guardian or agent")
+    insured = serializers.BooleanField(required=False, default=True)
 
 
 class PayeeSerializer(serializers.Serializer):
@@ -148,7 +73,7 @@ class FilingRequestSerializer(serializers.Serializer):
     )
     aid_type = serializers.ChoiceField(choices=AID_TYPES)
     applicant = ApplicantSerializer()
-    patient = PatientSerializer()
+    patient = FilingPatientSerializer()
     household = FilingHouseholdSerializer()
     stays = FilingStaySerializer(many=True)
     payee = PayeeSerializer(required=False)
@@ -208,7 +133,29 @@ class ApplicationListSerializer(serializers.ModelSerializer):
         ]
 
 
+class ApplicantDetailSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    id_number = serializers.CharField(allow_blank=True)
+    phone = serializers.CharField(allow_blank=True)
+    relationship = serializers.ChoiceField(choices=ApplicantRelationship.values)
+
+
+class PatientDetailSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    id_number = serializers.CharField()
+
+
+class ExcludedCostSerializer(serializers.Serializer):
+    stay = serializers.IntegerField()
+    amount = serializers.CharField()
+    reason = serializers.CharField()
+
+
 class ApplicationDetailSerializer(ApplicationListSerializer):
+    applicant = serializers.SerializerMethodField()
+    patient = serializers.SerializerMethodField()
+    excluded_costs = ExcludedCostSerializer(many=True)
+    category_checked = serializers.SerializerMethodField()
     payment = serializers.SerializerMethodField()
     notice_pending = serializers.SerializerMethodField()
     payee = serializers.SerializerMethodField()
@@ -227,7 +174,32 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             "payment",
             "payee",
             "notice_pending",
+            "patient",
+            "excluded_costs",
+            "category_checked",
         ]
+
+    @extend_schema_field(ApplicantDetailSerializer())
+    def get_applicant(self, application) -> dict:
+        """Who applied: the patient (relationship self) or a guardian or agent on the patient's behalf."""
+        return {
+            "name": application.applicant_name,
+            "id_number": application.applicant_id_number if application.on_behalf else application.id_number,
+            "phone": application.phone,
+            "relationship": application.applicant_relationship,
+        }
+
+    @extend_schema_field(PatientDetailSerializer())
+    def get_patient(self, application) -> dict:
+        return {"name": application.patient_full_name, "id_number": application.id_number}
+
+    @extend_schema_field(serializers.ChoiceField(choices=["roll", "certificate", "not_applicable"]))
+    def get_category_checked(self, application) -> str:
+        """How the category was established: on the county's roll, on a certificate where the county
+        keeps no roll (INTERFACES section 11), or not applicable (low-income, tested on income)."""
+        if application.category == "low_income":
+            return "not_applicable"
+        return "roll" if application.roll_checked else "certificate"
 
     @extend_schema_field(serializers.BooleanField())
     def get_notice_pending(self, application) -> bool:
@@ -236,8 +208,9 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
 
     @extend_schema_field(PaymentSerializer(allow_null=True))
     def get_payment(self, application) -> dict | None:
-        """Once approved: unpaid, in_batch, paid or failed, with the batch number and the day paid."""
-        if application.status != "approved":
+        """Once approved: unpaid, in_batch, paid or failed, with the batch number and the day paid;
+        null for an approval at 0.00, which pays nothing."""
+        if application.status != "approved" or not application.amount:
             return None
         return {
             "status": application.payment_status,
@@ -296,8 +269,15 @@ class TaskCompleteSerializer(serializers.Serializer):
     visit_date = serializers.DateField(required=False, help_text="township_review: the home visit")
     visitors = serializers.CharField(required=False, allow_blank=True, help_text="township_review: who visited")
     reasons = serializers.CharField(required=False, allow_blank=True, help_text="required to reject or return")
-    amount = MoneyField(required=False, help_text="county_approval: lower than computed only, with override_reason")
-    override_reason = serializers.CharField(required=False, allow_blank=True)
+    amount = MoneyField(
+        required=False, help_text="county_approval: optional; if given it must equal the computed amount"
+    )
+    excluded_costs = ExcludedCostSerializer(
+        many=True,
+        required=False,
+        help_text="county_approval: costs found non-compliant on review, [{stay, amount, reason}]; the amount is "
+        "computed again without them",
+    )
     note = serializers.CharField(required=False, allow_blank=True, help_text="supplement: what was supplied")
     household = HouseholdSerializer(required=False, help_text="supplement: corrected household; recalculates")
     stays = StaySerializer(many=True, required=False, help_text="supplement: corrected stays (all of them)")

@@ -28,8 +28,9 @@ from aidflow.settlements.selectors import (
     settlements_visible,
 )
 from aidflow.settlements.services.claiming import claim_review, claim_submit, month_parse
+from aidflow.settlements.services.reversal import settlement_reverse
 from aidflow.settlements.services.slip import slip_pdf
-from aidflow.settlements.services.window import settlement_record, settlement_reverse
+from aidflow.settlements.services.window import settlement_record
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("statistics/on-time/", login_not_required(views.OnTimeApi.as_view()), name="ontime"),
     path("hospitals/", login_not_required(rolls.HospitalListApi.as_view()), name="hospitals"),
     path("recipients/<str:id_number>/", login_not_required(rolls.RecipientLookupApi.as_view()), name="recipient"),
+    path("referrals/", login_not_required(rolls.ReferralsApi.as_view()), name="referrals"),
     path("settlements/", login_not_required(settlements.SettlementListApi.as_view()), name="settlements"),
     path("settlements/<int:pk>/", login_not_required(settlements.SettlementDetailApi.as_view()), name="settlement"),
     path(

@@ -40,6 +40,7 @@ from aidflow.core.downloads import attachment
 from aidflow.core.errors import InputErrors, NotFound
 from aidflow.notices.models import Notice
 from aidflow.notices.services import notice_filename, notice_open, notice_verification
+from aidflow.policy.models import WarningCode
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
 from aidflow.regions.stages import Stage
@@ -129,6 +130,9 @@ class ApplicationListApi(generics.ListAPIView):
                 description="approved applications not paid yet (unpaid, in a batch or not), paid, or failed",
             ),
             OpenApiParameter("q", str, description="part of the number or the applicant's name"),
+            OpenApiParameter(
+                "warning", str, enum=WarningCode.values, description="only applications whose calculation warns so"
+            ),
         ],
     )
     def get(self, request, *args, **kwargs):

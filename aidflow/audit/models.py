@@ -21,6 +21,8 @@ class AuditAction(models.TextChoices):
     HOSPITALS_IMPORTED = "hospitals_imported", _("hospitals imported")
     RECIPIENTS_IMPORTED = "recipients_imported", _("rolls imported")
     ROLL_LOOKED_UP = "roll_looked_up", _("roll looked up")
+    REFERRAL_RECORDED = "referral_recorded", _("referral recorded")
+    REFERRALS_READ = "referrals_read", _("referrals read")
     SETTLEMENT_RECORDED = "settlement_recorded", _("one-stop settlement recorded")
     SETTLEMENT_REVERSED = "settlement_reversed", _("one-stop settlement reversed")
     SETTLEMENT_SLIP_DOWNLOADED = "settlement_slip_downloaded", _("settlement slip downloaded")

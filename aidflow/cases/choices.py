@@ -21,6 +21,14 @@ class Residence(models.TextChoices):
     URBAN = "urban", _("Urban")
 
 
+class ApplicantRelationship(models.TextChoices):
+    """Who applies: the patient, or the patient's guardian or agent (seed 002 line ~1796)."""
+
+    SELF = "self", _("The patient")
+    GUARDIAN = "guardian", _("Guardian")
+    AGENT = "agent", _("Agent")
+
+
 class Sex(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
@@ -34,6 +42,10 @@ class DocumentKind(models.TextChoices):
     DIAGNOSIS = "diagnosis", _("Diagnosis")
     INPATIENT_RECORD = "inpatient_record", _("Inpatient record")
     SETTLEMENT_BILL = "settlement_bill", _("Settlement bill")
+    # Proof of a key-recipient category where the county keeps no roll (INTERFACES section 11).
+    CATEGORY_CERTIFICATE = "category_certificate", _("Category certificate")
+    # A guardian's or agent's authority to apply for the patient.
+    GUARDIANSHIP_PROOF = "guardianship_proof", _("Proof of guardianship or authorisation")
     OTHER = "other", _("Other")
 
 

@@ -18,6 +18,7 @@ from aidflow.cases.services.tasks import task_complete
 from aidflow.core.identity import check_character
 from aidflow.notices.tasks import render_pending_notices
 from aidflow.regions.codes import county_of, township_of
+from aidflow.rolls.referrals import referral_record
 
 
 # A tiny but well-formed PDF standing in for scanned materials.
@@ -53,13 +54,14 @@ def _discharge(days_ago: int) -> datetime.date:
 
 
 def _stay(
-    hospital: str, level: int, days_ago: int, length: int, eligible: str, basic: str, serious: str, diagnosis: tuple
+    hospital: tuple, days_ago: int, length: int, eligible: str, basic: str, serious: str, diagnosis: tuple
 ) -> dict:
     discharge = _discharge(days_ago)
     admission = discharge - datetime.timedelta(days=length)
     return {
-        "hospital": hospital,
-        "hospital_level": level,
+        "hospital": hospital[0],
+        "hospital_code": hospital[1],
+        "hospital_level": hospital[2],
         "diagnosis": diagnosis[0],
         "icd10": diagnosis[1],
         "admission_date": admission.isoformat(),
@@ -74,21 +76,45 @@ def _stay(
 
 
 def _filing(village: str, name: str, id_number: str, income: str, size: int, stays: list[dict]) -> dict:
+    applicant = {"name": name, "id_number": id_number, "phone": "13905340000"}
+    patient = {"id_number": id_number, "severely_disabled": False, "seriously_ill": True}
+    payee_name, payee_id = name, id_number
+    guardian = GUARDIANS.get(name)
+    if guardian is not None:
+        # A parent applies for a child (seed 002 line ~1796: 患者本人或其监护人).
+        guardian_name, guardian_birth, guardian_order = guardian
+        guardian_id = demo_id(id_number[:6], guardian_birth, guardian_order)
+        applicant = {
+            "name": guardian_name,
+            "id_number": guardian_id,
+            "phone": "13905341111",
+            "relationship": "guardian",
+        }
+        patient["name"] = name
+        payee_name, payee_id = guardian_name, guardian_id
     return {
         "region": village,
-        "applicant": {"name": name, "id_number": id_number, "phone": "13905340000"},
+        "applicant": applicant,
         "category": "low_income",
         "aid_type": "major_disease",
-        "patient": {"id_number": id_number, "severely_disabled": False, "seriously_ill": True},
+        "patient": patient,
         "household": {"size": size, "monthly_income": income, "residence": "rural"},
         "stays": stays,
         # A made-up 惠民惠农一卡通 account for the payment demo.
         "payee": {
-            "name": name,
+            "name": payee_name,
             "bank": "德州农村商业银行（演示）",
-            "account": "622319" + id_number[-12:-1].ljust(11, "0"),
+            "account": "622319" + payee_id[-12:-1].ljust(11, "0"),
         },
     }
+
+
+# The demo register (aidflow/rolls/data/hospitals-demo.csv): the city's hospital in 德城区 needs a
+# referral on file for patients of other counties; each county's own hospital does not.
+CITY_HOSPITAL = ("德州市人民医院", "DEMO-371402-001", 3)
+COUNTY_HOSPITAL = ("陵城区人民医院", "DEMO-371403-001", 2)
+# Patients for whom a parent applies: (guardian's name, birth date, ID order).
+GUARDIANS = {"张小军": ("张海涛", datetime.date(1984, 7, 9), "037")}
 
 
 # (filing clerk, village, applicant, ID area, birth, order, how far to take it)
@@ -100,6 +126,7 @@ DEMO_CASES = [
     ("clerk_beijie", "371403105201", "赵玉兰", "371403", datetime.date(1950, 12, 5), "062", "notice_delivery"),
     ("clerk_beijie", "371403105201", "孙德明", "371403", datetime.date(1945, 3, 27), "015", "closed"),
     ("clerk_laoli", "371403105202", "周桂香", "371403", datetime.date(1956, 8, 8), "028", "rejected"),
+    ("clerk_laoli", "371403105202", "张小军", "371403", datetime.date(2016, 5, 20), "033", "guardian"),
     ("clerk_nanyoufang", "371426102201", "陈国栋", "371426", datetime.date(1949, 11, 19), "017", "village_check"),
     ("clerk_nanyoufang", "371426102201", "杨秀珍", "371426", datetime.date(1953, 2, 14), "046", "county_approval"),
 ]
@@ -116,6 +143,7 @@ FILED_DAYS_AGO = {
     "notice_delivery": 8,
     "closed": 14,
     "rejected": 9,
+    "guardian": 4,
 }
 
 
@@ -148,6 +176,8 @@ STEPS_TO = {
     "rejected": ["village", "visit"],
     "notice_delivery": ["village", "visit", "approve"],
     "closed": ["village", "visit", "approve", "deliver"],
+    # A parent's application for a child, waiting for the county.
+    "guardian": ["village", "visit"],
 }
 
 
@@ -183,18 +213,24 @@ def seed_demo_applications(stdout) -> None:
     cases: dict[int, Application] = {}
     for index, (clerk_name, village, name, area, birth, order, target) in enumerate(DEMO_CASES):
         clerk = users[clerk_name]
-        stays = [_stay("德州市人民医院", 3, 40, 14, "52000.00", "30000.00", "5000.00", ("肺恶性肿瘤", "C34.9"))]
+        stays = [_stay(CITY_HOSPITAL, 40, 14, "52000.00", "30000.00", "5000.00", ("肺恶性肿瘤", "C34.9"))]
+        if target == "guardian":
+            stays = [_stay(CITY_HOSPITAL, 30, 21, "68000.00", "42000.00", "8000.00", ("急性淋巴细胞白血病", "C91.0"))]
         if target in ("village_check", "closed"):
             stays.append(
-                _stay(
-                    "陵城区人民医院", 2, LATEST_DISCHARGE_DAYS_AGO, 8, "9000.00", "6500.00", "0.00", ("脑梗死", "I63.9")
-                )
+                _stay(COUNTY_HOSPITAL, LATEST_DISCHARGE_DAYS_AGO, 8, "9000.00", "6500.00", "0.00", ("脑梗死", "I63.9"))
+            )
+        if name == "李长河":
+            # A settlement bill whose basic-insurance figure is far too low: the reviewers are warned.
+            stays.append(
+                _stay(COUNTY_HOSPITAL, LATEST_DISCHARGE_DAYS_AGO, 6, "8200.00", "800.00", "0.00", ("肺炎", "J18.9"))
             )
         filed = (now - datetime.timedelta(days=FILED_DAYS_AGO[target])).replace(
             hour=9, minute=index * 5, second=0, microsecond=0
         )
         data = _filing(village, name, demo_id(area, birth, order), "1200.00", 3, stays)
         data["filing_date"] = filed.date().isoformat()
+        events.append((filed - datetime.timedelta(minutes=2), index, ("refer", clerk, data)))
         events.append((filed, index, ("file", clerk, data)))
         for days, user, payload in _steps(
             target, name, clerk, reviewer[township_of(village)], approver[county_of(village)]
@@ -202,8 +238,11 @@ def seed_demo_applications(stdout) -> None:
             events.append((filed + datetime.timedelta(days=days, hours=1), index, ("step", user, payload)))
     for moment, index, (kind, user, data) in sorted(events, key=lambda event: (event[0], event[1])):
         with time_machine.travel(moment, tick=False):
+            if kind == "refer":
+                _referrals_record(user, data)
+                continue
             if kind == "file":
-                cases[index] = application_file(user=user, data=data, documents=_documents())
+                cases[index] = application_file(user=user, data=data, documents=_documents(data))
                 continue
             task = open_task(cases[index])
             cases[index] = task_complete(user=user, task_id=task.pk, payload=data(moment.date()))
@@ -216,9 +255,33 @@ def seed_demo_applications(stdout) -> None:
     )
 
 
-def _documents() -> list[UploadedDocument]:
-    return [
+def _referrals_record(clerk, data: dict) -> None:
+    """The referral each out-of-county stay needs on file (转诊备案), dated the day of admission and
+    recorded by the village clerk as the materials come in."""
+    patient = data["patient"]
+    name = patient.get("name") or data["applicant"]["name"]
+    for stay in data["stays"]:
+        if stay["hospital_code"] != CITY_HOSPITAL[1]:
+            continue
+        admitted = datetime.date.fromisoformat(stay["admission_date"])
+        referral_record(
+            user=clerk,
+            data={
+                "id_number": patient["id_number"],
+                "name": name,
+                "to_hospital_code": stay["hospital_code"],
+                "date": admitted.isoformat(),
+                "diagnosis": stay["diagnosis"],
+            },
+        )
+
+
+def _documents(data: dict) -> list[UploadedDocument]:
+    documents = [
         UploadedDocument("id_card", SimpleUploadedFile("身份证.pdf", DEMO_PDF)),
         UploadedDocument("diagnosis", SimpleUploadedFile("诊断证明.pdf", DEMO_PDF)),
         UploadedDocument("settlement_bill", SimpleUploadedFile("结算单.pdf", DEMO_PDF)),
     ]
+    if data["applicant"].get("relationship") == "guardian":
+        documents.append(UploadedDocument("guardianship_proof", SimpleUploadedFile("户口簿.pdf", DEMO_PDF)))
+    return documents

@@ -19,6 +19,7 @@ from aidflow.cases.choices import ClockOutcome, StageAction, Status
 from aidflow.cases.models import Application, StageClock, StageRecord
 from aidflow.core.errors import NotFound
 from aidflow.core.payment import PaymentStatus
+from aidflow.policy.models import WarningCode
 from aidflow.policy.requests import History
 from aidflow.regions.models import Role
 from aidflow.regions.scope import in_scope, role_of, scope_q
@@ -73,6 +74,8 @@ class ListFilters:
     overdue: bool = False
     # unpaid (未发放: approved, not paid yet, in a batch or not), paid, failed.
     payment: str = ""
+    # A calculation warning code (INTERFACES section 11), e.g. INSURANCE_IMPLAUSIBLE.
+    warning: str = ""
 
     @classmethod
     def from_params(cls, params) -> ListFilters:
@@ -84,6 +87,7 @@ class ListFilters:
             q=(params.get("q") or "").strip(),
             overdue=params.get("overdue") in ("true", "1", "on"),
             payment=params.get("payment") if params.get("payment") in PAYMENT_FILTERS else "",
+            warning=params.get("warning") if params.get("warning") in WarningCode.values else "",
         )
 
 
@@ -114,6 +118,8 @@ def applications_filter(queryset: QuerySet[Application], filters: ListFilters) -
         queryset = overdue_filter(queryset)
     if filters.payment:
         queryset = queryset.filter(status=Status.APPROVED, payment_status__in=PAYMENT_FILTERS[filters.payment])
+    if filters.warning:
+        queryset = queryset.filter(warning_codes__contains=f",{filters.warning},")
     return queryset.select_related("village").order_by(F("stage_due_date").asc(nulls_last=True), "-filed_at", "-pk")
 
 

@@ -57,6 +57,7 @@ PROCEDURE_BASIS = {
     NoticeKind.REJECTION: "四、（四）（2）③",
 }
 NOT_CONFIGURED = "（发文机关未配置，请在政策文件中配置 authority）"
+RELATIONSHIP_NAMES = {"guardian": "监护人", "agent": "委托代理人"}
 
 
 def _county_authority(application) -> dict | None:
@@ -154,11 +155,29 @@ def _content(application, kind: str, stage: str, *, reasons: str, missing: list[
     ]
     amount = application.amount if kind == NoticeKind.APPROVAL else None
     policy = application.policy
+    hospitals = {stay.index: stay.hospital for stay in application.stays.all()}
     return {
         "title": TITLES[kind],
         "applicant_name": application.applicant_name,
         "applicant_masked": mask_name(application.applicant_name),
         "id_masked": mask_resident_id(application.id_number),
+        # A guardian or agent applies on the patient's behalf: the notice is addressed to them, for the patient.
+        "on_behalf": application.on_behalf,
+        "relationship": RELATIONSHIP_NAMES.get(application.applicant_relationship, ""),
+        "patient_name": application.patient_full_name,
+        "excluded_costs": [
+            {
+                "stay": item["stay"] + 1,
+                "hospital": hospitals.get(item["stay"], ""),
+                "amount": item["amount"],
+                "reason": item["reason"],
+            }
+            for item in application.excluded_costs or []
+        ],
+        "zero_approval": amount is not None and amount == 0,
+        "deductible_left": calculation.get("deductible_left", ""),
+        "remaining": calculation.get("remaining", ""),
+        "certificate_based": application.category not in ("low_income",) and not application.roll_checked,
         "village": application.village.full_name,
         "application_number": application.number,
         "filing_date": _chinese_date(application.filing_date),

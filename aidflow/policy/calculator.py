@@ -7,10 +7,11 @@ result JSON of INTERFACES section 4.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from aidflow.core.fields import money_text, rate_text, round_money
 from aidflow.policy.models import CATEGORY_GROUP, AidType, CategoryGroup, ReasonCode
@@ -24,6 +25,7 @@ from aidflow.policy.requests import (
     History,
     PolicyTerms,
     Stay,
+    StayGates,
     in_window,
     medical_year,
 )
@@ -51,6 +53,7 @@ class CalculationResult:
     stays: list[dict]
     reasons: list[Reason] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
 
     @property
     def reason_codes(self) -> list[str]:
@@ -68,6 +71,7 @@ class CalculationResult:
             "stays": self.stays,
             "reasons": [{"code": reason.code, "message": reason.message} for reason in self.reasons],
             "explanation": self.explanation,
+            "warnings": self.warnings,
         }
 
 
@@ -145,41 +149,84 @@ def _rule_for(request: CalculationRequest, terms: PolicyTerms, group: str | None
     )
 
 
-def calculate(request: CalculationRequest, terms: PolicyTerms | None, history: History) -> CalculationResult:
-    """Apply POLICY section 3's one formula."""
-    group = terms.group_of(request.category) if terms else CATEGORY_GROUP.get(request.category)
-    reasons: list[Reason] = []
-    explanation: list[str] = []
-    eligible = True
-    year = medical_year(request)
-    several = len(request.stays) > 1
+GATE_MESSAGES = {
+    ReasonCode.NOT_ON_ROLL: _lazy(
+        "Stays %(stays)s fall outside every period of the person on the roll of that category."
+    ),
+    ReasonCode.NOT_DESIGNATED: _lazy("Stays %(stays)s are not at a designated hospital on their discharge date."),
+    ReasonCode.NO_REFERRAL: _lazy("Stays %(stays)s are outside the paying county without a referral on file."),
+}
 
-    # Each stay: what remains after insurance and help, and whether it is within the time window.
-    stays_out = []
+
+def _lowered(stays: tuple[Stay, ...], gates: StayGates, explanation: list[str]) -> tuple[Stay, ...]:
+    """The stays with the costs the county found non-compliant taken off their compliant cost."""
+    result = []
+    for index, stay in enumerate(stays):
+        for amount, reason in gates.cost_exclusions.get(index, []):
+            lowered = max(ZERO, stay.eligible_cost - amount)
+            explanation.append(
+                f"第{index + 1}次住院经复核剔除不合规费用 {money_text(amount)}（{reason}），"
+                f"合规费用 {money_text(stay.eligible_cost)} - {money_text(amount)} = {money_text(lowered)}"
+            )
+            stay = replace(stay, eligible_cost=lowered)
+        result.append(stay)
+    return tuple(result)
+
+
+def _stays(request: CalculationRequest, gates: StayGates, explanation: list[str]):
+    """Each stay: what remains after insurance and help, and whether it counts (within the time
+    window and through every gate); returns (stays out, counted stays, total remaining, reasons)."""
+    several = len(request.stays) > 1
+    stays = _lowered(request.stays, gates, explanation)
+    stays_out, counted, reasons = [], [], []
     total_remaining = ZERO
-    excluded = []
-    for index, stay in enumerate(request.stays):
+    out_of_window: list[int] = []
+    gated: dict[str, list[int]] = {}
+    for index, stay in enumerate(stays):
         window = in_window(stay.discharge_date, request.filing_date)
-        stays_out.append({"index": index, "remaining": money_text(stay.remaining), "in_window": window})
+        gate = gates.excluded.get(index)
+        counts = window and gate is None
+        stays_out.append(
+            {"index": index, "remaining": money_text(stay.remaining), "in_window": window, "counted": counts}
+        )
         explanation.append(_stay_line(index, stay, several))
-        if window:
-            total_remaining += stay.remaining
-        else:
-            excluded.append(index)
+        if not window:
+            out_of_window.append(index)
             explanation.append(
                 f"第{index + 1}次住院于 {stay.discharge_date.isoformat()} 出院，超出救助时限"
                 f"（当年费用当年救助，上年第四季度费用可在本年第一季度申请），不予计入"
             )
-    if excluded:
+        elif gate is not None:
+            gated.setdefault(gate, []).append(index)
+            explanation.append(gates.notes.get(index) or f"第{index + 1}次住院不予计入")
+        if counts:
+            counted.append(stay)
+            total_remaining += stay.remaining
+    if out_of_window:
         reasons.append(
             _reason(
                 ReasonCode.EXPENSE_OUT_OF_WINDOW,
                 _("Stays %(stays)s are outside the claim period and do not count.")
-                % {"stays": ", ".join(str(index + 1) for index in excluded)},
+                % {"stays": ", ".join(str(index + 1) for index in out_of_window)},
             )
         )
-        if len(excluded) == len(request.stays):
-            eligible = False
+    for code, indexes in gated.items():
+        reasons.append(_reason(code, str(GATE_MESSAGES[code]) % {"stays": ", ".join(str(i + 1) for i in indexes)}))
+    return stays_out, counted, total_remaining, reasons
+
+
+def calculate(
+    request: CalculationRequest, terms: PolicyTerms | None, history: History, gates: StayGates | None = None
+) -> CalculationResult:
+    """Apply POLICY section 3's one formula to the stays that count."""
+    gates = gates or StayGates()
+    group = terms.group_of(request.category) if terms else CATEGORY_GROUP.get(request.category)
+    explanation: list[str] = []
+    year = medical_year(request)
+    several = len(request.stays) > 1
+    stays_out, counted, total_remaining, reasons = _stays(request, gates, explanation)
+    # Every stay excluded (out of the window or through a gate): nothing to aid.
+    eligible = bool(counted)
     if several:
         explanation.append(f"可计入的剩余合规费用合计 {money_text(total_remaining)}")
 
@@ -215,7 +262,8 @@ def calculate(request: CalculationRequest, terms: PolicyTerms | None, history: H
             per_capita = request.monthly_income / request.household_size
             comparison = (
                 f"家庭月收入 {money_text(request.monthly_income)} ÷ {request.household_size} 人 = "
-                f"人均 {money_text(per_capita)}；{RESIDENCE_NAMES[request.residence]}低保标准 {money_text(standard)} × "
+                f"人均 {money_text(per_capita)}；{RESIDENCE_NAMES[request.residence]}低保标准 {money_text(standard)}"
+                f"{'（演示数值，非本地实际标准）' if terms.dibao_is_demo else ''} × "
                 f"{format(terms.low_income_multiplier.normalize(), 'f')} = {money_text(limit)}"
             )
             # Compare the household total with limit x size: exact, no rounding of the per-capita figure.
@@ -247,7 +295,6 @@ def calculate(request: CalculationRequest, terms: PolicyTerms | None, history: H
                     "不属于老年人、未成年人、重度残疾人或重病患者"
                 )
 
-    counted = [stay for index, stay in enumerate(request.stays) if index not in excluded]
     if (
         request.aid_type == AidType.MAJOR_DISEASE
         and counted
@@ -319,6 +366,7 @@ def calculate(request: CalculationRequest, terms: PolicyTerms | None, history: H
         stays=stays_out,
         reasons=reasons,
         explanation=explanation,
+        warnings=list(gates.warnings),
     )
 
 

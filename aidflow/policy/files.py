@@ -34,7 +34,14 @@ TOP_LEVEL_FIELDS = {
     "dibao_standard_is_demo",
     "demo",
     "extra_categories",
+    "hospital_rules",
+    "basic_insurance_rules",
+    "annual_cap_pool",
 }
+HOSPITAL_RULES = ("designated_only", "referral_required_outside_county")
+CAP_POOLS = ("one", "two")
+LEVELS = ("1", "2", "3")
+INSURANCE_LEVEL_FIELDS = ("rate", "deductible_first", "deductible_later")
 RULE_FIELDS = {"category_group", "aid_type", "rate", "deductible", "annual_cap", "insured", "basis"}
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{1,19}$")
 AUTHORITY_FIELDS = ("name", "notice_prefix", "reconsideration_body", "court")
@@ -139,6 +146,53 @@ def _read_rules(reader: FieldReader, raw_rules: object, groups: set[str]) -> lis
     return rules
 
 
+def _read_hospital_rules(reader: FieldReader, raw: object) -> dict | None:
+    """Only designated hospitals; a referral on file for a hospital outside the paying county
+    (seed 002 lines ~1772, ~1792). Each rule is False when absent."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        reader.error("hospital_rules", _("Must be an object with %(fields)s.") % {"fields": ", ".join(HOSPITAL_RULES)})
+        return None
+    for extra in sorted(set(raw) - set(HOSPITAL_RULES)):
+        reader.error(f"hospital_rules.{extra}", _("Unknown field."))
+    return {name: reader.boolean(raw, name, f"hospital_rules.{name}", default=False) for name in HOSPITAL_RULES}
+
+
+def _read_basic_insurance_rules(reader: FieldReader, raw: object) -> dict | None:
+    """What basic insurance pays by hospital level and first or later stay of the medical year (for
+    the shipped policies 德人社〔2016〕32号, seed 002 lines ~598-608): the plausibility check's yardstick."""
+    if raw is None:
+        return None
+    path = "basic_insurance_rules"
+    if not isinstance(raw, dict):
+        reader.error(path, _("Must be an object with basis and levels."))
+        return None
+    for extra in sorted(set(raw) - {"basis", "levels"}):
+        reader.error(f"{path}.{extra}", _("Unknown field."))
+    basis = reader.text(raw, "basis", f"{path}.basis", required=False, max_length=100) or ""
+    levels = reader.obj(raw, "levels", f"{path}.levels")
+    result = {}
+    for level in LEVELS:
+        entry = reader.obj(levels, level, f"{path}.levels.{level}") if levels is not None else None
+        if entry is None:
+            continue
+        for extra in sorted(set(entry) - set(INSURANCE_LEVEL_FIELDS)):
+            reader.error(f"{path}.levels.{level}.{extra}", _("Unknown field."))
+        rate = reader.decimal(entry, "rate", f"{path}.levels.{level}.rate", places=4, maximum=Decimal(1))
+        first = reader.money(entry, "deductible_first", f"{path}.levels.{level}.deductible_first")
+        later = reader.money(entry, "deductible_later", f"{path}.levels.{level}.deductible_later")
+        if None not in (rate, first, later):
+            result[level] = {
+                "rate": rate_text(rate),
+                "deductible_first": money_text(first),
+                "deductible_later": money_text(later),
+            }
+    for extra in sorted(set(levels or {}) - set(LEVELS)):
+        reader.error(f"{path}.levels.{extra}", _("Hospital levels are 1, 2 and 3."))
+    return {"basis": basis, "levels": result}
+
+
 def policy_parse(data: object) -> dict:
     """Validate a policy file and return its normalised content; InputErrors names every bad field."""
     reader = FieldReader()
@@ -213,10 +267,21 @@ def policy_parse(data: object) -> dict:
                 if entry is not None:
                     authorities[key_code] = entry
 
+    hospital_rules = _read_hospital_rules(reader, data.get("hospital_rules"))
+    insurance_rules = _read_basic_insurance_rules(reader, data.get("basic_insurance_rules"))
+    cap_pool = reader.choice(data, "annual_cap_pool", "annual_cap_pool", list(CAP_POOLS), required=False)
+
     reader.raise_if_any()
     optional = {"demo": True} if demo else {}
     if extra_categories:
         optional["extra_categories"] = extra_categories
+    # New keys are stored only when given, so files written before them hash as before.
+    if hospital_rules is not None:
+        optional["hospital_rules"] = hospital_rules
+    if insurance_rules is not None:
+        optional["basic_insurance_rules"] = insurance_rules
+    if cap_pool is not None:
+        optional["annual_cap_pool"] = cap_pool
     return {
         **optional,
         "code": code,

@@ -74,6 +74,26 @@ class PolicyVersion(models.Model):
         """County-defined categories: [{"code", "name", "group"}]."""
         return self.content.get("extra_categories") or []
 
+    @property
+    def designated_only(self) -> bool:
+        """Only stays at a designated hospital (on the register on the discharge date) count."""
+        return bool((self.content.get("hospital_rules") or {}).get("designated_only"))
+
+    @property
+    def referral_required_outside_county(self) -> bool:
+        """A stay at a hospital outside the paying county counts only with a referral on file."""
+        return bool((self.content.get("hospital_rules") or {}).get("referral_required_outside_county"))
+
+    @property
+    def basic_insurance_rules(self) -> dict:
+        """{"basis", "levels": {"1": {"rate", "deductible_first", "deductible_later"}, ...}}, or {}."""
+        return self.content.get("basic_insurance_rules") or {}
+
+    @property
+    def annual_cap_pool(self) -> str:
+        """ "two" (default): a key recipient's inpatient and major-disease caps are separate; "one": shared."""
+        return self.content.get("annual_cap_pool") or "two"
+
     def category_name(self, code: str) -> str:
         for extra in self.extra_categories:
             if extra["code"] == code:
@@ -131,3 +151,12 @@ class ReasonCode(models.TextChoices):
     BELOW_DEDUCTIBLE = "BELOW_DEDUCTIBLE"
     CAP_REACHED = "CAP_REACHED"
     NOTHING_REMAINING = "NOTHING_REMAINING"
+    # Stays that do not count (INTERFACES section 11); the others still do.
+    NOT_DESIGNATED = "NOT_DESIGNATED"
+    NO_REFERRAL = "NO_REFERRAL"
+
+
+class WarningCode(models.TextChoices):
+    """What a reviewer should look at; a warning never changes the amount (INTERFACES section 11)."""
+
+    INSURANCE_IMPLAUSIBLE = "INSURANCE_IMPLAUSIBLE"

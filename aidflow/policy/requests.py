@@ -68,6 +68,19 @@ class History:
 
 
 @dataclass(frozen=True)
+class StayGates:
+    """What the database says about the stays beyond their own figures (INTERFACES section 11):
+    stays that do not count and why (`excluded`: index -> NOT_ON_ROLL, NOT_DESIGNATED or
+    NO_REFERRAL, with a line for the explanation), costs the county found non-compliant on review
+    (`cost_exclusions`: index -> [(amount, reason)]), and warnings for the reviewer."""
+
+    excluded: dict[int, str] = field(default_factory=dict)
+    notes: dict[int, str] = field(default_factory=dict)
+    cost_exclusions: dict[int, list[tuple[Decimal, str]]] = field(default_factory=dict)
+    warnings: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class CalculationRequest:
     region: str
     filing_date: datetime.date
@@ -108,6 +121,8 @@ class PolicyTerms:
     extra_names: dict[str, str] = field(default_factory=dict)
     demo: bool = False
     title: str = ""
+    # The file's minimum-living standards are made-up demo values (labelled wherever they are used).
+    dibao_is_demo: bool = False
 
     def group_of(self, category: str) -> str | None:
         return CATEGORY_GROUP.get(category) or self.extra_groups.get(category)

@@ -106,4 +106,5 @@ def policy_terms(version: PolicyVersion) -> PolicyTerms:
         extra_names={extra["code"]: extra["name"] for extra in version.extra_categories},
         demo=version.demo,
         title=version.title,
+        dibao_is_demo=bool(version.content.get("dibao_standard_is_demo")),
     )

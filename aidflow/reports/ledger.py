@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.regions.codes import level_of, normalise_code
 from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import in_scope, role_of
+from aidflow.reports.disclosure import ledger_disclosure_rows
 from aidflow.reports.models import MonthlyReport
 from aidflow.reports.statistics import monthly_figures
 
@@ -74,6 +76,16 @@ def month_submit(*, user, data: object) -> MonthlyReport:
         raise ActionForbidden(_("The county approver submits the county's month."))
     if level_of(region) != Level.COUNTY:
         raise InputErrors({"region": [_("A month is submitted for a county.")]})
+    opens = month_sign_off_day(year, month)
+    if timezone.localdate() < opens:
+        raise Conflict(
+            {
+                "month": [
+                    _("A month is signed off from day %(day)d of it on, when its cases are in: from %(date)s.")
+                    % {"day": opens.day, "date": opens.isoformat()}
+                ]
+            }
+        )
     figures = monthly_figures(region=region, year=year, month=month)
     try:
         with transaction.atomic():
@@ -84,6 +96,7 @@ def month_submit(*, user, data: object) -> MonthlyReport:
                 sha256=figures_hash(figures),
                 signed_by=user,
                 signed_at=timezone.now(),
+                disclosure=ledger_disclosure_rows(county=region, year=year, month=month),
             )
             audit_record(
                 actor=user,
@@ -94,6 +107,18 @@ def month_submit(*, user, data: object) -> MonthlyReport:
     except IntegrityError:
         raise Conflict({"month": [_("This month was already submitted.")]}) from None
     return report
+
+
+def month_sign_off_day(year: int, month: int) -> datetime.date:
+    """The first day a month may be signed off: its MONTHLY_REPORT_DAY (seed 000 line ~41), or its
+    last day in a month shorter than that."""
+    day = min(settings.MONTHLY_REPORT_DAY, month_end_day(year, month))
+    return datetime.date(year, month, day)
+
+
+def month_end_day(year: int, month: int) -> int:
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return (following - datetime.timedelta(days=1)).day
 
 
 def late_corrections(report: MonthlyReport, live: dict) -> list[str]:

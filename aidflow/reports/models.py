@@ -14,6 +14,8 @@ class MonthlyReport(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(_("signed at"))
+    # The public list (公示) as it stood at the sign-off: what the disclosure page shows from then on.
+    disclosure = models.JSONField(_("public list"), default=list)
 
     class Meta:
         verbose_name = _("submitted month")
@@ -48,3 +50,32 @@ class OnTimeMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.township} {self.stage}"
+
+
+class DisclosureCorrection(models.Model):
+    """A change to a signed-off month's aid (a settlement refused or reversed, a late approval or
+    settlement counted in it): never written into the frozen month, but listed, marked, in the
+    public list of the month it happened in (INTERFACES section 11)."""
+
+    county = models.CharField(_("county"), max_length=6)
+    # The signed-off month the case counts in, and the month whose list shows the correction.
+    month = models.CharField(_("corrected month"), max_length=7)
+    listed_in = models.CharField(_("listed in"), max_length=7)
+    reference = models.CharField(_("case"), max_length=60)
+    village = models.CharField(_("village"), max_length=12)
+    name = models.CharField(_("name"), max_length=50)
+    category = models.CharField(_("category"), max_length=20)
+    aid_type = models.CharField(_("aid type"), max_length=20)
+    # Positive: aid added to the month; negative: aid taken out of it.
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    day = models.DateField(_("day counted"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("late correction")
+        verbose_name_plural = _("late corrections")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["county", "listed_in"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.month} {self.amount}"

@@ -14,6 +14,7 @@ from django.views import View
 from aidflow.core.clients import client_ip, window_count
 from aidflow.regions.models import Level, Region
 from aidflow.reports.disclosure import COLUMNS, disclosure_csv, disclosure_rows
+from aidflow.reports.ledger import month_submitted
 
 RATE = 30  # requests per client address and minute
 
@@ -46,7 +47,9 @@ class DisclosureView(View):
             response = HttpResponse(disclosure_csv(rows), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="disclosure-{county}-{month}.csv"'
             return response
-        total = sum((Decimal(row["amount"]) for row in rows), Decimal("0.00"))
+        cases = [row for row in rows if not row.get("note")]
+        total = sum((Decimal(row["amount"]) for row in cases), Decimal("0.00"))
+        report = month_submitted(county, year, number)
         return render(
             request,
             "reports/disclosure.html",
@@ -56,5 +59,8 @@ class DisclosureView(View):
                 "county_name": region.full_name,
                 "month": month,
                 "total": total,
+                "cases": len(cases),
+                "corrections": len(rows) - len(cases),
+                "frozen": report.signed_at if report is not None else None,
             },
         )

@@ -1,6 +1,7 @@
 """Designated hospitals and the rolls of key recipients (救助对象名册): who is on which roll, where,
 and when (INTERFACES section 7)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +59,54 @@ class RollPeriod(models.Model):
 
     def covers(self, day) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class ReferralCounter(models.Model):
+    """The last referral number issued per county and year; locked while a number is taken."""
+
+    county = models.CharField(max_length=6)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="referral_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.county}-{self.year}: {self.last}"
+
+
+class Referral(models.Model):
+    """A referral on file (转诊备案, seed 002 line ~1772): treatment at a higher-level or out-of-county
+    hospital counts for medical aid only when the referral was recorded with civil affairs."""
+
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    id_number = models.CharField(_("resident ID number"), max_length=18)
+    name = models.CharField(_("name"), max_length=50)
+    # The region whose staff recorded it (or the referring hospital's county): who may see it.
+    region = models.CharField(_("region"), max_length=12)
+    from_hospital = models.ForeignKey(
+        Hospital,
+        verbose_name=_("referred from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_out",
+    )
+    to_hospital = models.ForeignKey(
+        Hospital, verbose_name=_("referred to"), on_delete=models.PROTECT, related_name="referrals_in"
+    )
+    date = models.DateField(_("referral date"))
+    diagnosis = models.CharField(_("diagnosis"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["id_number", "to_hospital", "date"]), models.Index(fields=["region"])]
+
+    def __str__(self) -> str:
+        return self.number

@@ -61,3 +61,24 @@ def roll_period_on(*, id_number: str, on: datetime.date, within: str) -> RollPer
         return None
     rank = {category: index for index, category in enumerate(CATEGORY_ORDER)}
     return min(periods, key=lambda period: (rank.get(period.category, len(rank)), period.category))
+
+
+def roll_period_during(*, id_number: str, first: datetime.date, last: datetime.date, within: str) -> RollPeriod | None:
+    """The person's roll period among the rolls of regions under `within` that shares at least one
+    day with first..last (a stay): status when the costs arose (INTERFACES section 11). Several:
+    the category order above, then the period covering the most recent day."""
+    periods = list(
+        RollPeriod.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=first),
+            id_number=id_number,
+            region__startswith=within,
+            valid_from__lte=last,
+        )
+    )
+    if not periods:
+        return None
+    rank = {category: index for index, category in enumerate(CATEGORY_ORDER)}
+    return min(
+        periods,
+        key=lambda period: (rank.get(period.category, len(rank)), period.category, -period.valid_from.toordinal()),
+    )

@@ -8,6 +8,9 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from aidflow.regions.codes import county_of
+from aidflow.rolls.models import Referral, RollPeriod
+from aidflow.rolls.referrals import referral_record
 from aidflow.settlements.models import Settlement
 from aidflow.settlements.services.claiming import claim_review, claim_submit
 from aidflow.settlements.services.window import settlement_record
@@ -97,9 +100,29 @@ def _history(today: datetime.date) -> list[tuple]:
     return rows
 
 
-def seed_demo_settlements(stdout, *, hospital_clerk: str, approver: str) -> None:
+def _referral(referrer, hospital, id_number: str, name: str, admitted: datetime.date, diagnosis: str) -> None:
+    """A recipient of another county is treated here on a referral that county's village recorded
+    (转诊备案): without it the stay would not count (INTERFACES section 11)."""
+    period = RollPeriod.objects.filter(id_number=id_number).order_by("-valid_from").first()
+    if period is None or county_of(period.region) == hospital.county_id:
+        return
+    if Referral.objects.filter(id_number=id_number, to_hospital=hospital, date=admitted).exists():
+        return
+    referral_record(
+        user=referrer,
+        data={
+            "id_number": id_number,
+            "name": name,
+            "to_hospital_code": hospital.code,
+            "date": admitted.isoformat(),
+            "diagnosis": diagnosis,
+        },
+    )
+
+
+def seed_demo_settlements(stdout, *, hospital_clerk: str, approver: str, referrer: str) -> None:
     """Settle, claim and review once; a second run finds the settlements and does nothing."""
-    users = get_user_model().objects.in_bulk([hospital_clerk, approver], field_name="username")
+    users = get_user_model().objects.in_bulk([hospital_clerk, approver, referrer], field_name="username")
     clerk = users[hospital_clerk]
     if Settlement.objects.filter(hospital_id=clerk.staff.hospital_id).exists():
         stdout.write("Demo settlements: already there.")
@@ -108,13 +131,15 @@ def seed_demo_settlements(stdout, *, hospital_clerk: str, approver: str) -> None
     recent = [(row[0], row[1], today - datetime.timedelta(days=row[2]), *row[3:]) for row in DEMO_SETTLEMENTS]
     for row in [*_history(today), *recent]:
         id_number, name, discharge, length, aid_type, diagnosis, icd10, total, compliant, basic, serious = row
+        admitted = discharge - datetime.timedelta(days=length)
+        _referral(users[referrer], clerk.staff.hospital, id_number, name, admitted, diagnosis)
         settlement_record(
             user=clerk,
             data={
                 "patient": {"id_number": id_number, "name": name, "insured": True},
                 "aid_type": aid_type,
                 "stay": {
-                    "admission_date": (discharge - datetime.timedelta(days=length)).isoformat(),
+                    "admission_date": admitted.isoformat(),
                     "discharge_date": discharge.isoformat(),
                     "total_cost": total,
                     "eligible_cost": compliant,

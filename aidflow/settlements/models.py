@@ -22,6 +22,13 @@ class SettlementStatus(models.TextChoices):
 LIVE_STATUSES = (SettlementStatus.SETTLED, SettlementStatus.CLAIMED, SettlementStatus.APPROVED)
 
 
+class RefusalCode(models.TextChoices):
+    """Why a settlement was refused in a claim's review (INTERFACES section 11)."""
+
+    NON_COMPLIANT = "non_compliant", _("Non-compliant: the fund does not pay this stay")
+    CORRECTION_NEEDED = "correction_needed", _("To be corrected and settled again by the hospital")
+
+
 class ClaimStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
@@ -135,6 +142,9 @@ class Settlement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     end_reason = models.TextField(_("reason for reversal or refusal"), blank=True)
+    # Why the county refused it in a claim (INTERFACES section 11): non_compliant (the fund never
+    # pays the stay) or correction_needed (the same hospital may settle it again, corrected).
+    refusal_code = models.CharField(_("refused as"), max_length=20, choices=RefusalCode.choices, blank=True)
 
     class Meta:
         verbose_name = _("one-stop settlement")

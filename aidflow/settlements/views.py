@@ -29,8 +29,9 @@ from aidflow.settlements.selectors import (
     settlements_visible,
 )
 from aidflow.settlements.services.claiming import claim_review, claim_submit, month_parse
+from aidflow.settlements.services.reversal import settlement_reverse
 from aidflow.settlements.services.slip import slip_pdf
-from aidflow.settlements.services.window import STAY_FIELDS, settlement_quote, settlement_record, settlement_reverse
+from aidflow.settlements.services.window import STAY_FIELDS, settlement_quote, settlement_record
 
 
 def window_body(post) -> dict:

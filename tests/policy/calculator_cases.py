@@ -59,8 +59,10 @@ EXAMPLE_RESULT = {
         "deductible": "12000.00",
         "annual_cap": "10000.00",
     },
-    "stays": [{"index": 0, "remaining": "17000.00", "in_window": True}],
+    # Each stay says whether it counts (INTERFACES section 11); warnings are always a list.
+    "stays": [{"index": 0, "remaining": "17000.00", "in_window": True, "counted": True}],
     "reasons": [],
+    "warnings": [],
 }
 
 # 德民〔2015〕69号 expired on 2020-10-28: the demo data calculate the example's 2026 filing under the

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from aidflow.cases.models import Application
 from aidflow.cases.selectors import history_sums
+from aidflow.cases.services.gates import GateResult, cost_exclusions_of, stay_gates
 from aidflow.core.errors import InputErrors
 from aidflow.policy.calculator import CalculationResult, calculate
-from aidflow.policy.models import Category, PolicyVersion
-from aidflow.policy.requests import medical_year, parse_request
+from aidflow.policy.models import AidType, Category, CategoryGroup, PolicyVersion
+from aidflow.policy.requests import History, medical_year, parse_request
 from aidflow.policy.services import policy_select, policy_terms
 from aidflow.regions.codes import codes_above, normalise_code, parent_code
 from aidflow.regions.models import Region
@@ -91,8 +92,45 @@ def application_extra_categories(application: Application) -> list[str]:
     return [extra["code"] for extra in application.policy.extra_categories] if application.policy else []
 
 
+# The inpatient aid types whose annual caps a policy may pool for key recipients (`annual_cap_pool`).
+POOLED_AID_TYPES = (AidType.HOSPITALIZATION, AidType.MAJOR_DISEASE)
+
+
+def person_history(*, id_number: str, aid_type: str, year: int, version, category: str, exclude_pk=None) -> History:
+    """What the person used of this aid type and medical year. Where the policy pools a key
+    recipient's inpatient and major-disease caps (`annual_cap_pool: "one"`), the aid granted under
+    either counts against the cap."""
+    history = history_sums(id_number=id_number, aid_type=aid_type, year=year, exclude_pk=exclude_pk)
+    if (
+        version is not None
+        and version.annual_cap_pool == "one"
+        and aid_type in POOLED_AID_TYPES
+        and policy_terms(version).group_of(category) == CategoryGroup.KEY_RECIPIENT
+    ):
+        for other in POOLED_AID_TYPES:
+            if other != aid_type:
+                granted = history_sums(id_number=id_number, aid_type=other, year=year, exclude_pk=exclude_pk)
+                history = History(history.remaining_before, history.granted_before + granted.granted_before)
+    return history
+
+
+def request_gates(request, version, *, exclude_application=None, excluded_costs=None) -> GateResult:
+    """The gates of a parsed request paid by the county of its region."""
+    return stay_gates(
+        id_number=request.patient.number,
+        category=request.category,
+        paying_region=request.region,
+        version=version,
+        stays=request.stays,
+        insured=request.insured,
+        cost_exclusions=cost_exclusions_of(excluded_costs or []),
+        exclude_application=exclude_application,
+    )
+
+
 def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:
-    """Validate a calculation request, pick the policy, add the person's history, and calculate.
+    """Validate a calculation request, pick the policy, add the person's history, apply the gates
+    (rolls, register, referrals, warnings) exactly as a filing does, and calculate.
 
     Returns the result JSON of INTERFACES section 4; raises InputErrors naming each bad field.
     """
@@ -107,30 +145,44 @@ def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:
     error = category_error(request.category, version)
     if error:
         raise InputErrors({"category": [error]})
-    history = request.history or history_sums(
-        id_number=request.patient.number, aid_type=request.aid_type, year=medical_year(request)
+    history = request.history or person_history(
+        id_number=request.patient.number,
+        aid_type=request.aid_type,
+        year=medical_year(request),
+        version=version,
+        category=request.category,
     )
-    return calculate(request, policy_terms(version) if version else None, history).as_json()
+    gates = request_gates(request, version).gates
+    return calculate(request, policy_terms(version) if version else None, history, gates).as_json()
 
 
 def application_recalculate(application: Application) -> CalculationResult:
-    """The amount now, with the stored inputs, the application's own policy version and today's history."""
+    """The amount now: the stored inputs, the application's own policy version, today's history,
+    rolls, register and referrals, and the costs the county excluded on review."""
     request = parse_request(
         application.calculation_input,
         today=application.filing_date,
         extra_categories=application_extra_categories(application),
     )
-    history = history_sums(
+    history = person_history(
         id_number=application.id_number,
         aid_type=application.aid_type,
         year=application.medical_year,
+        version=application.policy,
+        category=application.category,
         exclude_pk=application.pk,
     )
-    return calculate(request, policy_terms(application.policy) if application.policy else None, history)
+    gates = request_gates(
+        request, application.policy, exclude_application=application, excluded_costs=application.excluded_costs
+    ).gates
+    return calculate(request, policy_terms(application.policy) if application.policy else None, history, gates)
 
 
 def calculation_store(application: Application, result: CalculationResult) -> None:
-    """Keep a calculation on the application: its JSON, the computed amount and the remaining cost."""
+    """Keep a calculation on the application: its JSON, the computed amount, the remaining cost and
+    the warning codes the list filters on."""
     application.calculation = result.as_json()
     application.computed_amount = result.amount
     application.remaining_total = result.remaining
+    codes = sorted({warning["code"] for warning in result.warnings})
+    application.warning_codes = f",{','.join(codes)}," if codes else ""

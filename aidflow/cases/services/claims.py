@@ -15,33 +15,36 @@ from aidflow.core.errors import Conflict, InputErrors
 from aidflow.rolls.models import Hospital
 
 SPACES = re.compile(r"\s+")
+# StayClaim.refused: the stay stays claimed after the county refused its settlement (INTERFACES section 11).
+REFUSED_NON_COMPLIANT = "non_compliant"
+REFUSED_FOR_CORRECTION = "correction_needed"
 
 
-def _normalised(name: str) -> str:
+def normalised(name: str) -> str:
     return SPACES.sub("", unicodedata.normalize("NFKC", name)).casefold()
 
 
-def _registered_codes() -> dict[str, str]:
+def registered_names() -> dict[str, str]:
     """Designated hospitals by normalised registered name: a stay filed by name only is the same
     hospital as one filed (or settled) under that hospital's code."""
-    return {_normalised(name): code for code, name in Hospital.objects.values_list("code", "name")}
+    return {normalised(name): code for code, name in Hospital.objects.values_list("code", "name")}
 
 
 def hospital_key(*, hospital: str, hospital_code: str = "", registered: dict[str, str] | None = None) -> str:
     """The same hospital: the same designated-hospital code, or the same name once spaces and
     full-width characters are normalised (a designated hospital's registered name counts as its code)."""
     if not hospital_code:
-        names = _registered_codes() if registered is None else registered
-        hospital_code = names.get(_normalised(hospital), "")
+        names = registered_names() if registered is None else registered
+        hospital_code = names.get(normalised(hospital), "")
     if hospital_code:
         return f"code:{hospital_code.strip().upper()}"
-    return "name:" + _normalised(hospital)
+    return "name:" + normalised(hospital)
 
 
 def stay_keys(stays) -> list[tuple[str, object]]:
     """Each stay's claim key (hospital, admission date), against one read of the hospital register;
     a caller making several claim calls for the same stays reads it once and passes the keys on."""
-    registered = _registered_codes()
+    registered = registered_names()
     return [
         (
             hospital_key(hospital=stay.hospital, hospital_code=stay.hospital_code, registered=registered),
@@ -72,6 +75,16 @@ def claim_holder(*, id_number: str, key: str, admitted, exclude: Application | N
 
 
 def held_message(claim: StayClaim) -> str:
+    if claim.refused == REFUSED_NON_COMPLIANT:
+        return _(
+            "The county refused this stay as non-compliant in settlement %(number)s: the fund does not pay "
+            "it (不予结算), by any route."
+        ) % {"number": claim.reference}
+    if claim.refused == REFUSED_FOR_CORRECTION:
+        return _(
+            "The county refused settlement %(number)s of this stay for correction: only that hospital may "
+            "settle it again, corrected."
+        ) % {"number": claim.reference}
     if claim.application_id:
         return _("This stay is already claimed in application %(number)s.") % {"number": claim.reference}
     return _("This stay is already claimed in one-stop settlement %(number)s.") % {"number": claim.reference}

@@ -8,11 +8,12 @@ the flow's: see workflows/medical_aid.py.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aidflow.cases.choices import Decision, StageAction, Status
+from aidflow.cases.choices import Decision, DocumentKind, StageAction, Status
 from aidflow.cases.models import Application, Document, StageRecord
 from aidflow.cases.services.calculation import application_recalculate, calculation_store
 from aidflow.cases.services.claims import claims_release
@@ -22,6 +23,7 @@ from aidflow.cases.services.ledger import ledger_record
 from aidflow.core.errors import Conflict, InputErrors
 from aidflow.core.fields import money_text
 from aidflow.core.locks import person_lock
+from aidflow.policy.models import Category, ReasonCode
 from aidflow.regions.stages import Stage
 from workflows.models import Route
 
@@ -44,11 +46,34 @@ def _refuse(application: Application, record: StageRecord) -> None:
     claims_release(application)
 
 
-def village_check_decide(application, record, clean, **_context) -> Outcome:
+def certificate_required(application: Application) -> bool:
+    """No roll, no word (INTERFACES section 11): where the county keeps no roll to check a key
+    recipient's category against, a certificate of it must be on the case."""
+    return application.category != Category.LOW_INCOME and not application.roll_checked
+
+
+def village_check_decide(application, record, clean, *, user, documents, **_context) -> Outcome:
     """The village committee checks the materials: forward to the township, or return."""
     record.action = ACTION_OF_ROUTE[clean["decision"]]
     record.findings, record.missing = clean["findings"], clean["missing"]
-    return Outcome(Route(clean["decision"]))
+    stored = documents_store(application=application, documents=documents, user=user, stage=Stage.VILLAGE_CHECK)
+    if (
+        clean["decision"] == Route.FORWARD
+        and certificate_required(application)
+        and not application.documents.filter(kind=DocumentKind.CATEGORY_CERTIFICATE).exists()
+    ):
+        raise InputErrors(
+            {
+                "documents": [
+                    _(
+                        "The county keeps no roll to check the category %(category)s against: add the certificate "
+                        "of the category (document kind: category certificate) before forwarding."
+                    )
+                    % {"category": application.category_name}
+                ]
+            }
+        )
+    return Outcome(Route(clean["decision"]), documents=stored)
 
 
 def township_review_decide(application, record, clean, **_context) -> Outcome:
@@ -63,26 +88,58 @@ def township_review_decide(application, record, clean, **_context) -> Outcome:
     return Outcome(route)
 
 
+def excluded_costs_clean(application: Application, raw: list[dict]) -> list[dict]:
+    """The county's findings of non-compliant costs checked against the stays: each amount above
+    zero and, per stay, together at most that stay's compliant cost."""
+    stays = {stay.index: stay for stay in application.stays.all()}
+    errors: dict[str, list[str]] = {}
+    totals: dict[int, Decimal] = {}
+    for position, item in enumerate(raw):
+        stay = stays.get(item["stay"])
+        if stay is None:
+            errors[f"excluded_costs[{position}].stay"] = [
+                _("The application has no stay %(index)s (stays are counted from 0).") % {"index": item["stay"]}
+            ]
+            continue
+        totals[item["stay"]] = totals.get(item["stay"], Decimal("0.00")) + item["amount"]
+        if totals[item["stay"]] > stay.eligible_cost:
+            errors[f"excluded_costs[{position}].amount"] = [
+                _("The costs excluded from stay %(index)s exceed its compliant cost %(cost)s.")
+                % {"index": item["stay"], "cost": money_text(stay.eligible_cost)}
+            ]
+    if errors:
+        raise InputErrors(errors)
+    return [{"stay": item["stay"], "amount": money_text(item["amount"]), "reason": item["reason"]} for item in raw]
+
+
 def _approved_amount(application: Application, clean: dict):
-    """The amount to award: the computed one unless the approver gives less, with a reason."""
+    """The award is what the rules compute on the facts found ("不低于70%" is a floor, seed 002 line
+    ~1784): never a lower figure. Costs the county finds non-compliant come off the compliant cost and
+    the calculation reruns; a claim below the deductible is approved at 0.00 so its costs count."""
+    application.excluded_costs = excluded_costs_clean(application, clean["excluded_costs"])
     result = application_recalculate(application)
     if not result.eligible:
         raise InputErrors({"decision": [_("The calculation finds the applicant not eligible; reject or return.")]})
     computed = result.amount
-    amount = clean["amount"] if clean["amount"] is not None else computed
-    if amount > computed:
+    if clean["amount"] is not None and clean["amount"] != computed:
         raise InputErrors(
-            {"amount": [_("The amount may not exceed the computed %(amount)s.") % {"amount": money_text(computed)}]}
+            {
+                "amount": [
+                    _(
+                        "The award is the computed amount %(amount)s. Record costs found non-compliant as "
+                        "excluded costs instead; the amount is then computed again."
+                    )
+                    % {"amount": money_text(computed)}
+                ]
+            }
         )
-    if amount < computed and not clean["override_reason"]:
-        raise InputErrors({"override_reason": [_("Give the reason for awarding less than the computed amount.")]})
-    if amount <= 0:
-        raise InputErrors({"amount": [_("An approval needs an amount above zero.")]})
-    return result, amount
+    if computed <= 0 and ReasonCode.BELOW_DEDUCTIBLE not in result.reason_codes:
+        raise InputErrors({"decision": [_("Nothing is due on this claim; refuse it with reasons.")]})
+    return result, computed
 
 
 def county_approval_decide(application, record, clean, **_context) -> Outcome:
-    """The county decides: approve (at most the computed amount), refuse with reasons, or return."""
+    """The county decides: approve at the computed amount, refuse with reasons, or return."""
     route = Route(clean["decision"])
     record.reasons, record.missing = clean["reasons"], clean["missing"]
     if route == Route.APPROVE:
@@ -92,7 +149,6 @@ def county_approval_decide(application, record, clean, **_context) -> Outcome:
         calculation_store(application, result)
         application.status, application.decision, application.amount = Status.APPROVED, Decision.APPROVED, amount
         record.action, record.amount = StageAction.APPROVED, amount
-        record.override_reason = clean["override_reason"] if amount < result.amount else ""
         ledger_record(application, application.calculation)
     elif route == Route.REJECT:
         _refuse(application, record)
@@ -115,10 +171,21 @@ def supplement_decide(application, record, clean, *, user, documents, **_context
 
 
 def notice_delivery_decide(application, record, clean, **_context) -> Outcome:
-    """The township records how and to whom the decision notice was delivered - once its PDF exists."""
+    """The township records how and to whom the decision notice was delivered - once its PDF exists,
+    and never on a day before it was issued (the remedy periods run from delivery)."""
     if application.notices.filter(sha256="").exists():
         raise Conflict(
             {"notice": [_("The decision notice's PDF is still being rendered: deliver it once it can be printed.")]}
+        )
+    latest = application.notices.order_by("-issued_at").values_list("issued_at", flat=True).first()
+    if latest is not None and clean["delivered_on"] < timezone.localtime(latest).date():
+        raise InputErrors(
+            {
+                "delivered_on": [
+                    _("The notice was issued on %(issued)s: it cannot have been delivered before that.")
+                    % {"issued": timezone.localtime(latest).date().isoformat()}
+                ]
+            }
         )
     record.action = StageAction.DELIVERED
     record.delivered_on, record.delivery_method = clean["delivered_on"], clean["method"]

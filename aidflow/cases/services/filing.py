@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidflow.audit.services import audit_record_many
-from aidflow.cases.choices import StageAction
+from aidflow.calendars.services import due_date
+from aidflow.cases.choices import ApplicantRelationship, StageAction
 from aidflow.cases.models import Application, ApplicationCounter, HospitalStay, HouseholdMember, StageRecord
-from aidflow.cases.selectors import history_sums
 from aidflow.cases.services.calculation import (
     calculation_input_of,
     calculation_store,
     category_error,
     declared_categories,
+    person_history,
+    request_gates,
 )
 from aidflow.cases.services.claims import claims_check, claims_check_request, claims_take, stay_keys
 from aidflow.cases.services.clocks import clock_open
@@ -26,19 +29,19 @@ from aidflow.cases.services.documents import (
     documents_check,
     documents_store,
 )
+from aidflow.cases.services.gates import GateResult
 from aidflow.cases.services.payees import payee_read
 from aidflow.core.errors import ActionForbidden, InputErrors
 from aidflow.core.fields import FieldReader
+from aidflow.core.identity import parse_resident_id
 from aidflow.core.numbering import take_next
 from aidflow.policy.calculator import calculate
-from aidflow.policy.models import Category
 from aidflow.policy.requests import medical_year, parse_request
 from aidflow.policy.services import policy_select, policy_terms
 from aidflow.regions.codes import county_of
 from aidflow.regions.models import Level, Region, Role
 from aidflow.regions.scope import in_scope, role_of
 from aidflow.regions.stages import Stage, stage_rule
-from aidflow.rolls.selectors import roll_status
 from workflows.medical_aid import MedicalAidFlow
 
 
@@ -74,16 +77,65 @@ def _next_number(county_code: str, year: int) -> str:
     return f"{county_code}-{year}-{take_next(ApplicationCounter, county_code=county_code, year=year):05d}"
 
 
-def _read_applicant(data: dict, reader: FieldReader) -> dict:
+def _read_applicant(data: dict, reader: FieldReader, today) -> dict:
+    """The applicant: the patient, or the patient's guardian or agent (seed 002 line ~1796,
+    "患者本人或其监护人"), who then gives their own ID number and the patient's name."""
     applicant = reader.obj(data, "applicant", "applicant")
     name = reader.text(applicant, "name", "applicant.name", max_length=50) if applicant else None
     phone = reader.text(applicant, "phone", "applicant.phone", required=False, max_length=20) if applicant else None
     if phone and not phone.replace("-", "").replace(" ", "").isdigit():
         reader.error("applicant.phone", _("A phone number has digits only."))
+    relationship = ApplicantRelationship.SELF
+    if applicant and applicant.get("relationship") not in (None, ""):
+        relationship = (
+            reader.choice(applicant, "relationship", "applicant.relationship", ApplicantRelationship.values)
+            or ApplicantRelationship.SELF
+        )
     patient = data.get("patient") if isinstance(data.get("patient"), dict) else {}
-    if applicant and applicant.get("id_number") and patient.get("id_number") not in (None, applicant.get("id_number")):
-        reader.error("applicant.id_number", _("The applicant and the patient have different ID numbers."))
-    return {"name": name, "phone": phone or ""}
+    result = {"name": name, "phone": phone or "", "relationship": relationship, "id_number": "", "patient_name": ""}
+    if relationship == ApplicantRelationship.SELF:
+        if (
+            applicant
+            and applicant.get("id_number")
+            and patient.get("id_number") not in (None, applicant.get("id_number"))
+        ):
+            reader.error("applicant.id_number", _("The applicant and the patient have different ID numbers."))
+        return result
+    # On the patient's behalf: the patient is another person, named; the applicant's own ID is kept.
+    result["patient_name"] = reader.text(patient, "name", "patient.name", max_length=50) if patient else None
+    if patient and not patient.get("id_number"):
+        reader.error("patient.id_number", _("Give the patient's ID number."))
+    raw_id = reader.text(applicant, "id_number", "applicant.id_number", max_length=18) if applicant else None
+    if raw_id:
+        try:
+            result["id_number"] = parse_resident_id(raw_id, today=today).number
+        except ValidationError as error:
+            reader.error("applicant.id_number", " ".join(error.messages))
+        else:
+            if result["id_number"] == str(patient.get("id_number") or "").strip().upper():
+                reader.error(
+                    "applicant.id_number",
+                    _("A guardian or agent is another person than the patient: give the applicant's own ID number."),
+                )
+    return result
+
+
+def filing_date_check(filing_date, version, today, reader: FieldReader) -> None:
+    """The filing date is the day the village received the application (INTERFACES section 11): not
+    so early that the village check would already be overdue today."""
+    limit = (version.stage_limits if version else {}).get(Stage.VILLAGE_CHECK)
+    if not limit or filing_date >= today:
+        return
+    due = due_date(received=filing_date, days=limit["days"], counting=limit["counting"]).date
+    if due < today:
+        reader.error(
+            "filing_date",
+            _(
+                "The filing date is the day the village committee received the application. Received on "
+                "%(filed)s, its check was due by %(due)s: a later date cannot be entered as an earlier one."
+            )
+            % {"filed": filing_date.isoformat(), "due": due.isoformat()},
+        )
 
 
 def _read_members(data: dict, reader: FieldReader) -> list[dict]:
@@ -126,24 +178,25 @@ def diagnoses_check(raw_stays: object, reader: FieldReader) -> None:
             reader.error(f"stays[{index}].diagnosis", _("This field is required."))
 
 
-def _category_check(request, version, village, reader: FieldReader) -> bool:
-    """The category against the policy and, for every category but low-income, the county's roll
-    on the filing date; returns whether a roll was there to check."""
+def _category_check(request, version, village, reader: FieldReader) -> GateResult | None:
+    """The category against the policy, and the stays against the rolls, the register and the
+    referrals: a key-recipient category counts for the stays during which the person was on that
+    roll (INTERFACES section 11); with none of them on it, the category is refused."""
     error = category_error(request.category, version)
     if error:
         reader.error("category", error)
-        return False
-    if request.category == Category.LOW_INCOME:
-        return False
-    status = roll_status(id_number=request.patient.number, region_code=village.code, on=request.filing_date)
-    if status.checked and request.category not in status.categories:
-        on_rolls = "、".join(sorted(status.categories)) or _("none")
+        return None
+    result = request_gates(request, version)
+    if result.roll_checked and not result.on_roll_somewhere:
         reader.error(
             "category",
-            _("On %(date)s the county's rolls do not list this person as %(category)s (rolls: %(rolls)s).")
-            % {"date": request.filing_date.isoformat(), "category": request.category, "rolls": on_rolls},
+            _(
+                "During none of the stays was this person on the county's roll as %(category)s: the roll, not "
+                "the application, decides a key recipient's category."
+            )
+            % {"category": version.category_name(request.category) if version else request.category},
         )
-    return status.checked
+    return result
 
 
 def _with_defaults(data: dict, today) -> dict:
@@ -157,7 +210,13 @@ def _with_defaults(data: dict, today) -> dict:
         data["patient"] = dict(data["patient"])
     elif data.get("patient") is None:
         data["patient"] = {}
-    if isinstance(data["patient"], dict) and not data["patient"].get("id_number") and applicant_raw.get("id_number"):
+    applies_for_self = applicant_raw.get("relationship") in (None, "", ApplicantRelationship.SELF)
+    if (
+        applies_for_self
+        and isinstance(data["patient"], dict)
+        and not data["patient"].get("id_number")
+        and applicant_raw.get("id_number")
+    ):
         data["patient"]["id_number"] = applicant_raw["id_number"]
     return data
 
@@ -177,7 +236,7 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
     data = _with_defaults(data, today)
 
     reader = FieldReader()
-    applicant = _read_applicant(data, reader)
+    applicant = _read_applicant(data, reader, today)
     payee = payee_read(data, reader)
     members = _read_members(data, reader)
     documents_check(documents, reader)
@@ -204,14 +263,21 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
     reader.raise_if_any()
 
     version = policy_select(region_code=village.code, filing_date=request.filing_date)
-    roll_checked = _category_check(request, version, village, reader)
+    filing_date_check(request.filing_date, version, today, reader)
+    gated = _category_check(request, version, village, reader)
     reader.raise_if_any()
     keys = stay_keys(request.stays)
     claims_check_request(request.stays, keys)
     claims_check(id_number=request.patient.number, stays=request.stays, keys=keys)
     year = medical_year(request)
-    history = history_sums(id_number=request.patient.number, aid_type=request.aid_type, year=year)
-    result = calculate(request, policy_terms(version) if version else None, history)
+    history = person_history(
+        id_number=request.patient.number,
+        aid_type=request.aid_type,
+        year=year,
+        version=version,
+        category=request.category,
+    )
+    result = calculate(request, policy_terms(version) if version else None, history, gated.gates)
     stored_input = calculation_input_of(data)
     stored_input["patient"]["id_number"] = request.patient.number
     stored_input["region"] = village.code
@@ -221,6 +287,9 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
             number=_next_number(county_of(village.code), request.filing_date.year),
             village=village,
             applicant_name=applicant["name"],
+            applicant_relationship=applicant["relationship"],
+            applicant_id_number=applicant["id_number"],
+            patient_name=applicant["patient_name"] or "",
             id_number=request.patient.number,
             phone=applicant["phone"],
             sex=request.patient.sex,
@@ -228,7 +297,7 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
             severely_disabled=request.severely_disabled,
             seriously_ill=request.seriously_ill,
             insured=request.insured,
-            roll_checked=roll_checked,
+            roll_checked=gated.roll_checked,
             household_size=request.household_size,
             household_monthly_income=request.monthly_income,
             residence=request.residence,
@@ -268,6 +337,10 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
             "reasons": result.reason_codes,
             "stays": len(request.stays),
         }
+        if application.on_behalf:
+            filed["relationship"] = application.applicant_relationship
+        if result.warnings:
+            filed["warnings"] = sorted({warning["code"] for warning in result.warnings})
         audit_record_many(
             actor=user,
             application=application,

@@ -5,6 +5,7 @@ their rows through the same functions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
@@ -14,6 +15,36 @@ from aidflow.cases.models import AidLedgerRow, Application, HospitalStay
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+
+
+# Who hears of every change to the ledger (the reports app, for corrections to signed-off months):
+# each is called, inside the writing transaction, with a list of changes {"reference", "region",
+# "category", "aid_type", "day", "aid" (Decimal; negative when taken out)}. Registered at start-up,
+# so the cases layer tells the reports without importing them.
+LEDGER_LISTENERS: list[Callable[[list[dict]], None]] = []
+
+
+def ledger_listener_register(listener: Callable[[list[dict]], None]) -> None:
+    if listener not in LEDGER_LISTENERS:
+        LEDGER_LISTENERS.append(listener)
+
+
+def _changed(changes: list[dict]) -> None:
+    if changes:
+        for listener in LEDGER_LISTENERS:
+            listener(changes)
+
+
+def _change(reference: str, row: AidLedgerRow | dict, aid: Decimal) -> dict:
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    return {
+        "reference": reference,
+        "region": get("region"),
+        "category": get("category"),
+        "aid_type": get("aid_type"),
+        "day": get("day"),
+        "aid": aid,
+    }
 
 
 def cents(amount: Decimal) -> int:
@@ -40,7 +71,7 @@ def ledger_record(application: Application, calculation: dict) -> None:
     """On the county's approval: the day, the stays' counted flags and shares, the ledger rows."""
     application.decided_on = timezone.localdate()
     stays = list(application.stays.order_by("index"))
-    window = {item["index"]: item.get("in_window", True) for item in calculation.get("stays", [])}
+    window = {item["index"]: item.get("counted", item.get("in_window", True)) for item in calculation.get("stays", [])}
     counted = [window.get(stay.index, True) for stay in stays]
     remainings = [
         max(
@@ -60,6 +91,23 @@ def ledger_record(application: Application, calculation: dict) -> None:
         stay.counted, stay.aid_share = bool(is_counted), share
     HospitalStay.objects.bulk_update(stays, ["counted", "aid_share"])
     AidLedgerRow.objects.filter(application=application).delete()
+    if not application.amount:
+        # An approval at 0.00 (below the deductible) pays nothing: it is not aid the month reports.
+        return
+    _changed(
+        [
+            _change(
+                application.number,
+                {
+                    "region": application.village_id,
+                    "category": application.category,
+                    "aid_type": application.aid_type,
+                    "day": application.decided_on,
+                },
+                application.amount,
+            )
+        ]
+    )
     AidLedgerRow.objects.bulk_create(
         AidLedgerRow(
             day=application.decided_on,
@@ -98,6 +146,7 @@ def ledger_settlement_add(
 ) -> None:
     """A settlement's one row (`costs`: total_cost, eligible_cost, basic_insurance,
     serious_illness_insurance, other_payments as Decimals)."""
+    _changed([_change(number, {"region": region, "category": category, "aid_type": aid_type, "day": day}, aid)])
     AidLedgerRow.objects.create(
         day=day,
         region=region,
@@ -127,4 +176,10 @@ def ledger_settlement_remove(*numbers: str) -> None:
                 " ORDER BY m.month, m.region, m.category FOR UPDATE",
                 [list(numbers)],
             )
+    _changed(
+        [
+            _change(row.settlement_number, row, -Decimal(row.aid) / 100)
+            for row in rows.only("settlement_number", "region", "category", "aid_type", "day", "aid")
+        ]
+    )
     rows.delete()

@@ -29,7 +29,7 @@ class NoticeOwed:
 def notice_owed_for(stage: str, record: StageRecord, route: Route | None, clean: dict) -> NoticeOwed | None:
     """Which notice, if any, a decision just recorded owes the applicant."""
     if record.action == StageAction.APPROVED:
-        return NoticeOwed(NoticeKind.APPROVAL, stage, reasons=record.override_reason)
+        return NoticeOwed(NoticeKind.APPROVAL, stage, reasons=record.reasons)
     if record.action == StageAction.REJECTED:
         # The county decides (决定书); the township only tells the applicant why (告知书).
         kind = NoticeKind.REVIEW_REFUSAL if stage == Stage.TOWNSHIP_REVIEW else NoticeKind.REJECTION

@@ -54,11 +54,31 @@ def _county_approval(payload: dict, application: Application, reader: FieldReade
     needs_reasons = clean["decision"] in (Route.REJECT, Route.RETURN)
     clean["reasons"] = reader.text(payload, "reasons", "reasons", required=needs_reasons, max_length=5000) or ""
     clean["amount"] = reader.money(payload, "amount", "amount", required=False)
-    clean["override_reason"] = (
-        reader.text(payload, "override_reason", "override_reason", required=False, max_length=5000) or ""
-    )
+    clean["excluded_costs"] = _excluded_costs(payload, reader) if clean["decision"] == Route.APPROVE else []
     clean["missing"] = _missing_list(payload)
     return clean
+
+
+def _excluded_costs(payload: dict, reader: FieldReader) -> list[dict]:
+    """`excluded_costs`: [{"stay": index, "amount": money > 0, "reason": text}] (INTERFACES section 11)."""
+    raw = payload.get("excluded_costs")
+    if raw in (None, []):
+        return []
+    if not isinstance(raw, list):
+        reader.error("excluded_costs", _("Must be a list of {stay, amount, reason}."))
+        return []
+    items = []
+    for position, item in enumerate(raw):
+        path = f"excluded_costs[{position}]"
+        if not isinstance(item, dict):
+            reader.error(path, _("Must be an object."))
+            continue
+        stay = reader.integer(item, "stay", f"{path}.stay", minimum=0, maximum=49)
+        amount = reader.money(item, "amount", f"{path}.amount", positive=True)
+        reason = reader.text(item, "reason", f"{path}.reason", max_length=500)
+        if None not in (stay, amount, reason):
+            items.append({"stay": stay, "amount": amount, "reason": reason})
+    return items
 
 
 def _supplement(payload: dict, application: Application, reader: FieldReader) -> dict:

@@ -50,8 +50,9 @@ def county_read(raw: object) -> str:
 
 
 def payable_applications(county: str):
+    """Approved applications with something to pay (an approval at 0.00 below the deductible has not)."""
     return Application.objects.filter(
-        status=Status.APPROVED, payment_status__in=PAYABLE, village__code__startswith=county
+        status=Status.APPROVED, payment_status__in=PAYABLE, village__code__startswith=county, amount__gt=0
     ).order_by("number")
 
 

@@ -23,6 +23,7 @@ from aidflow.regions.models import Level, Region, Role
 from aidflow.regions.scope import in_scope, role_of
 from aidflow.settlements.models import (
     ClaimStatus,
+    RefusalCode,
     Settlement,
     SettlementClaim,
     SettlementCounter,
@@ -123,32 +124,69 @@ def _reviewer_check(user, claim: SettlementClaim) -> None:
         raise NotFound(_("Claim not found."))
 
 
+def refusals_read(raw: object, reader: FieldReader, claim_ids: set[int]) -> dict[int, tuple[str, str]]:
+    """`rejected_settlements`: ids (meaning non_compliant) or {"id", "code", "reason"} items
+    (INTERFACES section 11) -> {settlement id: (code, reason)}."""
+    refusals: dict[int, tuple[str, str]] = {}
+    if raw in (None, ""):
+        return refusals
+    if not isinstance(raw, list):
+        reader.error("rejected_settlements", _("Must be a list of settlement ids or {id, code, reason} objects."))
+        return refusals
+    for position, item in enumerate(raw):
+        path = f"rejected_settlements[{position}]"
+        if isinstance(item, int) and not isinstance(item, bool):
+            refusals[item] = (RefusalCode.NON_COMPLIANT, "")
+        elif isinstance(item, dict):
+            pk = item.get("id")
+            if not isinstance(pk, int) or isinstance(pk, bool):
+                reader.error(f"{path}.id", _("A settlement id is a whole number."))
+                continue
+            code = reader.choice(item, "code", f"{path}.code", RefusalCode.values, required=False)
+            reason = reader.text(item, "reason", f"{path}.reason", required=False, max_length=2000) or ""
+            refusals[pk] = (code or RefusalCode.NON_COMPLIANT, reason)
+        else:
+            reader.error(path, _("A settlement id, or an object {id, code, reason}."))
+    unknown = set(refusals) - claim_ids
+    if unknown:
+        reader.error(
+            "rejected_settlements",
+            _("Not settlements of this claim: %(ids)s.") % {"ids": ", ".join(str(pk) for pk in sorted(unknown))},
+        )
+    return refusals
+
+
+def _refuse(settlement: Settlement, *, code: str, reason: str, user, now) -> None:
+    """A refused settlement stops counting in the history, but its stay stays claimed: the fund never
+    pays a non-compliant stay (seed 002 line ~1838, 不予结算), and a stay sent back for correction
+    may be settled again only by the same hospital."""
+    stay_claim = settlement.stay_claim
+    settlement.status = SettlementStatus.REFUSED
+    settlement.ended_at, settlement.ended_by, settlement.end_reason = now, user, reason
+    settlement.refusal_code = code
+    settlement.stay_claim = None
+    settlement.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "refusal_code", "stay_claim"])
+    if stay_claim is not None:
+        stay_claim.refused = code
+        stay_claim.reference = settlement.number
+        stay_claim.save(update_fields=["refused", "reference"])
+
+
 def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementClaim:
     """Approve the claim, approve it with some settlements refused, or reject it whole; refused
-    settlements stop counting in the history and free their stays."""
+    settlements stop counting in the history and keep their stays claimed. A claim rejected whole
+    goes back for correction, unless a settlement is listed as non-compliant."""
     _reviewer_check(user, claim)
     if not isinstance(data, dict):
         raise InputErrors({"body": [_("The request is a JSON object.")]})
     reader = FieldReader()
     decision = reader.choice(data, "decision", "decision", ["approve", "reject"])
     reasons = reader.text(data, "reasons", "reasons", required=False, max_length=2000) or ""
-    raw_refused = data.get("rejected_settlements") or []
-    refused_ids: set[int] = set()
-    if not isinstance(raw_refused, list) or not all(
-        isinstance(item, int) and not isinstance(item, bool) for item in raw_refused
-    ):
-        reader.error("rejected_settlements", _("Must be a list of settlement ids."))
-    else:
-        refused_ids = set(raw_refused)
-        unknown = refused_ids - set(claim.settlements.values_list("pk", flat=True))
-        if unknown:
-            reader.error(
-                "rejected_settlements",
-                _("Not settlements of this claim: %(ids)s.") % {"ids": ", ".join(str(pk) for pk in sorted(unknown))},
-            )
-    if decision == "reject" or refused_ids:
-        if not reasons:
-            reader.error("reasons", _("Say why settlements are refused."))
+    refusals = refusals_read(
+        data.get("rejected_settlements"), reader, set(claim.settlements.values_list("pk", flat=True))
+    )
+    if (decision == "reject" or refusals) and not reasons:
+        reader.error("reasons", _("Say why settlements are refused."))
     reader.raise_if_any()
     with transaction.atomic():
         claim = SettlementClaim.objects.select_for_update().get(pk=claim.pk)
@@ -156,19 +194,17 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
             raise Conflict({"status": [_("This claim was already reviewed.")]})
         settlements = claim.settlements.select_for_update(of=("self",))
         if decision == "reject":
-            refused_ids = set(settlements.values_list("pk", flat=True))
+            refusals = {
+                pk: refusals.get(pk, (RefusalCode.CORRECTION_NEEDED, ""))
+                for pk in settlements.values_list("pk", flat=True)
+            }
         now = timezone.now()
-        refused = list(settlements.filter(pk__in=refused_ids).select_related("stay_claim"))
+        refused = list(settlements.filter(pk__in=refusals).select_related("stay_claim"))
         for settlement in refused:
-            stay_claim = settlement.stay_claim
-            settlement.status = SettlementStatus.REFUSED
-            settlement.ended_at, settlement.ended_by, settlement.end_reason = now, user, reasons
-            settlement.stay_claim = None
-            settlement.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "stay_claim"])
-            if stay_claim is not None:
-                stay_claim.delete()
+            code, reason = refusals[settlement.pk]
+            _refuse(settlement, code=code, reason=reason or reasons, user=user, now=now)
         ledger_settlement_remove(*(settlement.number for settlement in refused))
-        settlements.exclude(pk__in=refused_ids).update(status=SettlementStatus.APPROVED)
+        settlements.exclude(pk__in=refusals).update(status=SettlementStatus.APPROVED)
         approved = claim.settlements.filter(status=SettlementStatus.APPROVED).aggregate(total=Sum("amount"))
         claim.status = ClaimStatus.REJECTED if decision == "reject" else ClaimStatus.APPROVED
         claim.approved_amount = approved["total"] or ZERO
@@ -183,6 +219,10 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
                 "decision": decision,
                 "approved_amount": money_text(claim.approved_amount),
                 "refused": sorted(settlement.number for settlement in refused),
+                "refusals": {
+                    settlement.number: refusals[settlement.pk][0]
+                    for settlement in sorted(refused, key=lambda item: item.number)
+                },
                 "reasons": reasons,
             },
         )

@@ -15,13 +15,18 @@ from django.utils.translation import gettext as _
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.cases.models import StayClaim
-from aidflow.cases.selectors import history_sums
-from aidflow.cases.services.calculation import category_error
-from aidflow.cases.services.claims import claim_holder, held_message, hospital_key
-from aidflow.cases.services.ledger import ledger_settlement_add, ledger_settlement_remove
+from aidflow.cases.services.calculation import category_error, person_history, request_gates
+from aidflow.cases.services.claims import (
+    REFUSED_FOR_CORRECTION,
+    claim_holder,
+    held_message,
+    hospital_key,
+    normalised,
+)
+from aidflow.cases.services.ledger import ledger_settlement_add
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NoAidDue
 from aidflow.core.fields import FieldReader, money_text
-from aidflow.core.identity import mask_resident_id
+from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.core.locks import person_lock
 from aidflow.core.numbering import take_next
 from aidflow.policy.calculator import CalculationResult, ReasonCode, calculate
@@ -32,8 +37,8 @@ from aidflow.regions.codes import code_at, county_of
 from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import role_of
 from aidflow.rolls.models import Hospital, RollPeriod
-from aidflow.rolls.selectors import roll_period_on
-from aidflow.settlements.models import LIVE_STATUSES, Settlement, SettlementCounter, SettlementStatus
+from aidflow.rolls.selectors import roll_period_during
+from aidflow.settlements.models import LIVE_STATUSES, Settlement, SettlementCounter
 
 # One-stop settlement serves the two inpatient aid types (seed 002 line ~1792).
 SETTLEMENT_AID_TYPES = (AidType.HOSPITALIZATION, AidType.MAJOR_DISEASE)
@@ -171,13 +176,21 @@ def settlement_quote(*, user, data: object, today: datetime.date | None = None) 
     number = parsed.patient.number
     discharge = parsed.stays[0].discharge_date
 
-    period = roll_period_on(id_number=number, on=discharge, within=code_at(hospital.county_id, Level.CITY))
+    admitted = parsed.stays[0].admission_date
+    # Status when the costs arose (INTERFACES section 11): on a roll on at least one day of the stay.
+    period = roll_period_during(
+        id_number=number, first=admitted, last=discharge, within=code_at(hospital.county_id, Level.CITY)
+    )
     if period is None:
         raise _no_aid(
             ReasonCode.NOT_ON_ROLL,
-            _("On %(day)s, the discharge date, the patient is on no roll of key recipients in this city.")
-            % {"day": discharge.isoformat()},
+            _(
+                "From %(first)s to %(last)s, the days of the stay, the patient was on no roll of key "
+                "recipients in this city."
+            )
+            % {"first": admitted.isoformat(), "last": discharge.isoformat()},
         )
+    _name_check(values["name"], period)
     # Whose money, whose rules: the paying county's policy on the discharge date.
     version = policy_select(region_code=period.region, filing_date=discharge)
     if version is None:
@@ -191,13 +204,19 @@ def settlement_quote(*, user, data: object, today: datetime.date | None = None) 
     calculation_input = _request_data(hospital, values, period.region, period.category, today)
     extra = [item["code"] for item in version.extra_categories]
     request = parse_request(calculation_input, today=today, extra_categories=extra)
-    # A stay already claimed is a conflict whatever the calculation would say (a retried request).
+    # A stay already claimed is a conflict whatever the calculation would say (a retried request) -
+    # unless the county sent this hospital's settlement of it back for correction.
     holder = claim_holder(id_number=number, key=_key(hospital), admitted=request.stays[0].admission_date)
-    if holder is not None:
+    if holder is not None and holder.refused != REFUSED_FOR_CORRECTION:
         raise Conflict({"stay": [held_message(holder)]})
     _overlap_check(hospital, number, request.stays[0])
-    history = history_sums(id_number=number, aid_type=request.aid_type, year=discharge.year)
-    result = calculate(request, policy_terms(version), history)
+    history = person_history(
+        id_number=number, aid_type=request.aid_type, year=discharge.year, version=version, category=period.category
+    )
+    gated = request_gates(request, version)
+    for code in gated.gates.excluded.values():
+        raise _no_aid(code, gated.gates.notes.get(0) or code)
+    result = calculate(request, policy_terms(version), history, gated.gates)
     if not result.eligible or result.amount <= 0:
         raise NoAidDue(
             _("No aid is due: nothing was recorded."),
@@ -221,6 +240,19 @@ def settlement_quote(*, user, data: object, today: datetime.date | None = None) 
         patient_pays=stay.total_cost - paid - result.amount,
         cap_left=max(Decimal("0.00"), cap - history.granted_before - result.amount),
     )
+
+
+def _name_check(name: str | None, period: RollPeriod) -> None:
+    """The window records the person the roll lists for that ID number, never another name."""
+    if name and normalised(name) != normalised(period.name):
+        raise InputErrors(
+            {
+                "patient.name": [
+                    _("The roll lists this ID number under the name %(name)s: check the patient's ID card.")
+                    % {"name": mask_name(period.name)}
+                ]
+            }
+        )
 
 
 def _overlap_check(hospital: Hospital, id_number: str, stay) -> None:
@@ -267,21 +299,12 @@ def settlement_record(*, user, data: object, today: datetime.date | None = None)
         quote = settlement_quote(user=user, data=data, today=today)
         stay = quote.stay
         hospital = quote.hospital
-        try:
-            with transaction.atomic():
-                stay_claim = StayClaim.objects.create(
-                    id_number=quote.id_number, hospital_key=_key(hospital), admission_date=stay.admission_date
-                )
-        except IntegrityError as error:  # another window or filing took the stay first
-            holder = claim_holder(id_number=quote.id_number, key=_key(hospital), admitted=stay.admission_date)
-            raise Conflict(
-                {"stay": [held_message(holder) if holder else _("This stay is already claimed.")]}
-            ) from error
+        stay_claim = _stay_claim_take(quote.id_number, _key(hospital), stay.admission_date)
         year = today.year
         prefix = f"JS-{hospital.code}"
         number = f"{prefix}-{year}-{take_next(SettlementCounter, prefix=prefix, year=year):05d}"
         stay_claim.reference = number
-        stay_claim.save(update_fields=["reference"])
+        stay_claim.save(update_fields=["reference", "refused"])
         settlement = Settlement.objects.create(
             number=number,
             hospital=hospital,
@@ -341,40 +364,20 @@ def settlement_record(*, user, data: object, today: datetime.date | None = None)
     return settlement
 
 
-def settlement_reverse(*, user, settlement: Settlement, reason: object) -> Settlement:
-    """Undo a settlement made in error, while no claim holds it: it stops counting in the history
-    and its stay may be claimed again."""
-    hospital = clerk_hospital(user)
-    if settlement.hospital_id != hospital.pk:
-        raise ActionForbidden(_("Only the hospital that settled may reverse a settlement."))
-    reader = FieldReader()
-    text = reader.text({"reason": reason}, "reason", "reason", max_length=500)
-    reader.raise_if_any()
-    with transaction.atomic():
-        settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
-        if settlement.status != SettlementStatus.SETTLED or settlement.claim_id is not None:
-            raise Conflict(
-                {
-                    "status": [
-                        _("Only a settlement not yet in a claim can be reversed; this one is %(status)s.")
-                        % {"status": settlement.get_status_display()}
-                    ]
-                }
-            )
-        stay_claim = settlement.stay_claim
-        settlement.status = SettlementStatus.REVERSED
-        settlement.ended_at = timezone.now()
-        settlement.ended_by = user
-        settlement.end_reason = text
-        settlement.stay_claim = None
-        settlement.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "stay_claim"])
-        if stay_claim is not None:
-            stay_claim.delete()
-        ledger_settlement_remove(settlement.number)
-        audit_record(
-            actor=user,
-            action=AuditAction.SETTLEMENT_REVERSED,
-            region=settlement.region,
-            details={"number": settlement.number, "reason": text, "amount": money_text(settlement.amount)},
-        )
-    return settlement
+def _stay_claim_take(id_number: str, key: str, admitted) -> StayClaim:
+    """Claim the stay for a new settlement: a fresh claim, or the claim the county sent back to this
+    hospital for correction (locked, so two windows cannot both take it)."""
+    returned = (
+        StayClaim.objects.select_for_update()
+        .filter(id_number=id_number, hospital_key=key, admission_date=admitted, refused=REFUSED_FOR_CORRECTION)
+        .first()
+    )
+    if returned is not None:
+        returned.refused = ""
+        return returned
+    try:
+        with transaction.atomic():
+            return StayClaim.objects.create(id_number=id_number, hospital_key=key, admission_date=admitted)
+    except IntegrityError as error:  # another window or filing took the stay first
+        holder = claim_holder(id_number=id_number, key=key, admitted=admitted)
+        raise Conflict({"stay": [held_message(holder) if holder else _("This stay is already claimed.")]}) from error

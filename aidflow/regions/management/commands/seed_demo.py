@@ -64,7 +64,12 @@ class Command(BaseCommand):
             with self._set_up_before_the_demo_cases():
                 self._set_up()
             seed_demo_applications(self.stdout)
-            seed_demo_settlements(self.stdout, hospital_clerk="hospital_lingcheng", approver="approver_lingcheng")
+            seed_demo_settlements(
+                self.stdout,
+                hospital_clerk="hospital_lingcheng",
+                approver="approver_lingcheng",
+                referrer="clerk_nanyoufang",
+            )
             seed_demo_payments(self.stdout, finance="finance_lingcheng", county="371403")
             seed_demo_ledger(self.stdout, approver="approver_lingcheng", county="371403")
         self._print_logins()
