@@ -5,6 +5,7 @@ gave it, when, and empty boxes for the handwritten signature and the seal."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ LEVEL_NAMES = {
 }
 # The actions that settle a stage (a return sends the case back; the stage is worked again later).
 SETTLING = (StageAction.FORWARDED, StageAction.REJECTED, StageAction.APPROVED, StageAction.RETURNED)
+RELATIONSHIPS = {"guardian": "监护人", "agent": "代理人"}
 DELIVERY_METHODS = {"in_person": "直接送达", "post": "邮寄送达", "electronic": "电子送达"}
 
 
@@ -100,6 +102,11 @@ def _county_lines(record: StageRecord, application: Application) -> list[str]:
             f"审批意见：同意给予{application.get_aid_type_display()}，救助金额{yuan(amount)}"
             f"（大写：{rmb_capitals(amount)}）。"
         ]
+        for item in application.excluded_costs or []:
+            lines.append(
+                f"经复核，剔除第{int(item['stay']) + 1}次住院不合规费用{yuan(item['amount'])}"
+                f"（{item.get('reason') or '-'}），救助金额按剔除后的费用核算。"
+            )
         if record.override_reason:
             lines.append(
                 f"核算金额{yuan(application.computed_amount)}，核定金额低于核算金额，理由：{record.override_reason}"
@@ -210,14 +217,21 @@ def _income_words(application: Application) -> str:
 def application_form_context(application: Application) -> dict:
     stays = list(application.stays.all())
     stored = {item.get("index"): item for item in application.calculation.get("stays") or []}
-    rows = [
-        {
-            "stay": stay,
-            "remaining": stored.get(index, {}).get("remaining") or stay_remaining(stay),
-            "counted": stored.get(index, {}).get("in_window", True),
-        }
-        for index, stay in enumerate(stays)
-    ]
+    cuts = {}
+    for item in application.excluded_costs or []:
+        cuts[int(item["stay"])] = cuts.get(int(item["stay"]), Decimal("0")) + Decimal(item["amount"])
+    rows = []
+    for index, stay in enumerate(stays):
+        facts = stored.get(index, {})
+        rows.append(
+            {
+                "stay": stay,
+                "cut": cuts.get(index),
+                "remaining": facts.get("remaining") or stay_remaining(stay, cuts.get(index, Decimal("0"))),
+                "counted": facts.get("counted", facts.get("in_window", True)),
+                "late": not facts.get("in_window", True),
+            }
+        )
     records = list(application.records.select_related("actor").order_by("at", "pk"))
     opinions, history = opinions_of(application, records)
     filed = next((record for record in records if record.action == StageAction.FILED), None)
@@ -230,9 +244,12 @@ def application_form_context(application: Application) -> dict:
         "application": application,
         "members": list(application.members.all()),
         "rows": rows,
-        "words": amount_in_words(stays=stays, calculation=application.calculation),
+        "words": amount_in_words(
+            stays=stays, calculation=application.calculation, excluded_costs=application.excluded_costs
+        ),
         "income_words": _income_words(application),
         "conditions": _conditions(application),
+        "relationship": RELATIONSHIPS.get(application.applicant_relationship, ""),
         "opinions": opinions,
         "history": history,
         "filed_by": _person(filed) if filed else "",

@@ -29,6 +29,8 @@ REASON_WORDS = {
     "NOT_ON_ROLL": "出院时不在救助对象名册上",
     "EXPENSE_OUT_OF_WINDOW": "住院费用超过救助时限",
     "NOTHING_REMAINING": "保险报销和帮扶后没有剩余费用",
+    "NOT_DESIGNATED": "住院的医院出院之日不是定点医疗机构",
+    "NO_REFERRAL": "在县外医院住院，未办理转诊备案",
 }
 COUNT_WORDS = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
 
@@ -66,23 +68,55 @@ def _paid_parts(stay) -> list[str]:
     return parts
 
 
-def stay_remaining(stay) -> Decimal:
+def stay_remaining(stay, cut=ZERO) -> Decimal:
+    """What a stay leaves after insurance and help, with `cut` (costs the county found non-compliant)
+    taken off its compliant cost first."""
     paid = sum((as_decimal(getattr(stay, name, ZERO)) for name in COST_FIELDS[1:]), ZERO)
-    return max(ZERO, as_decimal(stay.eligible_cost) - paid)
+    return max(ZERO, as_decimal(stay.eligible_cost) - as_decimal(cut) - paid)
 
 
-def stay_in_words(stay, remaining=None) -> str:
-    """ "合规费用52,000元，基本医保已报销30,000元、大病保险5,000元，剩余17,000元"."""
-    left = stay_remaining(stay) if remaining is None else as_decimal(remaining)
+def stay_in_words(stay, remaining=None, *, cut=ZERO, cut_reasons: str = "") -> str:
+    """ "合规费用52,000元，基本医保已报销30,000元、大病保险5,000元，剩余17,000元"; with costs excluded
+    on review: "合规费用52,000元，经复核剔除不合规费用2,000元（自费药品）后为50,000元，..."."""
+    left = stay_remaining(stay, cut) if remaining is None else as_decimal(remaining)
     paid = _paid_parts(stay)
     middle = "、".join(paid) if paid else "未获任何报销或帮扶"
-    return f"合规费用{yuan(stay.eligible_cost)}，{middle}，剩余{yuan(left)}"
+    eligible = as_decimal(stay.eligible_cost)
+    text = f"合规费用{yuan(eligible)}"
+    if as_decimal(cut):
+        because = f"（{cut_reasons}）" if cut_reasons else ""
+        text += f"，经复核剔除不合规费用{yuan(cut)}{because}后为{yuan(max(ZERO, eligible - as_decimal(cut)))}"
+    return f"{text}，{middle}，剩余{yuan(left)}"
 
 
-def _stays_in_words(stays: Sequence, calculation: dict) -> tuple[list[str], Decimal, int]:
+def _cuts(excluded_costs) -> dict[int, tuple[Decimal, str]]:
+    """The county's exclusions ([{"stay", "amount", "reason"}]) summed by stay index, reasons joined."""
+    cuts: dict[int, tuple[Decimal, list[str]]] = {}
+    for item in excluded_costs or []:
+        amount, reasons = cuts.get(int(item["stay"]), (ZERO, []))
+        cuts[int(item["stay"])] = (amount + as_decimal(item.get("amount")), [*reasons, item.get("reason") or ""])
+    return {
+        index: (amount, "、".join(reason for reason in reasons if reason)) for index, (amount, reasons) in cuts.items()
+    }
+
+
+def _not_counted(index: int, stay, facts: dict, explanation: list[str]) -> str:
+    """Why a stay does not count, as what follows "第N次住院": the claim period, or the calculation's own
+    line for the gate that left it out (the roll, the register of designated hospitals, a referral)."""
+    if not facts.get("in_window", True):
+        discharged = stay.discharge_date.isoformat() if stay.discharge_date else ""
+        return f"于{discharged}出院，已超过救助时限，不计入"
+    prefix = f"第{index + 1}次住院"
+    note = next((line for line in explanation if line.startswith(prefix) and "不予计入" in line), "")
+    return note.removeprefix(prefix) or "不计入"
+
+
+def _stays_in_words(stays: Sequence, calculation: dict, excluded_costs=()) -> tuple[list[str], Decimal, int]:
     """One clause per stay (for more than a few, one clause for the counted stays together); the sum
     of what counts, and how many stays count."""
     stored = {item.get("index"): item for item in calculation.get("stays") or []}
+    explanation = calculation.get("explanation") or []
+    cuts = _cuts(excluded_costs)
     several = len(stays) > 1
     together = len(stays) > FEW_STAYS
     clauses = []
@@ -90,23 +124,34 @@ def _stays_in_words(stays: Sequence, calculation: dict) -> tuple[list[str], Deci
     total = ZERO
     for index, stay in enumerate(stays):
         facts = stored.get(index, {})
-        remaining = as_decimal(facts["remaining"]) if "remaining" in facts else stay_remaining(stay)
-        if facts.get("in_window", True):
-            counted.append(stay)
+        cut, cut_reasons = cuts.get(index, (ZERO, ""))
+        remaining = as_decimal(facts["remaining"]) if "remaining" in facts else stay_remaining(stay, cut)
+        name = f"第{index + 1}次住院"
+        if facts.get("counted", facts.get("in_window", True)):
+            counted.append((stay, cut))
             total += remaining
-            if together:
-                continue
-            clause = stay_in_words(stay, remaining)
+            if not together:
+                words = stay_in_words(stay, remaining, cut=cut, cut_reasons=cut_reasons)
+                clauses.append(f"{name}（{stay.hospital}）{words}" if several else words)
+            continue
+        why = _not_counted(index, stay, facts, explanation)
+        if together:
+            # The claim period's words name no hospital; a gate's line names it where it matters.
+            clauses.append(f"{name}（{stay.hospital}）{why}" if why.startswith("于") else name + why)
         else:
-            clause = "" if together else stay_in_words(stay, remaining)
-            discharged = stay.discharge_date.isoformat() if stay.discharge_date else ""
-            clause += f"{'，但' if clause else ''}于{discharged}出院，已超过救助时限，不计入"
-        clauses.append(f"第{index + 1}次住院（{stay.hospital}）{clause}" if several else clause)
+            words = stay_in_words(stay, remaining, cut=cut, cut_reasons=cut_reasons)
+            joined = f"，但{why}" if why.startswith("于") else f"，但该次住院{why.lstrip('，')}"
+            clauses.append((f"{name}（{stay.hospital}）" if several else "") + words + joined)
     if together and counted:
         summed = SimpleNamespace(
-            **{name: sum((as_decimal(getattr(stay, name, ZERO)) for stay in counted), ZERO) for name in COST_FIELDS}
+            **{
+                name: sum((as_decimal(getattr(stay, name, ZERO)) for stay, _cut in counted), ZERO)
+                for name in COST_FIELDS
+            }
         )
-        clauses.insert(0, f"{_count(len(counted))}次住院（明细见上表）共计" + stay_in_words(summed, total))
+        cut = sum((cut for _stay, cut in counted), ZERO)
+        words = stay_in_words(summed, total, cut=cut)
+        clauses.insert(0, f"{_count(len(counted))}次住院（明细见上表）共计{words}")
     return clauses, total, len(counted)
 
 
@@ -129,9 +174,10 @@ def _deductible_sentence(total: Decimal, deductible: Decimal, left: Decimal, bas
     return f"本年度此前已扣起付线{yuan(used)}，起付线还剩{yuan(left)}，扣除后的{yuan(base)}按{rate}救助"
 
 
-def amount_in_words(*, stays: Sequence, calculation: dict) -> list[str]:
-    """The calculation as a few sentences (the last one says the amount)."""
-    clauses, total, counted = _stays_in_words(stays, calculation)
+def amount_in_words(*, stays: Sequence, calculation: dict, excluded_costs=()) -> list[str]:
+    """The calculation as a few sentences (the last one says the amount); `excluded_costs` are the
+    county's findings on review ([{"stay", "amount", "reason"}]), already in the stored remaining."""
+    clauses, total, counted = _stays_in_words(stays, calculation, excluded_costs)
     sentences = ["；".join(clauses) + "。"] if clauses else []
     if 1 < counted <= FEW_STAYS:
         sentences.append(f"{_count(counted)}次住院可计入的剩余费用合计{yuan(total)}。")

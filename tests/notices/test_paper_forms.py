@@ -86,7 +86,7 @@ def test_the_form_of_a_decided_case(policy, clerk, reviewer, approver, tmp_path)
         "王大山（配偶，月收入800元）",
         "低收入人员",
         "重特大疾病医疗救助",
-        "德州市人民医院",
+        "陵城区人民医院",
         "肺恶性肿瘤",
         "C34.9",
         "60,000.0052,000.0030,000.005,000.00",  # total, compliant, basic insurance, serious illness
@@ -125,11 +125,7 @@ def test_a_case_in_progress_leaves_the_next_levels_to_write(policy, clerk, appro
 
 
 def test_many_stays_take_two_pages_and_no_page_holds_a_signature_box_alone(policy, clerk, reviewer, approver, tmp_path):
-    hospitals = ["德州市人民医院", "陵城区人民医院", "德州市中医院", "山东省立医院"]
-    stays = [
-        StayFactory(hospital=hospitals[day % 4], dates=stay_dates(length=0, days_ago=day), eligible_cost="40000.00")
-        for day in range(1, 9)
-    ]
+    stays = [StayFactory(dates=stay_dates(length=0, days_ago=day), eligible_cost="40000.00") for day in range(1, 9)]
     members = [
         {"name": name, "relation": relation, "monthly_income": "300.00"}
         for name, relation in (("王大山", "配偶"), ("王小明", "儿子"), ("李芳", "儿媳"), ("王乐乐", "孙子"))
@@ -272,3 +268,40 @@ def test_a_case_without_a_policy_says_why_there_is_no_amount(regions, clerk, tmp
     # In Chinese, though the calculation's messages were written for an English reader (this test's language).
     assert "按政策计算不符合救助条件（申请日该地区没有适用的医疗救助政策），救助金额0元。" in text
     assert "陵城区民政部门" in text and "演示政策" not in text
+
+
+def test_a_guardian_applies_and_the_county_excludes_costs(policy, clerk, reviewer, approver, tmp_path):
+    """The patient's guardian applied; on review the county took 2,000 of non-compliant cost off the stay."""
+    import datetime
+
+    from aidflow.cases.selectors import open_task
+    from aidflow.cases.services.tasks import task_complete
+    from tests.factories import WANG_XIUYING, person
+
+    guardian_id = person("201", birth=datetime.date(1975, 5, 5))
+    data = FilingFactory(region=clerk.staff.region_id)
+    data["applicant"] = {"name": "王建国", "id_number": guardian_id, "phone": "13900000000", "relationship": "guardian"}
+    data["patient"] = {**data["patient"], "name": "王秀英", "id_number": WANG_XIUYING}
+    # A second stay at a hospital not on the register of designated hospitals: it does not count.
+    data["stays"].append(StayFactory(hospital="某私立医院", hospital_code="", dates=stay_dates(length=2, days_ago=20)))
+    application = advance(ApplicationFactory(user=clerk, data=data), to="county_approval")
+    excluded = [{"stay": 0, "amount": "2000.00", "reason": "自费药品"}]
+    task_complete(
+        user=approver,
+        task_id=open_task(application).pk,
+        payload={"decision": "approve", "excluded_costs": excluded},
+    )
+    application = Application.objects.get(pk=application.pk)
+    assert application.amount == 600  # (52,000 - 2,000 - 30,000 - 5,000 - 12,000) x 20%
+    text, pages = read_pdf(
+        client_for(approver).get(form_url(application)).content, tmp_path, "application-form-guardian"
+    )
+    assert len(pages) == 1
+    assert "患者姓名王秀英" in text and "王建国（监护人）" in text and guardian_id in text and WANG_XIUYING in text
+    assert "合规费用52,000元，经复核剔除不合规费用2,000元（自费药品）后为50,000元，" in text
+    assert "剩余15,000元；" in text and "扣除年度起付线12,000元后的3,000元按20%救助，救助金额600元。" in text
+    assert "但该次住院的医院（某私立医院）出院之日不是定点医疗机构，不予计入。" in text
+    assert "见核算说明" in text  # beside the stay that does not count
+    assert "经复核，剔除第1次住院不合规费用2,000元（自费药品）" in text
+    assert "−2,000.00" in text  # under the compliant cost in the table of stays
+    assert "审批救助金额：600.00元（大写：陆佰元整）" in text

@@ -130,3 +130,36 @@ def test_more_than_three_stays_are_summed_in_one_clause():
     assert text.endswith(
         "扣除年度起付线12,000元后的56,000元按20%救助，应为11,200元，超过年度封顶线10,000元，救助金额10,000元。"
     )
+
+
+def test_costs_excluded_on_review_and_a_stay_a_gate_leaves_out():
+    """The county took 2,000 off the first stay; the second was not at a designated hospital."""
+    from aidflow.policy.calculator import calculate
+    from aidflow.policy.requests import History, StayGates
+    from tests.policy.calculator_cases import DEZHOU
+
+    second = {
+        **EXAMPLE["stays"][0],
+        "hospital": "某私立医院",
+        "admission_date": "2026-02-01",
+        "discharge_date": "2026-02-05",
+    }
+    data = request(stays=[EXAMPLE["stays"][0], second])
+    parsed = parse_request(data, today=TODAY)
+    gates = StayGates(
+        excluded={1: "NOT_DESIGNATED"},
+        notes={1: "第2次住院的医院（某私立医院）出院之日不是定点医疗机构，不予计入"},
+        cost_exclusions={0: [(Decimal("2000.00"), "自费药品")]},
+    )
+    result = calculate(parsed, DEZHOU, History(), gates).as_json()
+    assert result["amount"] == "600.00"  # (52000 - 2000 - 35000 - 12000) x 20%
+    excluded = [{"stay": 0, "amount": "2000.00", "reason": "自费药品"}]
+    text = "".join(amount_in_words(stays=parsed.stays, calculation=result, excluded_costs=excluded))
+    assert text.startswith(
+        "第1次住院（德州市人民医院）合规费用52,000元，经复核剔除不合规费用2,000元（自费药品）后为50,000元，"
+        "基本医保已报销30,000元、大病保险5,000元，剩余15,000元；"
+        "第2次住院（某私立医院）合规费用52,000元，基本医保已报销30,000元、大病保险5,000元，剩余17,000元，"
+        "但该次住院的医院（某私立医院）出院之日不是定点医疗机构，不予计入。"
+    )
+    assert "两次住院" not in text
+    assert text.endswith("扣除年度起付线12,000元后的3,000元按20%救助，救助金额600元。")
