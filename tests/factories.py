@@ -51,10 +51,19 @@ HOSPITALS_FILE = Path(__file__).resolve().parent.parent / "aidflow" / "rolls" / 
 LINGCHENG_HOSPITAL, LINGCHENG_HOSPITAL_NAME = "DEMO-371403-001", "陵城区人民医院"
 CITY_HOSPITAL, CITY_HOSPITAL_NAME = "DEMO-371402-001", "德州市人民医院"  # level 3, in 德城区
 PINGYUAN_HOSPITAL, PINGYUAN_HOSPITAL_NAME = "DEMO-371426-001", "平原县第一人民医院"
+SECOND_HOSPITAL, SECOND_HOSPITAL_NAME = "DEMO-371403-002", "陵城区中医院"
 
 # The documented example person (POLICY section 7), born 1949-12-31: elderly on any filing date.
 WANG_XIUYING = "11010519491231002X"
-OVERRIDE_REASON = "申请人已获亲属资助"
+# What the county finds on review and takes off a stay's compliant cost (INTERFACES section 11): the
+# award is then computed again, never lowered by hand (seed 002 line ~1784, "不低于70%").
+EXCLUDED_REASON = "超出医保目录的自费药品"
+
+
+def excluded(amount: str, stay: int = 0, reason: str = EXCLUDED_REASON) -> list[dict]:
+    """An `excluded_costs` payload. On the default filing (17000.00 remaining, 20% above 12000.00)
+    excluding 1000.00 makes the award 800.00, 2000.00 makes it 600.00."""
+    return [{"stay": stay, "amount": amount, "reason": reason}]
 
 
 def today() -> datetime.date:
@@ -128,10 +137,10 @@ class StayFactory(factory.DictFactory):
     class Params:
         dates = factory.LazyFunction(stay_dates)
 
-    # The county hospital of 陵城区 on the demo register: designated, and in the paying county of the
-    # test villages (北街, 老李), so no referral is needed (INTERFACES section 11).
+    # The county hospital of 陵城区 on the demo register, named as a clerk types it: designated, and in
+    # the paying county of the test villages (北街, 老李), so no referral is needed (INTERFACES section 11).
+    # A second stay of the same days goes to another hospital of the county (SECOND_HOSPITAL_NAME).
     hospital = LINGCHENG_HOSPITAL_NAME
-    hospital_code = LINGCHENG_HOSPITAL
     hospital_level = 2
     diagnosis = "肺恶性肿瘤"
     icd10 = "C34.9"
@@ -170,6 +179,17 @@ class FilingFactory(factory.DictFactory):
         }
     )
     stays = factory.List([factory.SubFactory(StayFactory)])
+
+
+def certificate() -> list:
+    """The documents of a key-recipient filing where the county keeps no roll: the certificate of the
+    category, without which the village may not forward the case (INTERFACES section 11)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aidflow.cases.services.documents import UploadedDocument
+    from tests.workflows.helpers import PDF_BYTES
+
+    return [UploadedDocument("category_certificate", SimpleUploadedFile("低保证.pdf", PDF_BYTES))]
 
 
 def calculation_request(**changes) -> dict:
@@ -214,7 +234,7 @@ def _actor(application: Application, stage: str, given: dict):
     return user
 
 
-def _payload(stage: str, decision: str, *, amount, override_reason, reasons, missing, recipient) -> dict:
+def _payload(stage: str, decision: str, *, excluded_costs, reasons, missing, recipient) -> dict:
     day = today().isoformat()
     if stage == "village_check":
         return {"decision": "return", "missing": list(missing)} if decision == "return" else {"decision": "forward"}
@@ -222,8 +242,8 @@ def _payload(stage: str, decision: str, *, amount, override_reason, reasons, mis
         payload = {"decision": decision, "visit_date": day, "findings": "入户核实属实"}
     elif stage == "county_approval":
         payload = {"decision": decision}
-        if decision == "approve" and amount is not None:
-            payload.update(amount=amount, override_reason=override_reason)
+        if decision == "approve" and excluded_costs:
+            payload["excluded_costs"] = excluded_costs
     elif stage == "supplement":
         return {"note": "已补充材料"}
     else:
@@ -242,8 +262,7 @@ def advance(
     clerk=None,
     reviewer=None,
     approver=None,
-    amount: str | None = None,
-    override_reason: str = OVERRIDE_REASON,
+    excluded_costs: list[dict] | None = None,
     reject_at: str | None = None,
     return_at: str | None = None,
     reasons: str | None = None,
@@ -254,7 +273,7 @@ def advance(
 
     Each stage's actor is the given persona (clerk, reviewer, approver) or else the first staff member
     with that role in the application's village, township or county. The village and the township
-    forward, the county approves (at `amount`, with `override_reason`, when given) and the township
+    forward, the county approves (with `excluded_costs` found on review, when given) and the township
     records the delivery. `reject_at` (township_review or county_approval) rejects there instead;
     `return_at` returns the case once from that stage for `missing` materials, after which the clerk
     resubmits (stop there with to="supplement"). `capture` is pytest-django's
@@ -280,8 +299,7 @@ def advance(
         payload = _payload(
             stage,
             decision,
-            amount=amount,
-            override_reason=override_reason,
+            excluded_costs=excluded_costs,
             reasons=reasons,
             missing=missing,
             recipient=application.applicant_name,

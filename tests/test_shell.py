@@ -121,7 +121,7 @@ def test_admin_creates_and_moves_staff_through_the_service(client, admin_user):
         "name": "马丽",
         "password": "Strong-pass-2026!",
         "role": "township_reviewer",
-        "region_code": "371403102",
+        "region": "371403102",
     }
     response = client.post("/admin/regions/staffprofile/add/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -130,7 +130,7 @@ def test_admin_creates_and_moves_staff_through_the_service(client, admin_user):
     assert get_perms(profile.user, Region.objects.get(code="371403102")) == ["review_township"]
     # A region of the wrong level is refused on the form, and nothing changes.
     response = client.post(
-        f"/admin/regions/staffprofile/{profile.pk}/change/", {"role": "township_reviewer", "region_code": "371403"}
+        f"/admin/regions/staffprofile/{profile.pk}/change/", {"role": "township_reviewer", "region": "371403"}
     )
     assert response.status_code == 200  # the form again, with the service's message on the region field
     assert "errorlist" in response.content.decode()

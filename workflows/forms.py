@@ -25,6 +25,9 @@ class VillageCheckForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "data-show-for": Route.RETURN}),
         required=False,
     )
+    # A material found at the check, e.g. the category certificate where the county keeps no roll.
+    kind = forms.ChoiceField(label=_("Add a document: kind"), choices=DocumentKind.choices, required=False)
+    file = forms.FileField(label=_("Document (PDF, JPEG or PNG)"), required=False)
 
 
 class TownshipReviewForm(forms.Form):
@@ -52,28 +55,22 @@ class TownshipReviewForm(forms.Form):
     )
 
 
+EXCLUSION_ROWS = 3
+
+
 class CountyApprovalForm(forms.Form):
+    """The county's decision. The award is the computed amount (seed 002 line ~1784: "不低于70%" is a
+    floor): what the county finds non-compliant on review is recorded as excluded costs, one row per
+    finding, and the amount is computed again without them."""
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
-            (Route.APPROVE, _("Approve")),
+            (Route.APPROVE, _("Approve at the computed amount")),
             (Route.REJECT, _("Refuse with reasons")),
             (Route.RETURN, _("Return for missing materials")),
         ],
         widget=forms.RadioSelect,
-    )
-    amount = forms.DecimalField(
-        label=_("Amount (leave empty for the computed amount)"),
-        min_value=0,
-        decimal_places=2,
-        max_digits=12,
-        required=False,
-        widget=forms.NumberInput(attrs={"data-show-for": Route.APPROVE}),
-    )
-    override_reason = forms.CharField(
-        label=_("Reason for a lower amount"),
-        widget=forms.Textarea(attrs={"rows": 2, "data-show-for": Route.APPROVE}),
-        required=False,
     )
     reasons = forms.CharField(
         label=_("Reasons (required to refuse or return)"),
@@ -85,6 +82,56 @@ class CountyApprovalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "data-show-for": Route.RETURN}),
         required=False,
     )
+
+    def __init__(self, *args, stays=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("- no exclusion -"))] + [
+            (
+                str(stay.index),
+                _("Stay %(number)d: %(hospital)s, compliant %(cost)s")
+                % {"number": stay.index + 1, "hospital": stay.hospital, "cost": stay.eligible_cost},
+            )
+            for stay in stays
+        ]
+        for row in range(1, EXCLUSION_ROWS + 1):
+            shown = {"data-show-for": Route.APPROVE}
+            self.fields[f"excluded_stay_{row}"] = forms.ChoiceField(
+                label=_("Non-compliant costs found: stay (%(row)d)") % {"row": row},
+                choices=choices,
+                required=False,
+                widget=forms.Select(attrs=shown),
+            )
+            self.fields[f"excluded_amount_{row}"] = forms.DecimalField(
+                label=_("Amount excluded (yuan)"),
+                min_value=0,
+                decimal_places=2,
+                max_digits=12,
+                required=False,
+                widget=forms.NumberInput(attrs=shown),
+            )
+            self.fields[f"excluded_reason_{row}"] = forms.CharField(
+                label=_("Why it is not compliant"), max_length=500, required=False, widget=forms.TextInput(attrs=shown)
+            )
+
+
+def excluded_costs_of(cleaned: dict) -> list[dict]:
+    """The exclusion rows of a county decision that were filled in, as the service's `excluded_costs`;
+    a half-filled row goes to the service as it is, which names the missing part."""
+    rows = []
+    for row in range(1, EXCLUSION_ROWS + 1):
+        stay = cleaned.get(f"excluded_stay_{row}")
+        amount = cleaned.get(f"excluded_amount_{row}")
+        reason = cleaned.get(f"excluded_reason_{row}") or ""
+        if stay in (None, "") and amount is None and not reason:
+            continue
+        rows.append(
+            {
+                "stay": int(stay) if stay not in (None, "") else None,
+                "amount": str(amount) if amount is not None else None,
+                "reason": reason,
+            }
+        )
+    return rows
 
 
 class SupplementForm(forms.Form):
@@ -130,6 +177,8 @@ def stage_form(application, data=None, files=None):
             "household_monthly_income": application.household_monthly_income,
             "residence": application.residence,
         }
+    if form_class is CountyApprovalForm:
+        return form_class(data, files, initial=initial, stays=application.stays.all())
     return form_class(data, files, initial=initial)
 
 
@@ -144,8 +193,13 @@ def stage_payload(stage: str, cleaned: dict, changed: list[str] | None = None) -
     }
     if household:
         payload["household"] = household
+    excluded_rows = [key for key in cleaned if key.startswith("excluded_")]
+    if excluded_rows:
+        rows = excluded_costs_of(cleaned)
+        if rows and cleaned.get("decision") == Route.APPROVE:
+            payload["excluded_costs"] = rows
     for key, value in cleaned.items():
-        if key in ("kind", "file") or key in household_fields:
+        if key in ("kind", "file") or key in household_fields or key in excluded_rows:
             continue
         if key == "missing":
             value = [line.strip() for line in (value or "").splitlines() if line.strip()]

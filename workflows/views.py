@@ -18,6 +18,7 @@ from aidflow.cases.selectors import (
     can_withdraw,
     delivery_record,
     open_task,
+    payment_failure,
     tasks_waiting,
 )
 from aidflow.cases.services.documents import UploadedDocument
@@ -69,10 +70,15 @@ class ApplicationDetailView(TemplateView):
         may_act = task is not None and can_act(user, application)
         if may_act and form is None:
             form = stage_form(application)
+        # Each stay with what the calculation says of it: counted, or why not.
+        results = {item["index"]: item for item in (application.calculation or {}).get("stays", [])}
+        stays = list(application.stays.all())
+        for stay in stays:
+            stay.result = results.get(stay.index, {})
         context.update(
             {
                 "application": application,
-                "stays": application.stays.all(),
+                "stays": stays,
                 "members": application.members.all(),
                 "documents": application.documents.select_related("uploaded_by"),
                 "records": application.records.select_related("actor", "actor__staff"),
@@ -87,6 +93,7 @@ class ApplicationDetailView(TemplateView):
                 "calculation": application.calculation,
                 "stage_names": dict(Stage.choices),
                 "payee": payee_masked(application),
+                "payment_failure": payment_failure(application),
                 # After a decision: on to the next case waiting for this user, or back to the inbox.
                 "next_waiting": None if may_act else tasks_waiting(user).exclude(application=application).first(),
                 "works_an_inbox": bool(stages_of(role_of(user))),

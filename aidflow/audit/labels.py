@@ -33,6 +33,11 @@ DETAIL_KEYS = {
     "rows": _("rows"),
     "found": _("found"),
     "on": _("on"),
+    "failures": _("failed sign-ins"),
+    "old": _("before"),
+    "new": _("after"),
+    "bank": _("bank"),
+    "account": _("account"),
 }
 
 

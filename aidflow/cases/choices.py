@@ -90,3 +90,12 @@ class ReminderKind(models.TextChoices):
 
     DUE_SOON = "due_soon", _("Due soon")
     OVERDUE = "overdue", _("Overdue")
+
+
+class NotificationKind(models.TextChoices):
+    """What an in-app notification is about: a deadline, or a payment the village must act on."""
+
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    PAYMENT_FAILED = "pay_failed", _("Payment failed")
+    PAYEE_CHANGED = "payee", _("Account changed")

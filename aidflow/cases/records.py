@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aidflow.cases.choices import ClockOutcome, DeliveryMethod, ReminderKind, StageAction
+from aidflow.cases.choices import ClockOutcome, DeliveryMethod, NotificationKind, ReminderKind, StageAction
 from aidflow.regions.stages import Stage
 
 LIVE_FIELDS = ["received_at", "township", "stage", "outcome", "due_date", "completed_at"]
@@ -112,7 +112,7 @@ class Notification(models.Model):
     application = models.ForeignKey(
         "cases.Application", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=NotificationKind.choices)
     text = models.CharField(_("text"), max_length=300)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

@@ -206,3 +206,27 @@ def detail_queryset() -> QuerySet[Application]:
     """Applications with what a detail answer shows: the village and every stage clock with its completer."""
     clocks = StageClock.objects.select_related("completed_by").order_by("received_at", "pk")
     return Application.objects.select_related("village").prefetch_related(Prefetch("clocks", queryset=clocks))
+
+
+def payment_failure(application: Application) -> dict | None:
+    """The failed payment of an application whose payment failed: reason, batch, day, and whether
+    the account was changed since (then it waits for the next batch)."""
+    if application.payment_status != PaymentStatus.FAILED:
+        return None
+    # The payments app stands above the cases: its lines are read through the reverse relation.
+    # A line's status uses the same word as the item's ("failed").
+    line = (
+        application.payment_lines.filter(status=PaymentStatus.FAILED)
+        .select_related("batch")
+        .order_by("-result_at", "-pk")
+        .first()
+    )
+    if line is None:
+        return None
+    return {
+        "reason": line.reason,
+        "batch": line.batch.number,
+        "amount": line.amount,
+        "day": line.result_at,
+        "corrected": bool(application.payee_account) and application.payee_account != line.account,
+    }

@@ -27,7 +27,8 @@ from aidflow.core.paging import EstimatedCountPaginator
 from aidflow.policy.services import policy_select
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
-from aidflow.regions.stages import Stage
+from aidflow.regions.stages import Stage, stages_of
+from aidflow.reports.desks import desk_sections
 
 PAGE_SIZE = 50
 
@@ -56,8 +57,13 @@ class InboxView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(_list_context(self.request, inbox(self.request.user)))
+        user = self.request.user
+        context.update(_list_context(self.request, inbox(user)))
         context["title"] = _("My tasks")
+        # Claims, months and payments wait here too, each in its own section above the applications.
+        context["desk"] = desk_sections(user)
+        context["desk_waiting"] = [section for section in context["desk"] if section.count]
+        context["works_an_inbox"] = bool(stages_of(role_of(user)))
         return context
 
 

@@ -4,12 +4,16 @@ string, never a formula, in XLSX."""
 
 from __future__ import annotations
 
+import re
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain negative amount (a correction's "-5950.00") is a number, not a formula.
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def csv_safe(value):
     """The value as a CSV cell: text that a spreadsheet would read as a formula is quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -141,6 +141,8 @@ def legal_basis(application, kind: str) -> str:
 
 def _content(application, kind: str, stage: str, *, reasons: str, missing: list[str]) -> dict:
     calculation = application.calculation or {}
+    stay_rows = list(application.stays.all())
+    hospitals = {stay.index: stay.hospital for stay in stay_rows}
     stays = [
         {
             "hospital": stay.hospital,
@@ -151,11 +153,10 @@ def _content(application, kind: str, stage: str, *, reasons: str, missing: list[
             "icd10": stay.icd10,
             "remaining": (calculation.get("stays") or [{}] * (stay.index + 1))[stay.index].get("remaining", ""),
         }
-        for stay in application.stays.all()
+        for stay in stay_rows
     ]
     amount = application.amount if kind == NoticeKind.APPROVAL else None
     policy = application.policy
-    hospitals = {stay.index: stay.hospital for stay in application.stays.all()}
     return {
         "title": TITLES[kind],
         "applicant_name": application.applicant_name,

@@ -107,3 +107,28 @@ class PaymentLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch.number} #{self.seq}"
+
+
+class HospitalAccountChange(models.Model):
+    """One correction of where the county pays a designated hospital, with the account it replaced,
+    so a wrong correction can be traced and undone. Written by the payment services only."""
+
+    hospital = models.ForeignKey(
+        "rolls.Hospital", verbose_name=_("hospital"), on_delete=models.PROTECT, related_name="account_changes"
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    old_bank = models.CharField(_("old bank"), max_length=100, blank=True)
+    old_account = models.CharField(_("old account"), max_length=30, blank=True)
+    new_bank = models.CharField(_("new bank"), max_length=100, blank=True)
+    new_account = models.CharField(_("new account"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("change of a hospital's bank account")
+        verbose_name_plural = _("changes of the hospital's bank account")
+        ordering = ["hospital", "-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.hospital_id} {self.changed_at:%Y-%m-%d %H:%M}"

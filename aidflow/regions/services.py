@@ -42,6 +42,9 @@ ADMIN_MODEL_PERMISSIONS = [
     ("auth", "view_group"),
     ("policy", "view_policyversion"),
     ("policy", "view_policyrule"),
+    # The hospital register is imported; the admin corrects a hospital's bank account (history kept).
+    ("rolls", "view_hospital"),
+    ("rolls", "change_hospital"),
 ]
 
 
@@ -163,7 +166,7 @@ def regions_import(*, text: str) -> RegionImportResult:
 
 
 def role_groups_ensure() -> dict[str, Group]:
-    """The five role groups, created on first use; the admin group carries its model permissions."""
+    """The role groups, created on first use; the admin group carries its model permissions."""
     groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
     wanted = Permission.objects.none()
     for app_label, codename in ADMIN_MODEL_PERMISSIONS:
@@ -197,15 +200,16 @@ def staff_check(
     region = None
     if role in Role.values:
         allowed_levels = ROLE_LEVELS[role]
+        role_name = Role(role).label
+        level_names = _(" or ").join(str(Level(level).label) for level in allowed_levels)
         if not allowed_levels:
             if region_code:
                 errors.setdefault("region", []).append(
-                    _("The %(role)s role works without a region; leave the region out.") % {"role": role}
+                    _("The role %(role)s works without a region; leave the region empty.") % {"role": role_name}
                 )
         elif not region_code:
             errors.setdefault("region", []).append(
-                _("The %(role)s role needs a region (%(levels)s).")
-                % {"role": role, "levels": ", ".join(allowed_levels)}
+                _("The role %(role)s needs a region at %(levels)s level.") % {"role": role_name, "levels": level_names}
             )
         else:
             try:
@@ -220,19 +224,19 @@ def staff_check(
                     )
                 elif region.level not in allowed_levels:
                     errors.setdefault("region", []).append(
-                        _("Region %(region)s is a %(level)s; the %(role)s role needs a %(levels)s.")
+                        _("%(region)s is at %(level)s level; the role %(role)s needs a region at %(levels)s level.")
                         % {
                             "region": str(region),
-                            "level": region.level,
-                            "role": role,
-                            "levels": " or ".join(allowed_levels),
+                            "level": Level(region.level).label,
+                            "role": role_name,
+                            "levels": level_names,
                         }
                     )
 
     if role == Role.HOSPITAL_CLERK and hospital is None:
-        errors.setdefault("hospital", []).append(_("A hospital clerk needs a designated hospital (--hospital CODE)."))
+        errors.setdefault("hospital", []).append(_("A hospital settlement clerk needs a designated hospital."))
     if role != Role.HOSPITAL_CLERK and hospital is not None:
-        errors.setdefault("hospital", []).append(_("Only a hospital clerk works for a hospital."))
+        errors.setdefault("hospital", []).append(_("Only a hospital settlement clerk works for a hospital."))
 
     user = User.objects.filter(username=username).first() if username else None
     if user is None and not password:

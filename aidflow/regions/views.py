@@ -7,6 +7,7 @@ from aidflow.calendars.services import missing_years
 from aidflow.cases.selectors import inbox, overdue_filter
 from aidflow.regions.models import Role
 from aidflow.regions.scope import visible_regions
+from aidflow.reports.desks import desk_sections
 
 ROLE_DUTIES = {
     Role.VILLAGE_CLERK: [
@@ -64,4 +65,5 @@ class HomeView(TemplateView):
             waiting = inbox(user)
             context["waiting_count"] = waiting.count()
             context["overdue_count"] = overdue_filter(waiting).count()
+            context["desk"] = desk_sections(user)
         return context

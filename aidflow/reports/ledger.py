@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
+from aidflow.cases.models import AidLedgerMonth
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.regions.codes import level_of, normalise_code
 from aidflow.regions.models import Level, Role
-from aidflow.regions.scope import in_scope, role_of
+from aidflow.regions.scope import in_scope, role_of, scope_codes
 from aidflow.reports.disclosure import ledger_disclosure_rows
 from aidflow.reports.models import MonthlyReport
 from aidflow.reports.statistics import monthly_figures
@@ -131,3 +132,44 @@ def late_corrections(report: MonthlyReport, live: dict) -> list[str]:
     if not changes and figures_hash(frozen) != figures_hash(live):
         changes.append(_("a breakdown differs"))
     return changes
+
+
+# How many months back the home page looks for a month left unsigned.
+SIGN_OFF_LOOKBACK = 12
+
+
+def months_to_submit(user, *, today: datetime.date | None = None) -> list[tuple[str, str]]:
+    """(county, YYYY-MM) of the approver's months ready to sign off, oldest first: a month of the last
+    12 with aid in the ledger and not submitted yet; the current month only from its report day
+    (MONTHLY_REPORT_DAY, the 28th) on. Two indexed reads per county."""
+    if role_of(user) != Role.COUNTY_APPROVER:
+        return []
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    months = []
+    for back in range(SIGN_OFF_LOOKBACK + 1):
+        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
+        months.append(f"{year:04d}-{month + 1:02d}")
+    if today < month_sign_off_day(first.year, first.month):
+        months = months[1:]
+    else:
+        months = months[:-1]
+    found = []
+    for county in scope_codes(user, ["regions.approve_county"]):
+        if level_of(county) != Level.COUNTY:
+            continue
+        with_aid = set(
+            # The range beside the prefix lets the (month, region, category) index find the county's
+            # villages of each month directly, whatever the database's collation.
+            AidLedgerMonth.objects.filter(
+                month__in=months,
+                region__range=(county, county + "9" * (12 - len(county))),
+                region__startswith=county,
+                rows__gt=0,
+            )
+            .values_list("month", flat=True)
+            .distinct()
+        )
+        submitted = set(MonthlyReport.objects.filter(region=county, month__in=months).values_list("month", flat=True))
+        found += [(county, month) for month in sorted(with_aid - submitted)]
+    return found

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class RollsConfig(AppConfig):
     name = "aidflow.rolls"
     label = "rolls"
-    verbose_name = _("Rolls of key recipients")
+    verbose_name = _("Designated hospitals and rolls")

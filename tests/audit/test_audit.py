@@ -14,7 +14,7 @@ from aidflow.audit.services import AuditPurgeRefused, audit_purge, audit_record,
 from aidflow.cases.models import Application
 from aidflow.cases.services.documents import UploadedDocument
 from aidflow.cases.services.withdrawal import application_withdraw
-from tests.factories import BEIJIE, PASSWORD, ApplicationFactory, advance, make_staff, person
+from tests.factories import BEIJIE, EXCLUDED_REASON, PASSWORD, ApplicationFactory, advance, excluded, make_staff, person
 from tests.workflows.helpers import current_task, pdf
 
 pytestmark = pytest.mark.django_db
@@ -50,13 +50,7 @@ def test_each_workflow_action_writes_exactly_one_event(policy, clerk, reviewer, 
         ("village_check", {}, "resubmitted", "supplement", clerk),
         ("township_review", {}, "forwarded", "village_check", clerk),
         ("county_approval", {}, "forwarded", "township_review", reviewer),
-        (
-            "notice_delivery",
-            {"amount": "800.00", "override_reason": "已获其他资助"},
-            "approved",
-            "county_approval",
-            approver,
-        ),
+        ("notice_delivery", {"excluded_costs": excluded("1000.00")}, "approved", "county_approval", approver),
         ("closed", {}, "delivered", "notice_delivery", reviewer),
     ]
     for to, how, action, stage, user in steps:
@@ -65,9 +59,9 @@ def test_each_workflow_action_writes_exactly_one_event(policy, clerk, reviewer, 
         (event,) = events_since(before)
         assert (event.action, event.stage, event.actor_name) == (action, stage, user.username)
     approval = AuditEvent.objects.get(action="approved")
-    assert approval.details["facts"]["amount"] == "800.00"
-    assert approval.details["facts"]["override_reason"] == "已获其他资助"
-    assert approval.details["facts"]["computed_amount"] == "1000.00"
+    # What the county found is the fact on record; the award is the amount computed with it.
+    assert approval.details["facts"]["excluded_costs"] == [{"stay": 0, "amount": "1000.00", "reason": EXCLUDED_REASON}]
+    assert approval.details["facts"]["computed_amount"] == "800.00"
     assert approval.details["changed"]["status"] == ["in_progress", "approved"]
     assert approval.details["changed"]["amount"] == [None, "800.00"]
     assert audit_verify().ok

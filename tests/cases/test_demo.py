@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from aidflow.audit.models import AuditEvent
+from aidflow.cases.demo import DEMO_CASES
 from aidflow.cases.models import Application
 from aidflow.cases.selectors import open_task
 from aidflow.cases.services.tasks import task_complete
@@ -24,7 +25,7 @@ def demo(db):
 
 def test_every_case_is_dated_consistently(demo):
     applications = list(Application.objects.prefetch_related("records", "clocks"))
-    assert len(applications) == 9
+    assert len(applications) == len(DEMO_CASES)
     for application in applications:
         filed = timezone.localtime(application.filed_at)
         assert application.filing_date == filed.date(), application.number

@@ -37,10 +37,10 @@ def test_the_same_stay_under_another_aid_type_is_refused(policy, clerk):
 
 def test_the_hospital_name_is_compared_after_normalising_spaces_and_full_width(policy, clerk):
     application_file(user=clerk, data=FilingFactory())
-    stay = StayFactory(hospital="德州市 人民医院 ")
+    stay = StayFactory(hospital="陵城区 人民医院 ")
     with pytest.raises(Conflict):
         application_file(user=clerk, data=FilingFactory(stays=[stay]))
-    other_hospital = StayFactory(hospital="德州市第二人民医院")
+    other_hospital = StayFactory(hospital="陵城区中医院")
     assert application_file(user=clerk, data=FilingFactory(stays=[other_hospital]))
 
 
@@ -92,7 +92,7 @@ def test_a_withdrawal_frees_the_stay(policy, clerk):
 
 
 def test_a_supplement_may_not_swap_in_a_stay_claimed_elsewhere(client, policy, clerk, reviewer):
-    other_stay = StayFactory(hospital="陵城区人民医院")
+    other_stay = StayFactory(hospital="陵城区中医院")
     holder = application_file(user=clerk, data=FilingFactory(stays=[other_stay]))
     application = advance(
         application_file(user=clerk, data=FilingFactory()), to="supplement", return_at="village_check"

@@ -76,7 +76,7 @@ def test_no_notice_cites_articles_the_text_does_not_have(
     )
     refused = advance(
         application_file(
-            user=clerk, data=FilingFactory(stays=[{**FilingFactory()["stays"][0], "hospital": "陵城区人民医院"}])
+            user=clerk, data=FilingFactory(stays=[{**FilingFactory()["stays"][0], "hospital": "陵城区中医院"}])
         ),
         to="notice_delivery",
         reject_at="township_review",

@@ -15,7 +15,7 @@ from aidflow.calendars.services import remedy_deadlines
 from aidflow.notices.models import Notice
 from aidflow.notices.money import money_figures, rmb_capitals
 from aidflow.notices.rendering import notice_render
-from tests.factories import ApplicationFactory, advance, person
+from tests.factories import EXCLUDED_REASON, ApplicationFactory, advance, excluded, person
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "notices"
@@ -111,15 +111,21 @@ def test_approval_notice(policy, clerk, reviewer, approver, django_capture_on_co
 
 
 @needs_poppler
-def test_lower_amount_notice_gives_the_reason(policy, clerk, reviewer, approver, django_capture_on_commit_callbacks):
+def test_costs_excluded_on_review_are_listed_with_their_reason(
+    policy, clerk, reviewer, approver, django_capture_on_commit_callbacks
+):
+    """The award is what the rules compute on the facts found (seed 002 line ~1784): the notice lists
+    each cost the county excluded and why - this test was "a lower amount gives the reason" while the
+    county could award less than computed."""
     application = advance(
         ApplicationFactory(user=clerk),
         to="notice_delivery",
-        amount="800.00",
+        excluded_costs=excluded("1000.00"),
         capture=django_capture_on_commit_callbacks,
     )
     text = pdf_text(Notice.objects.get(application=application))
-    assert "800.00元" in text and "捌佰元整" in text and "申请人已获亲属资助" in text
+    assert "800.00元" in text and "捌佰元整" in text
+    assert "1000.00元" in text and EXCLUDED_REASON in text
 
 
 @needs_poppler

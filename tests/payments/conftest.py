@@ -25,13 +25,13 @@ def other_finance(regions):
     return make_staff("finance2", "county_finance", "371426", "钱勇")
 
 
-def approved(clerk, *, order: str, with_payee: bool = True, amount: str | None = None):
-    """An application filed and approved (at the computed 1000.00 unless `amount`)."""
+def approved(clerk, *, order: str, with_payee: bool = True, excluded_costs: list | None = None):
+    """An application filed and approved (at the computed 1000.00, less what `excluded_costs` takes off)."""
     data = FilingFactory(person=person(order))
     if with_payee:
         data["payee"] = payee()
     application = ApplicationFactory(user=clerk, data=data)
-    return advance(application, to="notice_delivery", amount=amount)
+    return advance(application, to="notice_delivery", excluded_costs=excluded_costs)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from aidflow.cases.models import Application
 from aidflow.payments.models import PaymentBatch, PaymentLine
 from aidflow.payments.services.batching import batch_create
 from tests.concurrency import run_in_threads
-from tests.factories import ApplicationFactory, FilingFactory, person, today
+from tests.factories import ApplicationFactory, FilingFactory, excluded, person, today
 from tests.payments.conftest import ACCOUNT, approved, payee
 from tests.workflows.helpers import client_for, current_task
 
@@ -55,7 +55,7 @@ def test_a_batch_gathers_approved_unpaid_items_and_skips_those_without_an_accoun
 
 
 def test_the_bank_file_has_every_line_with_the_full_account_and_a_total(policy, clerk, reviewer, approver, finance):
-    first, second = approved(clerk, order="111"), approved(clerk, order="112", amount="800.00")
+    first, second = approved(clerk, order="111"), approved(clerk, order="112", excluded_costs=excluded("1000.00"))
     batch = make_batch(finance).json()
     response = client_for(finance).get(f"/api/v1/payment-batches/{batch['id']}/export.xlsx")
     assert response.status_code == 200

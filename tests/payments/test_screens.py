@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from aidflow.audit.models import AuditEvent
 from aidflow.payments.models import PaymentBatch, PaymentLine
-from tests.factories import today
+from tests.factories import excluded, today
 from tests.payments.conftest import approved
 from tests.workflows.helpers import client_for
 
@@ -36,7 +36,7 @@ def xlsx_file(rows) -> SimpleUploadedFile:
 @pytest.fixture
 def batch(policy, clerk, reviewer, approver, finance):
     approved(clerk, order="201")
-    approved(clerk, order="202", amount="600.00")
+    approved(clerk, order="202", excluded_costs=excluded("2000.00"))  # 600.00
     approved(clerk, order="203", with_payee=False)
     web = client_for(finance)
     assert "1600.00" in web.get("/workbench/payments/").content.decode()

@@ -66,9 +66,12 @@ def test_not_eligible_still_exits_0(capsys):
 
 @pytest.mark.django_db
 def test_service_picks_policy_and_checks_region(policy):
-    assert aid_calculate(data=request(region="371403105201"), today=TODAY)["amount"] == "1000.00"
+    # A 陵城区 village's stay at the county's own designated hospital (德州市人民医院 in 德城区 would need a
+    # referral on file, INTERFACES section 11).
+    local = {"stays__0__hospital": "陵城区人民医院", "stays__0__hospital_level": 2}
+    assert aid_calculate(data=request(region="371403105201", **local), today=TODAY)["amount"] == "1000.00"
     # A village the table does not list is accepted when its township is known.
-    assert aid_calculate(data=request(region="371403105299"), today=TODAY)["amount"] == "1000.00"
+    assert aid_calculate(data=request(region="371403105299", **local), today=TODAY)["amount"] == "1000.00"
     with pytest.raises(InputErrors) as caught:
         aid_calculate(data=request(region="371499001201"), today=TODAY)
     assert "Unknown region" in caught.value.errors["region"][0]

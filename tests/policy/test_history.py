@@ -3,7 +3,7 @@
 import pytest
 
 from aidflow.cases.services.calculation import aid_calculate
-from tests.factories import ApplicationFactory, StayFactory, advance, calculation_request
+from tests.factories import ApplicationFactory, StayFactory, advance, calculation_request, certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def test_second_application_continues_from_the_first(policy, clerk, reviewer, ap
     assert (result["granted_before"], result["deductible_left"], result["amount"]) == ("1000.00", "0.00", "3400.00")
 
     # A later stay of the same year (one stay is aided once: the first stay cannot be claimed again).
-    second = ApplicationFactory(user=clerk, data__stays=[StayFactory(hospital="陵城区人民医院")])
+    second = ApplicationFactory(user=clerk, data__stays=[StayFactory(hospital="陵城区中医院")])
     assert str(second.computed_amount) == "3400.00"
 
 
@@ -28,7 +28,8 @@ def test_history_ignores_other_years_types_people_and_unapproved(policy, clerk, 
             user=clerk,
             data__category="dibao",
             data__aid_type="hospitalization",
-            data__stays=[StayFactory(hospital="陵城区人民医院")],
+            data__stays=[StayFactory(hospital="陵城区中医院")],
+            documents=certificate(),
         ),
         to="notice_delivery",
     )

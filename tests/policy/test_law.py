@@ -17,7 +17,7 @@ from aidflow.core.errors import InputErrors
 from aidflow.policy.calculator import calculate
 from aidflow.policy.requests import History, Rule, parse_request
 from aidflow.policy.services import policy_load
-from tests.factories import DEMO_POLICY_FILE, POLICY_FILE, calculation_request, stay_dates
+from tests.factories import DEMO_POLICY_FILE, POLICY_FILE, calculation_request, import_hospitals, stay_dates
 from tests.policy.calculator_cases import DEZHOU
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,7 @@ def test_the_shipped_text_ends_on_2020_10_28(regions):
 
 
 def test_a_filing_within_the_validity_uses_the_text(regions):
+    import_hospitals()  # only designated hospitals' stays count (seed 002 line ~1772)
     policy_load(data=json.loads(POLICY_FILE.read_text(encoding="utf-8")))
     admission, discharge = datetime.date(2019, 5, 2), datetime.date(2019, 5, 20)
     stay = {**calculation_request()["stays"][0], "admission_date": str(admission), "discharge_date": str(discharge)}

@@ -200,3 +200,28 @@ def test_selection_longest_prefix_then_latest_effective_from():
     # Before any version took effect, and outside the region: none.
     assert select(region_code="371403105201", filing_date=datetime.date(2015, 10, 27)) is None
     assert select(region_code="320102001201", filing_date=datetime.date(2026, 3, 1)) is None
+
+
+def test_an_installation_that_loaded_the_shipped_files_before_gets_the_hospital_rules(regions):
+    """Migration policy.0004: versions loaded before the files carried `hospital_rules` and
+    `basic_insurance_rules` get them exactly as loading the corrected files gives them."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from aidflow.policy.files import content_hash, policy_parse
+    from aidflow.policy.models import PolicyVersion
+    from tests.factories import DEMO_POLICY_FILE
+
+    shipped = json.loads(DEMO_POLICY_FILE.read_text(encoding="utf-8"))
+    old = {key: value for key, value in shipped.items() if key not in ("hospital_rules", "basic_insurance_rules")}
+    version, _created = policy_load(data=old)
+    assert not version.designated_only
+    migration = importlib.import_module("aidflow.policy.migrations.0004_hospital_and_insurance_rules")
+    migration.add_rules(django_apps, None)
+    version = PolicyVersion.objects.get(pk=version.pk)
+    assert version.content == policy_parse(shipped)
+    assert version.content_sha256 == content_hash(policy_parse(shipped))
+    assert version.designated_only and version.referral_required_outside_county
+    # Loading the corrected file again now finds the same version.
+    assert policy_load(data=shipped) == (version, False)

@@ -52,10 +52,10 @@ def test_auditor_may_work_at_any_level_and_admin_at_none(regions, django_user_mo
         (
             ["--role", "village_clerk", "--region", SHENTOU],
             "region",
-            "is a township; the village_clerk role needs a village",
+            "is at Township level; the role Village clerk needs a region at Village level",
         ),
-        (["--role", "township_reviewer", "--region", LINGCHENG], "region", "needs a township"),
-        (["--role", "county_approver", "--region", SHENTOU], "region", "needs a county"),
+        (["--role", "township_reviewer", "--region", LINGCHENG], "region", "needs a region at Township level"),
+        (["--role", "county_approver", "--region", SHENTOU], "region", "needs a region at County level"),
         (["--role", "county_approver", "--region", "371499"], "region", "Unknown region 371499"),
         (["--role", "county_approver", "--region", "37x"], "region", "digits only"),
         (["--role", "county_approver"], "region", "needs a region"),

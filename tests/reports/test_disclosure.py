@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -11,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from aidflow.cases.models import Application
+from aidflow.reports.statistics import monthly_figures
 from tests.factories import today
 from tests.reports.test_monthly import MONTH, month_set  # noqa: F401 - fixture
 from tests.settlements.conftest import ZHANG, register, window  # noqa: F401 - fixtures
@@ -37,11 +39,14 @@ def test_the_page_and_the_csv_show_masked_rows_only(month_set):  # noqa: F811
             io.StringIO(public.get(f"/public/disclosure/371403/{MONTH}/?format=csv").content.decode("utf-8-sig"))
         )
     )
-    assert rows[0] == ["村（居）", "姓名", "救助对象类别", "救助类型", "救助金额", "决定日期"]
+    assert rows[0] == ["村（居）", "姓名", "救助对象类别", "救助类型", "救助金额", "决定日期", "备注"]
     body = rows[1:]
-    # The three approvals of this month; not the refusal, the withdrawal, the reversal, the approval
-    # of another month - nor the settlement, whose claim the county has not approved yet.
-    assert sorted(row[4] for row in body) == ["1000.00", "1600.00", "800.00"]
+    # The month the county reports (INTERFACES section 11; seed 002 line ~1752, 公开公正): the three
+    # approvals of this month and the settlement discharged in it, exactly as the statistics count
+    # them; not the refusal, the withdrawal, the reversal, the approval of another month.
+    assert sorted(row[4] for row in body) == ["1000.00", "1600.00", "5950.00", "800.00"]
+    totals = monthly_figures(region="371403", year=today().year, month=today().month)["totals"]
+    assert sum(Decimal(row[4]) for row in body) == Decimal(totals["aid"])
     for row in body:
         assert "*" in row[1] and not ID_NUMBER.search(",".join(row))
         assert not any(diagnosis in ",".join(row) for diagnosis in diagnoses)
@@ -49,18 +54,33 @@ def test_the_page_and_the_csv_show_masked_rows_only(month_set):  # noqa: F811
         assert row[5].startswith(today().strftime("%Y-%m"))
 
 
-def test_a_settlement_is_published_once_its_claim_is_approved(month_set, window, approver):  # noqa: F811
+def test_a_refused_settlement_leaves_the_list_as_it_leaves_the_statistics(month_set, window, approver):  # noqa: F811
+    """The public list and the statistics count the same cases (INTERFACES section 11): a settlement
+    is listed in its discharge month and leaves both when the county refuses it."""
     from tests.workflows.helpers import client_for
 
     cache.clear()
+    assert "张*兰" in Client().get(f"/public/disclosure/371403/{MONTH}/?format=csv").content.decode("utf-8-sig")
     claim = (
         client_for(window).post("/api/v1/settlement-claims/", {"month": MONTH}, content_type="application/json").json()
     )
+    settlement = claim_settlement_ids(claim["id"])[0]
     client_for(approver).post(
-        f"/api/v1/settlement-claims/{claim['id']}/review/", {"decision": "approve"}, content_type="application/json"
+        f"/api/v1/settlement-claims/{claim['id']}/review/",
+        {"decision": "approve", "rejected_settlements": [settlement], "reasons": "不按规定用药"},
+        content_type="application/json",
     )
     rows = Client().get(f"/public/disclosure/371403/{MONTH}/?format=csv").content.decode("utf-8-sig")
-    assert "5950.00" in rows and "张*兰" in rows
+    assert "5950.00" not in rows and "张*兰" not in rows
+    totals = monthly_figures(region="371403", year=today().year, month=today().month)["totals"]
+    body = list(csv.reader(io.StringIO(rows)))[1:]
+    assert sum(Decimal(row[4]) for row in body) == Decimal(totals["aid"]) == Decimal("3400.00")
+
+
+def claim_settlement_ids(claim_id: int) -> list[int]:
+    from aidflow.settlements.models import Settlement
+
+    return list(Settlement.objects.filter(claim_id=claim_id).values_list("pk", flat=True))
 
 
 def test_unknown_county_or_month_is_404_and_clients_are_rate_limited(regions):

@@ -16,7 +16,7 @@ from aidflow.cases.models import AidLedgerRow, Application, HospitalStay
 from aidflow.cases.services.ledger import aid_shares
 from aidflow.cases.services.withdrawal import application_withdraw
 from aidflow.reports.statistics import figures_check, monthly_figures
-from tests.factories import ApplicationFactory, FilingFactory, StayFactory, advance, person, today
+from tests.factories import ApplicationFactory, FilingFactory, StayFactory, advance, excluded, person, today
 from tests.settlements.conftest import ZHANG, register, settle_body, window  # noqa: F401 - fixtures
 from tests.workflows.helpers import client_for
 
@@ -31,9 +31,10 @@ def file(clerk, order, **changes):
 @pytest.fixture
 def month_set(policy, clerk, reviewer, approver, window):  # noqa: F811
     approved = advance(file(clerk, "301"), to="notice_delivery")  # 1000.00
-    lowered = advance(file(clerk, "302"), to="notice_delivery", amount="800.00")
+    # 1000.00 found non-compliant on review: 800.00 (the award is the computed amount, seed 002 line ~1784).
+    lowered = advance(file(clerk, "302"), to="notice_delivery", excluded_costs=excluded("1000.00"))
     second_stay = StayFactory(
-        hospital="德州市第二人民医院",
+        hospital="陵城区中医院",
         eligible_cost="8000.00",
         total_cost="10000.00",
         basic_insurance="5000.00",
@@ -69,12 +70,13 @@ def month_set(policy, clerk, reviewer, approver, window):  # noqa: F811
 def test_the_figures_by_hand(month_set):
     figures = monthly_figures(region="371403", year=today().year, month=today().month)
     # Stays: 3 x (60000 / 52000 / 30000 / 5000), one (10000 / 8000 / 5000 / 0), the settlement
-    # (20000 / 18000 / 9000 / 0, 500 other); aid 1000 + 800 + 1360 + 240 + 5950.
+    # (20000 / 18000 / 9000 / 0, 500 other); aid 1000 + 800 + 1360 + 240 + 5950. The 800.00 approval's
+    # stay counts with the compliant cost the county found: 52000 - 1000 excluded on review.
     assert figures["totals"] == {
         "persons": 4,
         "person_times": 5,
         "total_cost": "210000.00",
-        "eligible_cost": "182000.00",
+        "eligible_cost": "181000.00",
         "basic_insurance": "104000.00",
         "serious_illness_insurance": "15000.00",
         "other_payments": "500.00",
@@ -85,8 +87,9 @@ def test_the_figures_by_hand(month_set):
     assert (
         figures["by_category"]["dibao"]["aid"] == "5950.00" and figures["by_category"]["low_income"]["aid"] == "3400.00"
     )
-    assert figures["by_hospital_level"]["2"]["aid"] == "5950.00"
-    assert figures["by_hospital_level"]["3"]["person_times"] == 4
+    # Every stay is at a level-2 hospital of the county (陵城区人民医院, 陵城区中医院).
+    assert figures["by_hospital_level"]["2"]["aid"] == "9350.00"
+    assert figures["by_hospital_level"]["2"]["person_times"] == 5
     assert (
         figures["by_disease_chapter"]["C"]["aid"] == "3400.00"
         and figures["by_disease_chapter"]["J"]["aid"] == "5950.00"

@@ -84,3 +84,22 @@ def settle_body(id_number: str = ZHANG, *, name: str = "张秀兰", aid_type: st
             **stay,
         },
     }
+
+
+def refer(user, id_number: str, name: str, hospital_code: str, admission: str) -> dict:
+    """A referral on file (转诊备案) of the person to that hospital, dated the day of admission."""
+    from tests.workflows.helpers import client_for
+
+    response = client_for(user).post(
+        "/api/v1/referrals/",
+        {
+            "id_number": id_number,
+            "name": name,
+            "to_hospital_code": hospital_code,
+            "date": admission,
+            "diagnosis": "转诊",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    return response.json()

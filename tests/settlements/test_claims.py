@@ -9,7 +9,7 @@ from aidflow.audit.models import AuditEvent
 from aidflow.cases.models import AidLedgerRow, StayClaim
 from aidflow.settlements.models import Settlement
 from tests.factories import today
-from tests.settlements.conftest import WANG, settle_body
+from tests.settlements.conftest import WANG, discharged, refer, settle_body
 from tests.workflows.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,9 @@ def two_settled(window):
     return first, second
 
 
-def test_a_claim_collects_the_settlements_of_its_county_and_a_second_claim_is_409(window, two_settled):
+def test_a_claim_collects_the_settlements_of_its_county_and_a_second_claim_is_409(window, two_settled, far_clerk):
+    # 王五 of 平原县 is treated in 陵城区 on a referral his village recorded (INTERFACES section 11).
+    refer(far_clerk, WANG, "王五", "H-LC", discharged()[0])
     other_county = settle(window, id_number=WANG, name="王五")
     response = post(window, "/api/v1/settlement-claims/", {"month": this_month()})
     assert response.status_code == 201, response.content
@@ -97,15 +99,22 @@ def test_review_with_a_refused_settlement_approves_the_rest(window, two_settled,
     # The refused settlement leaves the aid ledger the statistics read.
     assert list(AidLedgerRow.objects.values_list("settlement_number", flat=True)) == [two_settled[0]["number"]]
     assert post(approver, path, {"decision": "approve"}).status_code == 409
-    # The refused stay is free again and its aid no longer counts in the history.
-    assert StayClaim.objects.count() == 1
-    again = settle(
+    # Refused (by id: non-compliant), the stay stays claimed - the fund never pays it (seed 002 line
+    # ~1838, 不予结算; this test freed it before INTERFACES section 11) - but its aid no longer counts.
+    assert StayClaim.objects.count() == 2
+    assert StayClaim.objects.get(reference=two_settled[1]["number"]).refused == "non_compliant"
+    again = post(
         window,
-        admission_date=two_settled[0]["stay"]["discharge_date"],
-        discharge_date=today().isoformat(),
-        eligible_cost="12000.00",
+        "/api/v1/settlements/",
+        settle_body(
+            admission_date=two_settled[0]["stay"]["discharge_date"],
+            discharge_date=today().isoformat(),
+            eligible_cost="12000.00",
+        ),
     )
-    assert again["calculation"]["granted_before"] == "5950.00"
+    assert again.status_code == 409 and two_settled[1]["number"] in again.json()["errors"]["stay"][0]
+    later = settle(window, admission_date=today().isoformat(), discharge_date=today().isoformat())
+    assert later["calculation"]["granted_before"] == "5950.00"  # the refused 1750.00 does not count
     event = AuditEvent.objects.get(action="claim_reviewed")
     assert event.details["refused"] == [two_settled[1]["number"]] and event.region == "371403"
     # The auditors' screen lists the claim's submission and review.
@@ -122,7 +131,13 @@ def test_rejecting_a_claim_refuses_every_settlement(window, two_settled, approve
     response = post(approver, path, {"decision": "reject", "reasons": "材料不全"})
     assert (response.json()["status"], response.json()["approved_amount"]) == ("rejected", "0.00")
     assert set(Settlement.objects.values_list("status", flat=True)) == {"refused"}
-    assert not StayClaim.objects.exists()
+    # A claim rejected whole goes back for correction (INTERFACES section 11): the stays stay claimed,
+    # and only the same hospital may settle them again.
+    assert set(Settlement.objects.values_list("refusal_code", flat=True)) == {"correction_needed"}
+    assert set(StayClaim.objects.values_list("refused", flat=True)) == {"correction_needed"}
+    corrected = settle(window)
+    assert corrected["number"] != two_settled[0]["number"]
+    assert StayClaim.objects.get(reference=corrected["number"]).refused == ""
 
 
 def test_who_sees_which_claims(window, other_window, two_settled, approver, outsider):

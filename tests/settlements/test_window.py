@@ -16,7 +16,7 @@ from aidflow.settlements.models import Settlement
 from aidflow.settlements.services.window import settlement_record
 from tests.concurrency import run_in_threads
 from tests.factories import FilingFactory, StayFactory, advance, today
-from tests.settlements.conftest import LI, WANG, ZHANG, discharged, settle_body
+from tests.settlements.conftest import LI, WANG, ZHANG, discharged, refer, settle_body
 from tests.workflows.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -182,7 +182,13 @@ def test_an_approved_application_reduces_a_later_settlement(window, clerk, revie
     assert (body["amount"], body["calculation"]["granted_before"]) == ("4050.00", "5950.00")
 
 
-def test_a_recipient_of_another_county_is_settled_under_that_countys_roll(window):
+def test_a_recipient_of_another_county_is_settled_under_that_countys_roll(window, far_clerk):
+    """Treated outside the paying county, the stay counts only with a referral on file (seed 002 lines
+    ~1772, ~1792: 转诊 ... 核准备案, 方可救助; INTERFACES section 11): 422 NO_REFERRAL without it."""
+    refused = settle(window, settle_body(WANG, name="王五"))
+    assert refused.status_code == 422 and refused.json()["reasons"][0]["code"] == "NO_REFERRAL"
+    assert not Settlement.objects.exists()
+    refer(far_clerk, WANG, "王五", "H-LC", settle_body()["stay"]["admission_date"])
     body = settle(window, settle_body(WANG, name="王五")).json()
     settlement = Settlement.objects.get(pk=body["id"])
     assert (settlement.category, settlement.county, settlement.hospital.code) == ("tekun", "371426", "H-LC")

@@ -96,7 +96,7 @@ def filing_post(two_stays=True, **overrides) -> dict:
         data.update(
             stay_fields(
                 1,
-                hospital="陵城区人民医院",
+                hospital="陵城区中医院",
                 eligible_cost="9000.00",
                 basic_insurance="6500.00",
                 serious_illness_insurance="0.00",

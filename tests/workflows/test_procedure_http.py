@@ -54,18 +54,28 @@ def test_approve_path(policy, clerk, reviewer, approver, auditor, outsider, neig
 
     complete(reviewer, application, expect=403, decision="approve")
     complete(outsider, application, expect=404, decision="approve")
-    # Never more than computed; less only with a reason.
-    complete(approver, application, expect=400, decision="approve", amount="1500.01")
-    complete(approver, application, expect=400, decision="approve", amount="1000.00")
+    # The award is the computed amount (seed 002 line ~1784, "不低于70%" is a floor): what the county
+    # finds non-compliant comes off a stay's compliant cost and the amount is computed again. A half
+    # filled finding is refused and nothing is recorded.
+    complete(approver, application, expect=400, decision="approve", excluded_stay_1="0", excluded_amount_1="1500")
     assert application.stage == "county_approval"
-    complete(approver, application, decision="approve", amount="1200.00", override_reason="家庭已获亲属资助")
+    complete(
+        approver,
+        application,
+        decision="approve",
+        excluded_stay_1="0",
+        excluded_amount_1="1500.00",
+        excluded_reason_1="超出医保目录的自费药品",
+    )
+    # 17000 - 1500 + 2500 = 18000 remaining; 6000 above the deductible; 20% = 1200.
     assert (application.stage, application.status, application.decision, str(application.amount)) == (
         "notice_delivery",
         "approved",
         "approved",
         "1200.00",
     )
-    assert StageRecord.objects.get(application=application, action="approved").override_reason == "家庭已获亲属资助"
+    assert application.excluded_costs == [{"stay": 0, "amount": "1500.00", "reason": "超出医保目录的自费药品"}]
+    assert StageRecord.objects.get(application=application, action="approved").amount == 1200
 
     complete(clerk, application, expect=403, delivered_on=today(), method="in_person", recipient="王秀英")
     complete(reviewer, application, delivered_on=today(), method="in_person", recipient="王秀英")
@@ -81,7 +91,7 @@ def test_approve_path(policy, clerk, reviewer, approver, auditor, outsider, neig
     assert actions == ["filed", "forwarded", "forwarded", "approved", "delivered"]
     # The case page shows the timeline and the delivery.
     page = client_for(auditor).get(f"/workbench/applications/{application.pk}/").content.decode()
-    assert "家庭已获亲属资助" in page and "王秀英" in page
+    assert "超出医保目录的自费药品" in page and "王秀英" in page
 
 
 def test_township_reject_path(policy, clerk, reviewer, approver):

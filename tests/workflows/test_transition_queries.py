@@ -17,14 +17,16 @@ from tests.workflows.helpers import pdf, today
 # Each step with a freshly loaded user, as a request has: the user's region grants are read once
 # per step (2 queries: the whole scope, the stage's permission). The test's transaction turns the
 # flow lock's transaction into a savepoint (2 more). PostgreSQL adds the audit chain's advisory
-# lock (and the person lock at approval).
+# lock (and the person lock at approval). The gates around the calculator (INTERFACES section 11) read
+# the hospital register and the person's claimed stays at filing and again at the county's approval,
+# which also asks whether the month it counts in was signed off.
 EXPECTED = {
-    "sqlite": {"file": 33, "village_check": 24, "township_review": 24, "county_approval": 35, "notice_delivery": 23},
+    "sqlite": {"file": 36, "village_check": 24, "township_review": 24, "county_approval": 39, "notice_delivery": 23},
     "postgresql": {
-        "file": 34,
+        "file": 37,
         "village_check": 25,
         "township_review": 25,
-        "county_approval": 37,
+        "county_approval": 41,
         "notice_delivery": 24,
     },
 }

@@ -56,7 +56,11 @@ def village_check_decide(application, record, clean, *, user, documents, **_cont
     """The village committee checks the materials: forward to the township, or return."""
     record.action = ACTION_OF_ROUTE[clean["decision"]]
     record.findings, record.missing = clean["findings"], clean["missing"]
-    stored = documents_store(application=application, documents=documents, user=user, stage=Stage.VILLAGE_CHECK)
+    stored = (
+        documents_store(application=application, documents=documents, user=user, stage=Stage.VILLAGE_CHECK)
+        if documents
+        else []
+    )
     if (
         clean["decision"] == Route.FORWARD
         and certificate_required(application)
@@ -91,6 +95,8 @@ def township_review_decide(application, record, clean, **_context) -> Outcome:
 def excluded_costs_clean(application: Application, raw: list[dict]) -> list[dict]:
     """The county's findings of non-compliant costs checked against the stays: each amount above
     zero and, per stay, together at most that stay's compliant cost."""
+    if not raw:
+        return []
     stays = {stay.index: stay for stay in application.stays.all()}
     errors: dict[str, list[str]] = {}
     totals: dict[int, Decimal] = {}
@@ -173,11 +179,12 @@ def supplement_decide(application, record, clean, *, user, documents, **_context
 def notice_delivery_decide(application, record, clean, **_context) -> Outcome:
     """The township records how and to whom the decision notice was delivered - once its PDF exists,
     and never on a day before it was issued (the remedy periods run from delivery)."""
-    if application.notices.filter(sha256="").exists():
+    notices = list(application.notices.values_list("sha256", "issued_at"))
+    if any(not sha256 for sha256, _issued in notices):
         raise Conflict(
             {"notice": [_("The decision notice's PDF is still being rendered: deliver it once it can be printed.")]}
         )
-    latest = application.notices.order_by("-issued_at").values_list("issued_at", flat=True).first()
+    latest = max((issued for _sha256, issued in notices), default=None)
     if latest is not None and clean["delivered_on"] < timezone.localtime(latest).date():
         raise InputErrors(
             {

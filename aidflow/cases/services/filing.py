@@ -29,7 +29,7 @@ from aidflow.cases.services.documents import (
     documents_check,
     documents_store,
 )
-from aidflow.cases.services.gates import GateResult
+from aidflow.cases.services.gates import GateResult, roll_categories_during
 from aidflow.cases.services.payees import payee_read
 from aidflow.core.errors import ActionForbidden, InputErrors
 from aidflow.core.fields import FieldReader
@@ -188,13 +188,17 @@ def _category_check(request, version, village, reader: FieldReader) -> GateResul
         return None
     result = request_gates(request, version)
     if result.roll_checked and not result.on_roll_somewhere:
+        listed = roll_categories_during(id_number=request.patient.number, region=village.code, stays=request.stays)
         reader.error(
             "category",
             _(
-                "During none of the stays was this person on the county's roll as %(category)s: the roll, not "
-                "the application, decides a key recipient's category."
+                "During none of the stays was this person on the county's roll as %(category)s (the roll lists "
+                "them as: %(rolls)s). The roll, not the application, decides a key recipient's category."
             )
-            % {"category": version.category_name(request.category) if version else request.category},
+            % {
+                "category": version.category_name(request.category) if version else request.category,
+                "rolls": "、".join(listed) or _("none"),
+            },
         )
     return result
 

@@ -55,6 +55,18 @@ def periods_overlapping(*, id_number: str, within: str, first: datetime.date, la
     return periods.filter(category=category) if category else periods
 
 
+def roll_categories_during(*, id_number: str, region: str, stays) -> list[str]:
+    """The categories the county's rolls list the person under during any of the stays."""
+    categories: set[str] = set()
+    for stay in stays:
+        categories.update(
+            periods_overlapping(
+                id_number=id_number, within=county_of(region), first=stay.admission_date, last=stay.discharge_date
+            ).values_list("category", flat=True)
+        )
+    return sorted(categories)
+
+
 def hospitals_of(stays) -> list[Hospital | None]:
     """Each stay's designated hospital: by its code, or by its registered name once spaces and
     full-width characters are normalised; None when the register does not know it."""

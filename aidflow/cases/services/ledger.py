@@ -73,10 +73,16 @@ def ledger_record(application: Application, calculation: dict) -> None:
     stays = list(application.stays.order_by("index"))
     window = {item["index"]: item.get("counted", item.get("in_window", True)) for item in calculation.get("stays", [])}
     counted = [window.get(stay.index, True) for stay in stays]
+    # The compliant cost as the county found it: less what it excluded on review.
+    for stay in stays:
+        stay.found_cost = stay.eligible_cost - sum(
+            (Decimal(item["amount"]) for item in application.excluded_costs or [] if item["stay"] == stay.index),
+            ZERO,
+        )
     remainings = [
         max(
             ZERO,
-            stay.eligible_cost
+            stay.found_cost
             - stay.basic_insurance
             - stay.serious_illness_insurance
             - stay.other_insurance
@@ -119,7 +125,7 @@ def ledger_record(application: Application, calculation: dict) -> None:
             level=stay.hospital_level,
             chapter=chapter_of(stay.icd10),
             total_cost=cents(stay.total_cost),
-            eligible_cost=cents(stay.eligible_cost),
+            eligible_cost=cents(max(ZERO, stay.found_cost)),
             basic_insurance=cents(stay.basic_insurance),
             serious_illness_insurance=cents(stay.serious_illness_insurance),
             other_payments=cents(stay.other_insurance + stay.charity),

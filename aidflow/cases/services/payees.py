@@ -11,6 +11,7 @@ from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.cases.models import Application
 from aidflow.cases.selectors import application_get
+from aidflow.cases.services.payment_alerts import payee_change_notify
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors
 from aidflow.core.fields import FieldReader
 from aidflow.core.identity import mask_name
@@ -85,10 +86,17 @@ def payee_change(*, user, application_id: int, data: object) -> Application:
         application.payee_name, application.payee_bank = payee["name"], payee["bank"]
         application.payee_account = payee["account"]
         application.save(update_fields=["payee_name", "payee_bank", "payee_account"])
+        new = payee_masked(application)
+        payee_change_notify(
+            application=application,
+            actor=user,
+            masked=new,
+            was_failed=application.payment_status == PaymentStatus.FAILED,
+        )
         audit_record(
             actor=user,
             action=AuditAction.PAYEE_CHANGED,
             application=application,
-            details={"old": old, "new": payee_masked(application)},
+            details={"old": old, "new": new},
         )
     return application

@@ -138,7 +138,7 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
     documents = documents or []
     task, application, stage = _task_for(user, task_id)
     clean, reader = payload_clean(stage, payload, application)
-    if stage in (Stage.SUPPLEMENT, Stage.VILLAGE_CHECK):
+    if stage == Stage.SUPPLEMENT or (stage == Stage.VILLAGE_CHECK and documents):
         documents_check(documents, reader, existing=application.documents.count())
     reader.raise_if_any()
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.cases.models import Application
+from aidflow.cases.services.payment_alerts import payment_failures_notify
 from aidflow.core.errors import Conflict, InputErrors
 from aidflow.core.fields import FieldReader
 from aidflow.core.payment import PaymentStatus
@@ -94,6 +95,14 @@ def results_record(*, user, batch: PaymentBatch, data: object, source: str = "ap
             item_status = PaymentStatus.PAID if line.status == LineStatus.PAID else PaymentStatus.FAILED
             model, pk = (Application, line.application_id) if line.application_id else (SettlementClaim, line.claim_id)
             model.objects.filter(pk=pk).update(payment_status=item_status, paid_on=line.paid_on)
+        # The village clerk fetches the right card from the applicant: told at once, with the reason.
+        payment_failures_notify(
+            failures=[
+                (line.application_id, line.amount, line.reason, batch.number)
+                for line, _result in results
+                if line.status == LineStatus.FAILED and line.application_id
+            ]
+        )
         if not batch.lines.filter(status=LineStatus.PENDING).exists():
             batch.status, batch.closed_at = BatchStatus.CLOSED, now
             batch.save(update_fields=["status", "closed_at"])

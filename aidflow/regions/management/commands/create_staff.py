@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from aidflow.regions.models import Role
 from aidflow.regions.services import staff_save
@@ -24,16 +25,15 @@ class Command(BaseCommand):
         if hospital:
             found = Hospital.objects.filter(code=hospital.strip()).first()
             if found is None:
-                raise CommandError(
-                    f"Nothing was saved.\nhospital: unknown hospital {hospital}: import_hospitals first."
-                )
+                message = _("unknown hospital %(code)s: import_hospitals first.") % {"code": hospital}
+                raise CommandError(_("Nothing was saved.") + f"\nhospital: {message}")
         try:
             user = staff_save(
                 username=username, password=password, role=role, region_code=region, name=name, hospital=found
             )
         except ValidationError as error:
             lines = [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
-            raise CommandError("Nothing was saved.\n" + "\n".join(lines)) from None
+            raise CommandError(_("Nothing was saved.") + "\n" + "\n".join(lines)) from None
         profile = user.staff
         where = f" in {profile.region}" if profile.region_id else ""
         where += f" at {profile.hospital}" if profile.hospital_id else ""
