@@ -20,7 +20,7 @@ from aidflow.cases.views import (
     PayeeView,
     WithdrawView,
 )
-from aidflow.notices.views import NoticePdfView, VerifyView
+from aidflow.notices.views import ApplicationFormPdfView, NoticePdfView, SurveyFormPdfView, VerifyView
 from aidflow.payments.views import BatchDetailView, BatchExportView, BatchListView, PayableView, PaymentReportView
 from aidflow.regions.views import HomeView
 from aidflow.reports.public import DisclosureView
@@ -59,6 +59,11 @@ class WorkbenchApp(Application):
     statistics_export_path = path("reports/monthly/export/", StatisticsExportView.as_view(), name="statistics_export")
     ontime_path = path("reports/on-time/", OnTimeView.as_view(), name="ontime")
     notice_pdf_path = path("notices/<int:pk>/pdf/", NoticePdfView.as_view(), name="notice_pdf")
+    application_form_path = path(
+        "applications/<int:pk>/form.pdf", ApplicationFormPdfView.as_view(), name="application_form"
+    )
+    survey_form_path = path("applications/<int:pk>/survey.pdf", SurveyFormPdfView.as_view(), name="survey_form")
+    blank_survey_form_path = path("forms/survey.pdf", SurveyFormPdfView.as_view(), name="blank_survey_form")
     notifications_path = path("notifications/", NotificationsView.as_view(), name="notifications")
     audit_path = path("audit/", AuditSearchView.as_view(), name="audit")
     audit_export_path = path("audit/export.csv", AuditExportView.as_view(), name="audit_export")

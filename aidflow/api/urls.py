@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from aidflow.api import payments, rolls, settlements, statistics, views
+from aidflow.api import paper, payments, rolls, settlements, statistics, views
 from aidflow.api.common import StaffOnly
 from aidflow.api.fallbacks import api_not_found
 
@@ -26,6 +26,11 @@ urlpatterns = [
         name="notices",
     ),
     path("applications/<int:pk>/history/", login_not_required(views.HistoryApi.as_view()), name="history"),
+    path(
+        "applications/<int:pk>/form.pdf",
+        login_not_required(paper.ApplicationFormApi.as_view()),
+        name="application_form",
+    ),
     path("tasks/", login_not_required(views.TaskListApi.as_view()), name="tasks"),
     path("tasks/<int:pk>/complete/", login_not_required(views.TaskCompleteApi.as_view()), name="task_complete"),
     path("notices/<int:pk>/pdf/", login_not_required(views.NoticePdfApi.as_view()), name="notice_pdf"),

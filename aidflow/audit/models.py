@@ -14,6 +14,8 @@ class AuditAction(models.TextChoices):
     NOTICE_ISSUED = "notice_issued", _("notice issued")
     NOTICE_CORRECTED = "notice_corrected", _("notice corrected")
     NOTICE_DOWNLOADED = "notice_downloaded", _("notice downloaded")
+    APPLICATION_FORM_PRINTED = "application_form_printed", _("application form printed")
+    SURVEY_FORM_PRINTED = "survey_form_printed", _("home visit survey form printed")
     POLICY_LOADED = "policy_loaded", _("policy loaded")
     REGIONS_IMPORTED = "regions_imported", _("regions imported")
     HOSPITALS_IMPORTED = "hospitals_imported", _("hospitals imported")

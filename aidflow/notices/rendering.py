@@ -92,18 +92,24 @@ def _font_config():
     return _thread_fonts.config
 
 
-def render_pdf(notice: Notice) -> bytes:
+def html_to_pdf(html: str, *, stylesheets=()) -> bytes:
+    """Any printed document's HTML to PDF with the CJK font: refused without the font, fonts subset
+    in one pass, the thread's font map reused."""
     if not cjk_font_available():
         raise NoticeFontMissing(
-            f"The font '{CJK_FONT_FAMILY}' is not installed, so a notice would print empty boxes. "
+            f"The font '{CJK_FONT_FAMILY}' is not installed, so a printed document would show empty boxes. "
             "Install the Debian package fonts-noto-cjk (scripts/run.sh does this when run as root)."
         )
     from weasyprint import HTML
 
     use_one_pass_subsetting()
-    return HTML(string=notice_html(notice), base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[_stylesheet()], font_config=_font_config()
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        stylesheets=list(stylesheets), font_config=_font_config()
     )
+
+
+def render_pdf(notice: Notice) -> bytes:
+    return html_to_pdf(notice_html(notice), stylesheets=[_stylesheet()])
 
 
 def notice_render(notice_id: int) -> Notice:

@@ -1,4 +1,4 @@
-"""Notice screens: the public verification page and the permission-checked PDF download."""
+"""Notice screens: the public verification page, the permission-checked PDF download, and the printed forms."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
@@ -9,9 +9,11 @@ from django.views import View
 
 from aidflow.cases.choices import NoticeKind
 from aidflow.core.clients import client_ip, window_count
-from aidflow.core.downloads import attachment
+from aidflow.core.downloads import attachment, attachment_bytes
 from aidflow.core.errors import NotFound
+from aidflow.notices.application_form import application_form_filename, application_form_pdf
 from aidflow.notices.services import notice_filename, notice_open, notice_verification
+from aidflow.notices.survey_form import survey_form_filename, survey_form_pdf
 
 VERIFY_LIMIT_PER_MINUTE = 30
 
@@ -44,3 +46,27 @@ class NoticePdfView(View):
         except NotFound:
             raise Http404(_("No such notice.")) from None
         return attachment(notice.pdf, filename=notice_filename(notice), content_type="application/pdf")
+
+
+class ApplicationFormPdfView(View):
+    """The 申请审批表 of a case the user may see, opened in the browser to print; a recorded read."""
+
+    def get(self, request, pk):
+        try:
+            application, data = application_form_pdf(user=request.user, pk=pk)
+        except NotFound:
+            raise Http404(_("No such application.")) from None
+        filename = application_form_filename(application)
+        return attachment_bytes(data, filename=filename, content_type="application/pdf", inline=True)
+
+
+class SurveyFormPdfView(View):
+    """The 入户调查表: blank, or with a case's number, applicant and village (a recorded read of the case)."""
+
+    def get(self, request, pk=None):
+        try:
+            application, data = survey_form_pdf(user=request.user, pk=pk)
+        except NotFound:
+            raise Http404(_("No such application.")) from None
+        filename = survey_form_filename(application)
+        return attachment_bytes(data, filename=filename, content_type="application/pdf", inline=True)

@@ -1,0 +1,22 @@
+"""The printed forms of a case over the API: the same service, scope and audit as the web's."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.views import APIView
+
+from aidflow.api.common import ERRORS, StaffOnly
+from aidflow.core.downloads import attachment_bytes
+from aidflow.notices.application_form import application_form_filename, application_form_pdf
+
+
+@extend_schema(
+    tags=["applications"],
+    summary="The application's 申请审批表 as a PDF (A4), rendered now from the case; recorded as a read",
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: ERRORS[404]},
+)
+class ApplicationFormApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def get(self, request, pk):
+        application, data = application_form_pdf(user=request.user, pk=pk)
+        return attachment_bytes(data, filename=application_form_filename(application), content_type="application/pdf")
