@@ -33,6 +33,9 @@ DETAIL_KEYS = {
     "rows": _("rows"),
     "found": _("found"),
     "on": _("on"),
+    "list": _("list"),
+    "filters": _("filters"),
+    "capped": _("cut at the limit"),
 }
 
 
