@@ -106,7 +106,7 @@ def report_export(*, user, year: int, month: int) -> bytes:
             [
                 Column(_("Type of item"), 14),
                 Column(_("Result"), 10),
-                Column(_("Lines"), 10, "number"),
+                Column(_("Number of lines"), 10, "number"),
                 Column(_("Amount"), 16, "money"),
             ],
             summary,
