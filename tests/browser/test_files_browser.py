@@ -14,7 +14,7 @@ from tests.browser.axe import assert_none, axe_source, violations
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import PASSWORD, today
 from tests.payments.conftest import finance  # noqa: F401 - fixture
-from tests.payments.test_screens import batch  # noqa: F401 - fixture
+from tests.payments.test_files import batch  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,12 +9,23 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from aidflow.payments.models import PaymentLine
+from aidflow.payments.models import PaymentBatch, PaymentLine
 from tests.factories import today
-from tests.payments.test_screens import batch  # noqa: F401 - fixture
+from tests.payments.conftest import approved
 from tests.workflows.helpers import client_for
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def batch(policy, clerk, reviewer, approver, finance):
+    """A batch of two approved applications (1000.00 each, lines 1 and 2); a third without an
+    account is left out."""
+    approved(clerk, order="201")
+    approved(clerk, order="202")
+    approved(clerk, order="203", with_payee=False)
+    client_for(finance).post("/workbench/payments/")
+    return PaymentBatch.objects.get()
 
 
 def upload(content: bytes, name: str = "results.csv") -> SimpleUploadedFile:
@@ -27,7 +38,7 @@ def results_text(day: str) -> str:
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig"])
-def test_a_results_csv_in_gbk_or_with_a_bom_is_recorded(batch, finance, encoding):  # noqa: F811
+def test_a_results_csv_in_gbk_or_with_a_bom_is_recorded(batch, finance, encoding):
     paid = today()
     content = results_text(f"{paid.year}/{paid.month}/{paid.day}").encode(encoding)
     if encoding == "gbk":
@@ -40,7 +51,7 @@ def test_a_results_csv_in_gbk_or_with_a_bom_is_recorded(batch, finance, encoding
     assert (lines[2].status, lines[2].reason) == ("failed", "账户已冻结")
 
 
-def test_row_errors_stay_on_the_page_naming_row_and_column_in_chinese(batch, finance):  # noqa: F811
+def test_row_errors_stay_on_the_page_naming_row_and_column_in_chinese(batch, finance):
     web = client_for(finance)
     web.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
     late = (today() + datetime.timedelta(days=1)).isoformat()
@@ -58,7 +69,7 @@ def test_row_errors_stay_on_the_page_naming_row_and_column_in_chinese(batch, fin
     assert "第2行，序号：" in page and "第3行，状态：" in page
 
 
-def test_the_results_form_is_prefilled_read_back_and_uploaded_again(batch, finance):  # noqa: F811
+def test_the_results_form_is_prefilled_read_back_and_uploaded_again(batch, finance):
     web = client_for(finance)
     page = web.get(f"/workbench/payments/batches/{batch.pk}/").content.decode()
     assert f"/payments/batches/{batch.pk}/results-template.xlsx" in page
@@ -92,7 +103,7 @@ def test_the_results_form_is_prefilled_read_back_and_uploaded_again(batch, finan
     assert [row[0] for row in again.worksheets[0].iter_rows(min_row=2, values_only=True)] == [2]
 
 
-def test_the_csv_form_opens_in_excel_and_reads_back(batch, finance, auditor):  # noqa: F811
+def test_the_csv_form_opens_in_excel_and_reads_back(batch, finance, auditor):
     response = client_for(finance).get(f"/workbench/payments/batches/{batch.pk}/results-template.csv")
     assert response.status_code == 200 and response.content.startswith("\ufeff".encode())
     lines = response.content.decode("utf-8-sig").splitlines()
