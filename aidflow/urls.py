@@ -16,20 +16,32 @@ from aidflow.cases.views import (
     FilingPreviewView,
     FilingView,
     InboxView,
+    ListExportView,
     NotificationsView,
     PayeeView,
     WithdrawView,
 )
 from aidflow.notices.views import ApplicationFormPdfView, NoticePdfView, SurveyFormPdfView, VerifyView
-from aidflow.payments.views import BatchDetailView, BatchExportView, BatchListView, PayableView, PaymentReportView
+from aidflow.payments.views import (
+    BatchDetailView,
+    BatchExportView,
+    BatchListView,
+    PayableExportView,
+    PayableView,
+    PaymentReportExportView,
+    PaymentReportView,
+    ResultsTemplateView,
+)
 from aidflow.regions.views import HomeView
 from aidflow.reports.public import DisclosureView
 from aidflow.reports.views import OnTimeView, StatisticsExportView, StatisticsView
 from aidflow.rolls.views import RecipientLookupView, ReferralsView
 from aidflow.settlements.views import (
     ClaimDetailView,
+    ClaimListExportView,
     ClaimListView,
     SettlementDetailView,
+    SettlementListExportView,
     SettlementListView,
     SettlementReverseView,
     SettlementSlipView,
@@ -48,7 +60,11 @@ class WorkbenchApp(Application):
 
     index_path = path("", HomeView.as_view(), name="index")
     inbox_path = path("inbox/", InboxView.as_view(), name="inbox")
+    inbox_export_path = path("inbox/export.xlsx", ListExportView.as_view(list_name="inbox"), name="inbox_export")
     applications_path = path("applications/", ApplicationListView.as_view(), name="applications")
+    applications_export_path = path(
+        "applications/export.xlsx", ListExportView.as_view(list_name="applications"), name="applications_export"
+    )
     filing_path = path("applications/new/", FilingView.as_view(), name="filing")
     filing_preview_path = path("applications/new/preview/", FilingPreviewView.as_view(), name="filing_preview")
     application_path = path("applications/<int:pk>/", ApplicationDetailView.as_view(), name="application")
@@ -74,18 +90,38 @@ class WorkbenchApp(Application):
     referrals_path = path("referrals/", ReferralsView.as_view(), name="referrals")
     settlement_window_path = path("settlements/window/", SettlementWindowView.as_view(), name="settlement_window")
     settlements_path = path("settlements/", SettlementListView.as_view(), name="settlements")
+    settlements_export_path = path(
+        "settlements/export.xlsx", SettlementListExportView.as_view(), name="settlements_export"
+    )
     settlement_path = path("settlements/<int:pk>/", SettlementDetailView.as_view(), name="settlement")
     settlement_slip_path = path("settlements/<int:pk>/slip.pdf", SettlementSlipView.as_view(), name="settlement_slip")
     settlement_reverse_path = path(
         "settlements/<int:pk>/reverse/", SettlementReverseView.as_view(), name="settlement_reverse"
     )
     claims_path = path("claims/", ClaimListView.as_view(), name="claims")
+    claims_export_path = path("claims/export.xlsx", ClaimListExportView.as_view(), name="claims_export")
     claim_path = path("claims/<int:pk>/", ClaimDetailView.as_view(), name="claim")
     payable_path = path("payments/", PayableView.as_view(), name="payable")
+    payable_export_path = path("payments/export.xlsx", PayableExportView.as_view(), name="payable_export")
     batches_path = path("payments/batches/", BatchListView.as_view(), name="batches")
     batch_path = path("payments/batches/<int:pk>/", BatchDetailView.as_view(), name="batch")
     batch_export_path = path("payments/batches/<int:pk>/export.xlsx", BatchExportView.as_view(), name="batch_export")
+    results_template_xlsx_path = path(
+        "payments/batches/<int:pk>/results-template.xlsx",
+        ResultsTemplateView.as_view(),
+        {"fmt": "xlsx"},
+        name="results_template_xlsx",
+    )
+    results_template_csv_path = path(
+        "payments/batches/<int:pk>/results-template.csv",
+        ResultsTemplateView.as_view(),
+        {"fmt": "csv"},
+        name="results_template_csv",
+    )
     payment_report_path = path("payments/report/", PaymentReportView.as_view(), name="payment_report")
+    payment_report_export_path = path(
+        "payments/report/export.xlsx", PaymentReportExportView.as_view(), name="payment_report_export"
+    )
     document_path = path(
         "applications/<int:pk>/documents/<int:document_pk>/", DocumentDownloadView.as_view(), name="document"
     )

@@ -38,6 +38,9 @@ DETAIL_KEYS = {
     "new": _("after"),
     "bank": _("bank"),
     "account": _("account"),
+    "list": _("list"),
+    "filters": _("filters"),
+    "capped": _("cut at the limit"),
 }
 
 

@@ -50,6 +50,7 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR_FAILED = "two_factor_failed", _("second sign-in step failed")
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     AUDIT_EXPORTED = "audit_exported", _("audit log exported")
+    LIST_EXPORTED = "list_exported", _("list exported")
     AUDIT_PURGED = "audit_purged", _("audit log purged")
 
 

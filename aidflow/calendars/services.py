@@ -5,16 +5,16 @@ Monday-Friday and the due date is marked provisional."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import time
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aidflow.calendars.models import CalendarYear, DayKind, SpecialDay
+from aidflow.core.tables import Table, date_text, table_of
 
 NATURAL = "natural"
 WORKING = "working"
@@ -126,32 +126,46 @@ class HolidayFileError(Exception):
     """A holiday file that cannot be loaded; names the row."""
 
 
-def holidays_load(*, text: str, source: str) -> list[int]:
-    """Load `date,kind` rows (kind holiday or workday) for whole years; replaces those years' schedule.
+def _row(number: int, column: str, message: str) -> str:
+    return _("Row %(row)d, %(field)s: %(message)s") % {"row": number, "field": column, "message": message}
 
-    Returns the years loaded. A bad row loads nothing.
-    """
-    reader = csv.DictReader(io.StringIO(text))
-    if [name.strip() for name in (reader.fieldnames or [])][:2] != ["date", "kind"]:
-        raise HolidayFileError("Row 1 (header): the header must be date,kind.")
+
+def holidays_load(*, text: str | None = None, table: Table | None = None, source: str) -> list[int]:
+    """Load `date,kind` rows (kind holiday or workday) for whole years, from CSV text or a Table read
+    from a CSV or XLSX file; replaces those years' schedule. Returns the years loaded. A bad row
+    loads nothing."""
+    table = table_of(text=text, table=table)
+    if table.header[:2] != ["date", "kind"]:
+        raise HolidayFileError(_("Row 1 (header): the header must be %(header)s.") % {"header": "date,kind"})
     rows = []
-    for number, row in enumerate(reader, start=2):
-        raw_date, kind = (row.get("date") or "").strip(), (row.get("kind") or "").strip()
+    for number, row in table.records():
+        raw_date, kind = date_text(row.get("date", "")), row.get("kind", "")
         try:
             day = datetime.date.fromisoformat(raw_date)
         except ValueError:
-            raise HolidayFileError(f"Row {number}: {raw_date!r} is not a date YYYY-MM-DD.") from None
+            raise HolidayFileError(
+                _("Row %(row)d, %(field)s: %(value)r is not a date YYYY-MM-DD.")
+                % {"row": number, "field": "date", "value": raw_date}
+            ) from None
         if kind not in DayKind.values:
-            raise HolidayFileError(f"Row {number}: kind must be holiday or workday, not {kind!r}.")
+            raise HolidayFileError(
+                _row(number, "kind", _("kind must be holiday or workday, not %(kind)r.") % {"kind": kind})
+            )
         if kind == DayKind.WORKDAY and day.weekday() < 5:
-            raise HolidayFileError(f"Row {number}: {day} is a weekday; only a weekend day can be a make-up workday.")
+            raise HolidayFileError(
+                _row(
+                    number,
+                    "kind",
+                    _("%(day)s is a weekday; only a weekend day can be a make-up workday.") % {"day": day},
+                )
+            )
         rows.append((day, kind))
     if not rows:
-        raise HolidayFileError("The file has no days.")
+        raise HolidayFileError(_("The file has no days."))
     seen = {}
     for day, kind in rows:
         if day in seen and seen[day] != kind:
-            raise HolidayFileError(f"{day} is listed both as holiday and as workday.")
+            raise HolidayFileError(_("%(day)s is listed both as holiday and as workday.") % {"day": day})
         seen[day] = kind
     years = sorted({day.year for day in seen})
     with transaction.atomic():

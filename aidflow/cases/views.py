@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from aidflow.cases.choices import Status
+from aidflow.cases.exports import applications_export
 from aidflow.cases.forms import DocumentFormSet, FilingForm, MemberFormSet, StayFormSet, WithdrawForm
 from aidflow.cases.models import Notification
 from aidflow.cases.selectors import ListFilters, applications_filter, applications_visible, inbox
@@ -21,9 +22,10 @@ from aidflow.cases.services.documents import UploadedDocument, document_open
 from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.payees import payee_change
 from aidflow.cases.services.withdrawal import application_withdraw
-from aidflow.core.downloads import attachment
+from aidflow.core.downloads import attachment, attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
 from aidflow.core.paging import EstimatedCountPaginator
+from aidflow.core.sheets import XLSX_TYPE
 from aidflow.policy.services import policy_select
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
@@ -31,6 +33,14 @@ from aidflow.regions.stages import Stage, stages_of
 from aidflow.reports.desks import desk_sections
 
 PAGE_SIZE = 50
+
+
+def export_link(request, name: str) -> str:
+    """The export of the list on screen, with its filters (not its page)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
+    return reverse(name) + (f"?{query}" if query else "")
 
 
 def _list_context(request, queryset):
@@ -64,7 +74,21 @@ class InboxView(TemplateView):
         context["desk"] = desk_sections(user)
         context["desk_waiting"] = [section for section in context["desk"] if section.count]
         context["works_an_inbox"] = bool(stages_of(role_of(user)))
+        context["export_url"] = export_link(self.request, "workbench:inbox_export")
         return context
+
+
+class ListExportView(View):
+    """The inbox or the application list as XLSX, with the filters of the screen it was opened from."""
+
+    list_name = "applications"
+
+    def get(self, request):
+        content, _count = applications_export(
+            user=request.user, list_name=self.list_name, filters=ListFilters.from_params(request.GET)
+        )
+        stamp = timezone.localdate().isoformat()
+        return attachment_bytes(content, filename=f"{self.list_name}-{stamp}.xlsx", content_type=XLSX_TYPE)
 
 
 class ApplicationListView(TemplateView):
@@ -76,6 +100,7 @@ class ApplicationListView(TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(_list_context(self.request, applications_visible(self.request.user)))
         context["title"] = _("Applications")
+        context["export_url"] = export_link(self.request, "workbench:applications_export")
         return context
 
 

@@ -8,7 +8,7 @@ import datetime
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,11 +20,19 @@ from aidflow.core.payment import mask_account
 from aidflow.payments.selectors import batch_get, batches_visible, month_payments
 from aidflow.payments.services.batching import batch_create, payable_preview
 from aidflow.payments.services.exports import bank_file
+from aidflow.payments.services.lists import payable_export, report_export
 from aidflow.payments.services.results import results_import
+from aidflow.payments.services.results_template import results_template_csv, results_template_xlsx
 from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of, scope_codes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _finance_only(request):
+    if role_of(request.user) != Role.COUNTY_FINANCE:
+        return HttpResponseForbidden(_("Only the county's finance officer pays approved aid."))
+    return None
 
 
 def _county_of_user(user) -> str | None:
@@ -42,9 +50,7 @@ class PayableView(TemplateView):
     template_name = "payments/payable.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if role_of(request.user) != Role.COUNTY_FINANCE:
-            return HttpResponseForbidden(_("Only the county's finance officer pays approved aid."))
-        return super().dispatch(request, *args, **kwargs)
+        return _finance_only(request) or super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -113,22 +119,46 @@ class BatchDetailView(TemplateView):
     def post(self, request, pk):
         batch = self._batch(pk)
         upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choose the bank's results file (XLSX or CSV)."))
-            return redirect("workbench:batch", pk=pk)
         try:
+            if upload is None:
+                raise InputErrors({"file": [_("Choose the bank's results file (XLSX or CSV).")]})
             results_import(user=request.user, batch=batch, upload=upload)
         except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
         except (InputErrors, Conflict) as error:
-            messages.error(
-                request,
-                _("Nothing was recorded: %(errors)s")
-                % {"errors": "；".join(message for values in error.errors.values() for message in values)},
-            )
-        else:
-            messages.success(request, _("The bank's results were recorded."))
+            # The errors stay on the page beside the upload, one line per row of the file.
+            context = self.get_context_data(pk=pk)
+            context["upload_errors"] = [message for values in error.errors.values() for message in values]
+            return render(request, self.template_name, context, status=400)
+        messages.success(request, _("The bank's results were recorded."))
         return redirect("workbench:batch", pk=pk)
+
+
+class ResultsTemplateView(View):
+    """The results form of a batch, pre-filled with its lines awaiting a result (XLSX or CSV)."""
+
+    def get(self, request, pk, fmt):
+        try:
+            batch = batch_get(request.user, pk)
+            if fmt == "csv":
+                data, content_type = results_template_csv(user=request.user, batch=batch), "text/csv; charset=utf-8"
+            else:
+                data, content_type = results_template_xlsx(user=request.user, batch=batch), XLSX
+        except NotFound:
+            raise Http404(_("No such payment batch.")) from None
+        except ActionForbidden as error:
+            return HttpResponseForbidden(str(error))
+        return attachment_bytes(data, filename=f"{batch.number}-结果.{fmt}", content_type=content_type)
+
+
+class PayableExportView(View):
+    def get(self, request):
+        forbidden = _finance_only(request)
+        if forbidden:
+            return forbidden
+        data = payable_export(user=request.user, county=_county_of_user(request.user))
+        name = f"待发放-{timezone.localdate().isoformat()}.xlsx"
+        return attachment_bytes(data, filename=name, content_type=XLSX)
 
 
 class BatchExportView(View):
@@ -150,12 +180,7 @@ class PaymentReportView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        raw = self.request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
-        try:
-            day = datetime.date.fromisoformat(f"{raw}-01")
-        except ValueError:
-            context["error"] = _("A month is written YYYY-MM, e.g. 2026-03.")
-            day = timezone.localdate().replace(day=1)
+        day, context["error"] = report_month(self.request)
         report = month_payments(self.request.user, year=day.year, month=day.month)
         paid = [row for row in report["rows"] if row["status"] == "paid"]
         context.update(
@@ -168,3 +193,21 @@ class PaymentReportView(TemplateView):
             }
         )
         return context
+
+
+def report_month(request) -> tuple[datetime.date, str]:
+    """The report's month (the first day) from `?month=YYYY-MM`, this month by default; and an error."""
+    raw = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    try:
+        return datetime.date.fromisoformat(f"{raw}-01"), ""
+    except ValueError:
+        return timezone.localdate().replace(day=1), _("A month is written YYYY-MM, e.g. 2026-03.")
+
+
+class PaymentReportExportView(View):
+    def get(self, request):
+        day, error = report_month(request)
+        if error:
+            raise Http404(error)
+        data = report_export(user=request.user, year=day.year, month=day.month)
+        return attachment_bytes(data, filename=f"发放月报-{day.strftime('%Y-%m')}.xlsx", content_type=XLSX)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -16,6 +14,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
+from aidflow.core.tables import Table, table_of
 from aidflow.regions.codes import level_of, normalise_code, parent_code
 from aidflow.regions.models import (
     ROLE_LEVELS,
@@ -59,26 +58,31 @@ class RegionImportResult:
     unchanged: int
 
 
-def _read_region_rows(text: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+def _read_region_rows(table: Table) -> list[tuple[int, dict[str, str]]]:
+    header = table.header
     if "code" not in header or "name" not in header:
         raise RegionImportError(
             _("Row 1 (header): the header must start with code,name; got %(header)s.")
             % {"header": ",".join(header) or _("nothing")}
         )
-    reader.fieldnames = header
     # Row numbers count the header as row 1, as a spreadsheet shows them.
-    return [(number, row) for number, row in enumerate(reader, start=2)]
+    return table.records()
 
 
-def regions_import(*, text: str) -> RegionImportResult:
-    """Create or update regions from CSV text `code,name[,level,source]`; all rows or none.
+def _refused(number: int, column: str, message: str) -> RegionImportError:
+    return RegionImportError(
+        _("Row %(row)d, %(field)s: %(message)s") % {"row": number, "field": column, "message": message}
+    )
+
+
+def regions_import(*, text: str | None = None, table: Table | None = None) -> RegionImportResult:
+    """Create or update regions from `code,name[,level,source]` (CSV text, or a Table read from a
+    CSV or XLSX file); all rows or none.
 
     Parents must exist already or appear in the same file. Importing the same file twice
     changes nothing the second time.
     """
-    rows = _read_region_rows(text)
+    rows = _read_region_rows(table_of(text=text, table=table))
     if not rows:
         raise RegionImportError(_("The file has a header but no regions."))
 
@@ -88,34 +92,32 @@ def regions_import(*, text: str) -> RegionImportResult:
         try:
             code = normalise_code(raw_code)
         except ValidationError as error:
-            raise RegionImportError(
-                _("Row %(row)d: bad code: %(reason)s") % {"row": number, "reason": " ".join(error.messages)}
-            ) from None
+            raise _refused(number, "code", _("bad code: %(reason)s") % {"reason": " ".join(error.messages)}) from None
         name = (row.get("name") or "").strip()
         if not name:
-            raise RegionImportError(
-                _("Row %(row)d: the name of region %(code)s is empty.") % {"row": number, "code": code}
-            )
+            raise _refused(number, "name", _("the name of region %(code)s is empty.") % {"code": code})
         level = level_of(code)
         given_level = (row.get("level") or "").strip()
         if given_level:
             if given_level not in Level.values:
-                raise RegionImportError(
-                    _("Row %(row)d: unknown level %(level)r (use %(levels)s).")
-                    % {"row": number, "level": given_level, "levels": ", ".join(Level.values)}
+                raise _refused(
+                    number,
+                    "level",
+                    _("unknown level %(level)r (use %(levels)s).")
+                    % {"level": given_level, "levels": ", ".join(Level.values)},
                 )
             if given_level != level:
-                raise RegionImportError(
-                    _(
-                        "Row %(row)d: level %(level)s does not fit code %(code)s, "
-                        "which has %(length)d digits (%(expected)s)."
-                    )
-                    % {"row": number, "level": given_level, "code": code, "length": len(code), "expected": level}
+                raise _refused(
+                    number,
+                    "level",
+                    _("level %(level)s does not fit code %(code)s, which has %(length)d digits (%(expected)s).")
+                    % {"level": given_level, "code": code, "length": len(code), "expected": level},
                 )
         if code in parsed:
-            raise RegionImportError(
-                _("Row %(row)d: region %(code)s already appears in row %(first)d.")
-                % {"row": number, "code": code, "first": parsed[code][0]}
+            raise _refused(
+                number,
+                "code",
+                _("region %(code)s already appears in row %(first)d.") % {"code": code, "first": parsed[code][0]},
             )
         parsed[code] = (number, name, level, (row.get("source") or "").strip())
 
@@ -129,12 +131,11 @@ def regions_import(*, text: str) -> RegionImportResult:
         for code, (number, _name, _level, _source) in parsed.items():
             parent = parent_code(code)
             if parent is not None and parent not in parsed and parent not in known_parents:
-                raise RegionImportError(
-                    _(
-                        "Row %(row)d: region %(code)s has no parent: "
-                        "%(parent)s is neither in the database nor in the file."
-                    )
-                    % {"row": number, "code": code, "parent": parent}
+                raise _refused(
+                    number,
+                    "code",
+                    _("region %(code)s has no parent: %(parent)s is neither in the database nor in the file.")
+                    % {"code": code, "parent": parent},
                 )
 
         new_regions: list[Region] = []

@@ -3,9 +3,7 @@ Row numbers count the header as row 1, as a spreadsheet shows them (INTERFACES s
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -16,6 +14,7 @@ from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.core.identity import normalise_resident_id
 from aidflow.core.payment import ACCOUNT
+from aidflow.core.tables import Table, date_text, table_of
 from aidflow.policy.models import CATEGORY_GROUP, CategoryGroup, PolicyVersion
 from aidflow.regions.codes import normalise_code
 from aidflow.regions.models import Level, Region
@@ -38,23 +37,20 @@ class ImportResult:
     updated: int
 
 
-def _rows(text: str, header: list[str], optional: list[str] = ()) -> list[tuple[int, dict[str, str]]]:
-    """The rows under `header`, which may be followed by all of the `optional` columns."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    found = [name.strip() for name in (reader.fieldnames or [])]
+def _rows(table: Table, header: list[str], optional: list[str] = ()) -> list[tuple[int, dict[str, str]]]:
+    """The rows under `header`, which may be followed by all of the `optional` columns; row numbers
+    as a spreadsheet shows them (the header is row 1, blank rows counted)."""
+    found = table.header
     if found != header and (not optional or found != [*header, *optional]):
         raise ImportRefused(_("Row 1 (header): the header must be %(header)s.") % {"header": ",".join(header)})
-    rows = [
-        (number, {key.strip(): (value or "").strip() for key, value in row.items() if key})
-        for number, row in enumerate(reader, start=2)
-    ]
+    rows = table.records()
     if not rows:
         raise ImportRefused(_("The file has no rows."))
     return rows
 
 
 def _date(row: dict, field: str, number: int, *, required: bool = True) -> datetime.date | None:
-    value = row.get(field, "")
+    value = date_text(row.get(field, ""))
     if not value and not required:
         return None
     try:
@@ -96,9 +92,12 @@ def _upsert(model, rows: dict, existing: dict, *, make, action: str, source: str
     return ImportResult(created=len(created), updated=len(changed))
 
 
-def hospitals_import(*, text: str, source: str = "import_hospitals") -> ImportResult:
-    """Load the register of designated hospitals; idempotent on `code`."""
-    rows = _rows(text, HOSPITAL_HEADER, HOSPITAL_PAYMENT_COLUMNS)
+def hospitals_import(
+    *, text: str | None = None, table: Table | None = None, source: str = "import_hospitals"
+) -> ImportResult:
+    """Load the register of designated hospitals (CSV text or a Table read from CSV or XLSX);
+    idempotent on `code`."""
+    rows = _rows(table_of(text=text, table=table), HOSPITAL_HEADER, HOSPITAL_PAYMENT_COLUMNS)
     counties = {region.code: region for region in Region.objects.filter(level=Level.COUNTY)}
     parsed: dict[str, dict] = {}
     for number, row in rows:
@@ -153,10 +152,12 @@ def _declared_categories() -> set[str]:
     return declared
 
 
-def recipients_import(*, text: str, source: str = "import_recipients") -> ImportResult:
-    """Load roll periods; idempotent on (id_number, category, valid_from), so a later file closes a
-    period by giving its valid_to."""
-    rows = _rows(text, RECIPIENT_HEADER)
+def recipients_import(
+    *, text: str | None = None, table: Table | None = None, source: str = "import_recipients"
+) -> ImportResult:
+    """Load roll periods (CSV text or a Table read from CSV or XLSX); idempotent on (id_number,
+    category, valid_from), so a later file closes a period by giving its valid_to."""
+    rows = _rows(table_of(text=text, table=table), RECIPIENT_HEADER)
     categories = _declared_categories()
     regions = set(
         Region.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]).values_list("code", flat=True)

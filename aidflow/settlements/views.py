@@ -3,6 +3,8 @@ with the slip, and the monthly claims with the paying county's review."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden
@@ -15,11 +17,13 @@ from django.views.generic import TemplateView
 
 from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NoAidDue, NotFound
+from aidflow.core.sheets import XLSX_TYPE
 from aidflow.policy.requests import AID_TYPE_NAMES, CATEGORY_NAMES
 from aidflow.regions.codes import code_at
 from aidflow.regions.models import Level, Region, Role
 from aidflow.regions.scope import role_of
 from aidflow.rolls.lookups import roll_lookup
+from aidflow.settlements.exports import claims_export, settlements_export
 from aidflow.settlements.models import ClaimStatus, SettlementStatus
 from aidflow.settlements.selectors import (
     claim_get,
@@ -129,6 +133,33 @@ class SettlementWindowView(View):
         return {"errors": error.errors}
 
 
+def list_filters(params) -> tuple[str, str, str, str]:
+    """(month, status, search, error) of the settlement list; a bad month is dropped with its error."""
+    month, state, q = params.get("month", ""), params.get("status", ""), params.get("q", "").strip()
+    error = ""
+    try:
+        if month:
+            month_parse(month)
+    except InputErrors as bad:
+        error, month = bad.text(), ""
+    return month, state if state in SettlementStatus.values else "", q, error
+
+
+class SettlementListExportView(View):
+    def get(self, request):
+        month, state, q, _error = list_filters(request.GET)
+        data = settlements_export(user=request.user, month=month, status=state, q=q)
+        name = f"一站式结算-{timezone.localdate().isoformat()}.xlsx"
+        return attachment_bytes(data, filename=name, content_type=XLSX_TYPE)
+
+
+class ClaimListExportView(View):
+    def get(self, request):
+        data = claims_export(user=request.user)
+        name = f"月度结算申请-{timezone.localdate().isoformat()}.xlsx"
+        return attachment_bytes(data, filename=name, content_type=XLSX_TYPE)
+
+
 class SettlementListView(TemplateView):
     """Settlements by discharge month and status: the clerk's hospital's, or those a county pays."""
 
@@ -137,18 +168,13 @@ class SettlementListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET
-        month, state, q = params.get("month", ""), params.get("status", ""), params.get("q", "").strip()
-        try:
-            if month:
-                month_parse(month)
-        except InputErrors as error:
-            context["errors"], month = error.text(), ""
-        if state not in SettlementStatus.values:
-            state = ""
+        month, state, q, context["errors"] = list_filters(params)
         queryset = settlements_filter(settlements_visible(self.request.user), month=month, status=state, q=q)
         page = Paginator(queryset, 50).get_page(params.get("page"))
+        export = {key: value for key, value in {"month": month, "status": state, "q": q}.items() if value}
         context.update(
             {
+                "export_query": urlencode(export),
                 "page": page,
                 "month": month,
                 "status": state,

@@ -88,11 +88,24 @@ def test_load_holidays_adds_a_year(tmp_path, capsys):
     assert (result.date, result.provisional) == (datetime.date(2027, 5, 10), False)
 
 
+def test_load_holidays_reads_an_xlsx_schedule(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in (["date", "kind"], [datetime.date(2027, 10, 1), "holiday"], ["2027/10/9", "workday"]):
+        workbook.active.append(row)
+    path = tmp_path / "2027.xlsx"
+    workbook.save(path)
+    call_command("load_holidays", str(path))
+    kinds = dict(SpecialDay.objects.filter(date__year=2027).values_list("date", "kind"))
+    assert kinds == {datetime.date(2027, 10, 1): "holiday", datetime.date(2027, 10, 9): "workday"}
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("date,kind\n2027-13-01,holiday\n", "Row 2"),
-        ("date,kind\n2027-05-01,party\n", "kind must be holiday or workday"),
+        ("date,kind\n2027-05-01,party\n", "Row 2, kind: kind must be holiday or workday"),
         ("date,kind\n2027-05-06,workday\n", "only a weekend day"),
         ("day,type\n2027-05-01,holiday\n", "header"),
         ("date,kind\n2027-05-01,holiday\n2027-05-01,workday\n", "both"),

@@ -108,12 +108,41 @@ def test_a_bad_row_imports_nothing_and_names_the_row(tmp_path, text, row, reason
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig"])
+def test_files_as_chinese_excel_saves_them_import(tmp_path, encoding):
+    """GBK/GB18030 (Chinese Excel's "CSV") and UTF-8 with a byte-order mark read the same."""
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes("code,name\n37,山东省\n3714,德州市\n".encode(encoding))
+    call_command("import_regions", str(path))
+    assert dict(Region.objects.values_list("code", "name")) == {"37": "山东省", "3714": "德州市"}
+
+
+@pytest.mark.django_db
+def test_an_xlsx_region_file_imports_and_names_the_column(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in (["code", "name", "level"], ["37", "山东省", "province"], [], [3714, "德州市", "county"]):
+        workbook.active.append(row)
+    path = tmp_path / "regions.xlsx"
+    workbook.save(path)
+    with pytest.raises(CommandError) as caught:
+        call_command("import_regions", str(path))
+    # The blank spreadsheet row 3 is counted: the bad row is row 4, as the spreadsheet shows it.
+    assert "Row 4, level: level county does not fit code 3714" in str(caught.value)
+    assert Region.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_missing_file_and_bad_encoding_are_clear(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_regions", str(tmp_path / "absent.csv"))
-    path = tmp_path / "gbk.csv"
-    path.write_bytes("code,name\n37,山东省\n".encode("gbk"))
-    with pytest.raises(CommandError, match="not UTF-8"):
+    path = tmp_path / "utf16.csv"
+    path.write_bytes("code,name\n37,山东省\n".encode("utf-16"))
+    with pytest.raises(CommandError, match="neither UTF-8 nor GB18030"):
+        call_command("import_regions", str(path))
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100))
+    with pytest.raises(CommandError, match=r"\.xls"):
         call_command("import_regions", str(path))
 
 

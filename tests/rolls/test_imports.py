@@ -99,3 +99,40 @@ def test_a_category_a_policy_declares_may_be_on_a_roll(regions, policy):
     )
     policy_load(data=content)
     assert recipients_import(text=roll(f"{ALICE},张三,poverty_registered,371403,2020-01-01,")).created == 1
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig"])
+def test_import_commands_read_files_as_chinese_excel_saves_them(regions, policy, tmp_path, capsys, encoding):
+    """A register saved by Chinese Excel as CSV is GBK with CRLF and dates like 2016/1/1."""
+    hospitals = tmp_path / "hospitals.csv"
+    hospitals.write_bytes(HOSPITALS.replace("2016-01-01", "2016/1/1").replace("\n", "\r\n").encode(encoding))
+    call_command("import_hospitals", str(hospitals))
+    assert "hospitals: 2 created" in capsys.readouterr().out
+    assert Hospital.objects.get(code="H002").name == "陵城区人民医院"
+    assert str(Hospital.objects.get(code="H001").designated_from) == "2016-01-01"
+    rolls = tmp_path / "rolls.csv"
+    rolls.write_bytes(roll(f"{ALICE},张三,dibao,371403105201,2020年1月1日,").encode(encoding))
+    call_command("import_recipients", str(rolls))
+    assert RollPeriod.objects.get(id_number=ALICE).name == "张三"
+
+
+def test_an_xlsx_roll_imports_and_a_bad_row_names_row_and_column(regions, policy, tmp_path):
+    import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["id_number", "name", "category", "region", "valid_from", "valid_to"])
+    sheet.append([ALICE, "张三", "dibao", "371403105201", datetime.date(2020, 1, 1), None])
+    sheet.append([])
+    sheet.append([BOB, "李四", "tekun", 371403, datetime.datetime(2021, 5, 1), "2021/4/1"])
+    path = tmp_path / "rolls.xlsx"
+    workbook.save(path)
+    with pytest.raises(CommandError, match="Row 4, valid_to"):
+        call_command("import_recipients", str(path))
+    assert RollPeriod.objects.count() == 0
+    sheet.cell(row=4, column=6).value = None
+    workbook.save(path)
+    call_command("import_recipients", str(path))
+    assert dict(RollPeriod.objects.values_list("id_number", "region")) == {ALICE: "371403105201", BOB: "371403"}

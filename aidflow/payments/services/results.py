@@ -4,9 +4,7 @@ its result. The bank's results file (XLSX or CSV, by line number) goes through t
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 
 from django.db import transaction
@@ -20,14 +18,17 @@ from aidflow.cases.services.payment_alerts import payment_failures_notify
 from aidflow.core.errors import Conflict, InputErrors
 from aidflow.core.fields import FieldReader
 from aidflow.core.payment import PaymentStatus
+from aidflow.core.tables import date_text, table_upload
 from aidflow.payments.models import BatchStatus, LineStatus, PaymentBatch, PaymentLine
 from aidflow.payments.services.batching import finance_check
 from aidflow.settlements.models import SettlementClaim
 
-MAX_RESULTS_FILE = 5 * 1024 * 1024
 # The results file's columns: the line number, the outcome, the day paid, the reason of a failure.
 RESULT_COLUMNS = ("序号", "状态", "日期", "原因")
+# Which column of the file a field of the request came from, to name it in a row's error.
+FIELD_COLUMNS = {"line": "序号", "status": "状态", "paid_on": "日期", "reason": "原因"}
 LINE_NUMBER = re.compile(r"^[0-9]+(\.0+)?$")
+RESULT_PATH = re.compile(r"^results\[(?P<index>[0-9]+)\](?:\.(?P<field>[a-z_]+))?$")
 PAID_WORDS = {"paid", "成功", "已发放", "支付成功"}
 FAILED_WORDS = {"failed", "失败", "发放失败", "支付失败"}
 
@@ -129,45 +130,21 @@ def results_record(*, user, batch: PaymentBatch, data: object, source: str = "ap
     return batch
 
 
-def _cells(upload) -> list[list[str]]:
-    """The rows of an XLSX or CSV file as text cells."""
-    content = upload.read(MAX_RESULTS_FILE + 1)
-    if len(content) > MAX_RESULTS_FILE:
-        raise InputErrors({"file": [_("The results file is larger than 5 MB.")]})
-    if content.startswith(b"PK\x03\x04"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception:
-            raise InputErrors({"file": [_("The file is not a readable XLSX workbook.")]}) from None
-        return [
-            [
-                "" if cell is None else (cell.date().isoformat() if isinstance(cell, datetime.datetime) else str(cell))
-                for cell in row
-            ]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputErrors({"file": [_("A CSV results file is UTF-8 text.")]}) from None
-    return [row for row in csv.reader(io.StringIO(text))]
-
-
 def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
-    """The bank's results file: a header 序号,状态,日期,原因 then one row per line. Every row is
-    checked first and named in the error; nothing is written on a bad file."""
+    """The bank's results file (XLSX, or CSV in UTF-8 or GB18030): a header 序号,状态,日期,原因 then
+    one row per line; a row with neither 状态, 日期 nor 原因 is a line not back yet and is skipped.
+    Every row is checked first and named with its column in the error; nothing is written on a bad file."""
     finance_check(user, batch.county)
-    # Spreadsheet row numbers as the bank's clerk sees them, blank rows skipped but counted.
-    rows = [(number, row) for number, row in enumerate(_cells(upload), start=1) if any(str(c).strip() for c in row)]
-    if not rows or rows[0][0] != 1 or [str(cell).strip() for cell in rows[0][1][:4]] != list(RESULT_COLUMNS):
+    table = table_upload(upload)
+    if [cell for cell in table.header[:4]] != list(RESULT_COLUMNS):
         raise InputErrors({"file": [_("Row 1 must be the header %(header)s.") % {"header": ",".join(RESULT_COLUMNS)}]})
     by_seq = {line.seq: line for line in batch.lines.all()}
     errors: list[str] = []
     results, row_numbers = [], []
-    for number, row in rows[1:]:
-        seq_text, status_text, day, reason = ([str(cell).strip() for cell in row] + ["", "", "", ""])[:4]
+    for number, row in table.body():
+        seq_text, status_text, day, reason = [*row, "", "", "", ""][:4]
+        if not (status_text or day or reason):
+            continue  # a line of the form whose result is not back yet
         seq = int(seq_text.split(".")[0]) if LINE_NUMBER.match(seq_text) else None
         line = by_seq.get(seq)
         if line is None:
@@ -184,7 +161,7 @@ def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
                 _("Row %(row)d, 状态: %(value)r is neither 成功 nor 失败.") % {"row": number, "value": status_text}
             )
             continue
-        paid_on = (day[:10] or None) if status == LineStatus.PAID else None
+        paid_on = (date_text(day) or None) if status == LineStatus.PAID else None
         results.append({"line": line.pk, "status": status, "paid_on": paid_on, "reason": reason or None})
         row_numbers.append(number)
     if errors:
@@ -194,10 +171,24 @@ def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
     try:
         return results_record(user=user, batch=batch, data={"results": results}, source="file")
     except (InputErrors, Conflict) as error:
-        # Name the file's rows, not the request's list positions.
-        renamed = {}
-        for path, messages in error.errors.items():
-            index = int(path.split("[")[1].split("]")[0]) if path.startswith("results[") else None
-            key = _("Row %(row)d") % {"row": row_numbers[index]} if index is not None else path
-            renamed.setdefault("file", []).extend(f"{key}: {message}" for message in messages)
-        raise type(error)(renamed) from None
+        raise type(error)({"file": _row_messages(error.errors, row_numbers)}) from None
+
+
+def _row_messages(errors: dict[str, list[str]], row_numbers: list[int]) -> list[str]:
+    """The request's errors (results[i].field) as the file's rows and columns: 第3行，日期：..."""
+    named = []
+    for path, messages in errors.items():
+        match = RESULT_PATH.match(path)
+        for message in messages:
+            if match is None:
+                named.append(message)
+                continue
+            number = row_numbers[int(match["index"])]
+            column = FIELD_COLUMNS.get(match["field"] or "", "")
+            if column:
+                named.append(
+                    _("Row %(row)d, %(field)s: %(message)s") % {"row": number, "field": column, "message": message}
+                )
+            else:
+                named.append(_("Row %(row)d: %(message)s") % {"row": number, "message": message})
+    return named
