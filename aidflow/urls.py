@@ -17,8 +17,6 @@ from aidflow.cases.views import (
     FilingView,
     InboxView,
     NotificationsView,
-    PayeeView,
-    WithdrawView,
 )
 from aidflow.notices.views import NoticePdfView, VerifyView
 from aidflow.payments.views import BatchDetailView, BatchExportView, BatchListView, PayableView, PaymentReportView
@@ -35,7 +33,7 @@ from aidflow.settlements.views import (
     SettlementSlipView,
     SettlementWindowView,
 )
-from workflows.views import ApplicationDetailView, TaskView
+from workflows.views import ApplicationDetailView, PayeeView, TaskView, WithdrawView
 
 
 class WorkbenchApp(Application):

@@ -63,7 +63,7 @@ def township_review_decide(application, record, clean, **_context) -> Outcome:
     return Outcome(route)
 
 
-def _approved_amount(application: Application, clean: dict):
+def approved_amount(application: Application, clean: dict):
     """The amount to award: the computed one unless the approver gives less, with a reason."""
     result = application_recalculate(application)
     if not result.eligible:
@@ -88,7 +88,7 @@ def county_approval_decide(application, record, clean, **_context) -> Outcome:
     if route == Route.APPROVE:
         # The person's history is read and then added to: one route at a time per person.
         person_lock(application.id_number)
-        result, amount = _approved_amount(application, clean)
+        result, amount = approved_amount(application, clean)
         calculation_store(application, result)
         application.status, application.decision, application.amount = Status.APPROVED, Decision.APPROVED, amount
         record.action, record.amount = StageAction.APPROVED, amount
