@@ -44,7 +44,8 @@ class Confirmation:
     def carry_post(self, post, **extra: str) -> Confirmation:
         """Carry the first POST's values (and `extra`) into the dialog's form, so that what is
         confirmed is exactly what was summarised."""
-        self.carry = [(name, value) for name, values in post.lists() if name not in NOT_CARRIED for value in values]
+        skipped = NOT_CARRIED | set(extra)
+        self.carry = [(name, value) for name, values in post.lists() if name not in skipped for value in values]
         self.carry.extend(extra.items())
         return self
 

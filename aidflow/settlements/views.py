@@ -15,11 +15,14 @@ from django.views.generic import TemplateView
 
 from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NoAidDue, NotFound
+from aidflow.core.formerrors import add_service_errors
 from aidflow.policy.requests import AID_TYPE_NAMES, CATEGORY_NAMES
 from aidflow.regions.codes import code_at
 from aidflow.regions.models import Level, Region, Role
 from aidflow.regions.scope import role_of
 from aidflow.rolls.lookups import roll_lookup
+from aidflow.settlements.confirmations import reversal_confirmation, review_confirmation
+from aidflow.settlements.forms import ClaimForm, ClaimReviewForm, ReverseForm
 from aidflow.settlements.models import ClaimStatus, SettlementStatus
 from aidflow.settlements.selectors import (
     claim_get,
@@ -28,7 +31,7 @@ from aidflow.settlements.selectors import (
     settlements_filter,
     settlements_visible,
 )
-from aidflow.settlements.services.claiming import claim_review, claim_submit, month_parse
+from aidflow.settlements.services.claiming import claim_review, claim_review_check, claim_submit, month_parse
 from aidflow.settlements.services.slip import slip_pdf
 from aidflow.settlements.services.window import STAY_FIELDS, settlement_quote, settlement_record, settlement_reverse
 
@@ -178,6 +181,7 @@ class SettlementDetailView(TemplateView):
                 "may_reverse": role_of(self.request.user) == Role.HOSPITAL_CLERK
                 and self.request.user.staff.hospital_id == settlement.hospital_id
                 and settlement.status == SettlementStatus.SETTLED,
+                "reverse_form": kwargs.get("reverse_form") or ReverseForm(),
             }
         )
         return context
@@ -193,20 +197,33 @@ class SettlementSlipView(View):
         return attachment_bytes(data, filename=f"{settlement.number}.pdf", content_type="application/pdf", inline=True)
 
 
-class SettlementReverseView(View):
+class SettlementReverseView(SettlementDetailView):
+    """The hospital reverses a settlement made in error, with a reason, once confirmed; on an error
+    the settlement's page is shown again with the reason typed (status 400)."""
+
     def post(self, request, pk):
+        form = ReverseForm(request.POST)
         try:
             settlement = settlement_get(request.user, pk)
-            settlement_reverse(user=request.user, settlement=settlement, reason=request.POST.get("reason", ""))
+            if form.is_valid():
+                confirmation = reversal_confirmation(settlement, form.cleaned_data["reason"])
+                # Only the settling hospital is asked; anyone else hears the service's refusal.
+                may_reverse = self.get_context_data(pk=pk)["may_reverse"]
+                if may_reverse and not confirmation.given(request.POST):
+                    confirmation.carry_post(request.POST)
+                    return self.render_to_response(
+                        self.get_context_data(pk=pk, reverse_form=form, confirmation=confirmation)
+                    )
+                settlement_reverse(user=request.user, settlement=settlement, reason=form.cleaned_data["reason"])
+                messages.success(request, _("The settlement was reversed."))
+                return redirect("workbench:settlement", pk=pk)
         except NotFound:
             raise Http404(_("No such settlement.")) from None
         except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
         except (InputErrors, Conflict) as error:
-            messages.error(request, " ".join(m for values in error.errors.values() for m in values))
-        else:
-            messages.success(request, _("The settlement was reversed."))
-        return redirect("workbench:settlement", pk=pk)
+            add_service_errors(form, error.errors)
+        return self.render_to_response(self.get_context_data(pk=pk, reverse_form=form), status=400)
 
 
 class ClaimListView(TemplateView):
@@ -218,7 +235,8 @@ class ClaimListView(TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         page = Paginator(claims_visible(user), 50).get_page(self.request.GET.get("page"))
-        context.update({"page": page, "month": timezone.localdate().strftime("%Y-%m")})
+        form = kwargs.get("form") or ClaimForm(initial={"month": timezone.localdate().strftime("%Y-%m")})
+        context.update({"page": page, "month": timezone.localdate().strftime("%Y-%m"), "form": form})
         if role_of(user) == Role.HOSPITAL_CLERK and user.staff.hospital_id:
             hospital = user.staff.hospital
             city = code_at(hospital.county_id, Level.CITY)
@@ -230,15 +248,17 @@ class ClaimListView(TemplateView):
         return context
 
     def post(self, request):
+        form = ClaimForm(request.POST)
         try:
-            claim = claim_submit(
-                user=request.user, data={"month": request.POST.get("month"), "county": request.POST.get("county")}
-            )
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            data = {"month": form.cleaned_data["month"], "county": form.cleaned_data["county"] or None}
+            claim = claim_submit(user=request.user, data=data)
         except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
         except (InputErrors, Conflict) as error:
-            messages.error(request, " ".join(m for values in error.errors.values() for m in values))
-            return redirect("workbench:claims")
+            add_service_errors(form, error.errors)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, _("Claim %(number)s submitted.") % {"number": claim.number})
         return redirect("workbench:claim", pk=claim.pk)
 
@@ -266,23 +286,39 @@ class ClaimDetailView(TemplateView):
                 "categories": CATEGORY_NAMES,
                 "may_review": role_of(self.request.user) == Role.COUNTY_APPROVER
                 and claim.status == ClaimStatus.SUBMITTED,
+                "form": kwargs.get("form") or ClaimReviewForm(),
+                "refused": kwargs.get("refused") or [],
             }
         )
         return context
 
     def post(self, request, pk):
+        """The review, once what is paid and what refused is confirmed; on an error the claim is
+        shown again with the ticks and reasons as they were (status 400)."""
         claim = self._claim(pk)
         refused = [int(value) for value in request.POST.getlist("refused") if value.isdigit()]
-        data = {"decision": request.POST.get("decision"), "rejected_settlements": refused}
-        data["reasons"] = request.POST.get("reasons", "")
+        form = ClaimReviewForm(request.POST)
+        form.is_valid()
+        data = {
+            "decision": request.POST.get("decision"),
+            "rejected_settlements": refused,
+            "reasons": request.POST.get("reasons", ""),
+        }
+        again = {"claim": claim, "form": form, "refused": refused}
         try:
+            counts = claim_review_check(user=request.user, claim=claim, data=data)
+            confirmation = review_confirmation(claim, counts, data["reasons"].strip())
+            if not confirmation.given(request.POST):
+                confirmation.carry_post(request.POST)
+                return self.render_to_response(self.get_context_data(pk=pk, confirmation=confirmation, **again))
             claim = claim_review(user=request.user, claim=claim, data=data)
         except NotFound:
             raise Http404(_("No such claim.")) from None
         except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
         except (InputErrors, Conflict) as error:
-            messages.error(request, " ".join(m for values in error.errors.values() for m in values))
-        else:
-            messages.success(request, _("Claim %(number)s reviewed.") % {"number": claim.number})
+            form.errors.clear()
+            add_service_errors(form, error.errors, ClaimReviewForm.SERVICE_FIELDS)
+            return self.render_to_response(self.get_context_data(pk=pk, **again), status=400)
+        messages.success(request, _("Claim %(number)s reviewed.") % {"number": claim.number})
         return redirect("workbench:claim", pk=pk)

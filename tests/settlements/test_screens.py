@@ -7,7 +7,7 @@ from aidflow.audit.models import AuditEvent
 from aidflow.settlements.models import Settlement, SettlementClaim
 from tests.factories import today
 from tests.settlements.conftest import ZHANG, settle_body
-from tests.workflows.helpers import client_for
+from tests.workflows.helpers import client_for, post_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +48,14 @@ def test_reversal_and_claim_review_through_the_forms(window, approver, outsider)
     client_for(window).post("/workbench/settlements/window/", window_form(settle_body(), "confirm"))
     settlement = Settlement.objects.get()
     web = client_for(window)
-    web.post(f"/workbench/settlements/{settlement.pk}/reverse/", {"reason": ""})
+    assert web.post(f"/workbench/settlements/{settlement.pk}/reverse/", {"reason": ""}).status_code == 400
     settlement.refresh_from_db()
     assert settlement.status == "settled"  # a reason is required
-    web.post(f"/workbench/settlements/{settlement.pk}/reverse/", {"reason": "患者信息录入错误"})
+    asked = web.post(f"/workbench/settlements/{settlement.pk}/reverse/", {"reason": "患者信息录入错误"})
+    assert asked.status_code == 200 and settlement.number in asked.content.decode()
+    settlement.refresh_from_db()
+    assert settlement.status == "settled"  # asked first: nothing happens on one click
+    post_confirmed(web, f"/workbench/settlements/{settlement.pk}/reverse/", {"reason": "患者信息录入错误"})
     settlement.refresh_from_db()
     assert settlement.status == "reversed"
 
@@ -64,9 +68,12 @@ def test_reversal_and_claim_review_through_the_forms(window, approver, outsider)
     page = review.get(f"/workbench/claims/{claim.pk}/").content.decode()
     assert 'name="refused"' in page and "5950.00" in page
     refused = claim.settlements.get()
-    review.post(
-        f"/workbench/claims/{claim.pk}/", {"decision": "approve", "refused": [refused.pk], "reasons": "重复收费"}
-    )
+    review_form = {"decision": "approve", "refused": [refused.pk], "reasons": "重复收费"}
+    asked = review.post(f"/workbench/claims/{claim.pk}/", review_form).content.decode()
+    assert "5950.00" in asked and "data-confirm-dialog" in asked  # refused: 1 settlement, 5950.00
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+    post_confirmed(review, f"/workbench/claims/{claim.pk}/", review_form)
     claim.refresh_from_db()
     refused.refresh_from_db()
     assert (claim.status, claim.approved_amount, refused.status) == ("approved", 0, "refused")

@@ -8,6 +8,7 @@ import csv
 import datetime
 import io
 import re
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -67,6 +68,21 @@ def _read(batch: PaymentBatch, data: object, today: datetime.date) -> list[tuple
     return read
 
 
+def _none_recorded(results: list[tuple[PaymentLine, dict]]) -> None:
+    """Conflict, naming them, when lines already have their result."""
+    done = {result["path"]: line for line, result in results if line.status != LineStatus.PENDING}
+    if done:
+        raise Conflict(
+            {
+                f"{path}.line": [
+                    _("Line %(seq)d already has its result (%(status)s).")
+                    % {"seq": line.seq, "status": line.get_status_display()}
+                ]
+                for path, line in done.items()
+            }
+        )
+
+
 def results_record(*, user, batch: PaymentBatch, data: object, source: str = "api") -> PaymentBatch:
     """Record the bank's results for some lines of the batch; Conflict (and nothing written) when a
     line already has its result."""
@@ -75,17 +91,7 @@ def results_record(*, user, batch: PaymentBatch, data: object, source: str = "ap
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
         results = _read(batch, data, today)
-        done = {result["path"]: line for line, result in results if line.status != LineStatus.PENDING}
-        if done:
-            raise Conflict(
-                {
-                    f"{path}.line": [
-                        _("Line %(seq)d already has its result (%(status)s).")
-                        % {"seq": line.seq, "status": line.get_status_display()}
-                    ]
-                    for path, line in done.items()
-                }
-            )
+        _none_recorded(results)
         now = timezone.now()
         for line, result in results:
             line.status, line.paid_on, line.reason = result["status"], result["paid_on"], result["reason"]
@@ -146,10 +152,13 @@ def _cells(upload) -> list[list[str]]:
     return [row for row in csv.reader(io.StringIO(text))]
 
 
-def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
-    """The bank's results file: a header 序号,状态,日期,原因 then one row per line. Every row is
-    checked first and named in the error; nothing is written on a bad file."""
-    finance_check(user, batch.county)
+# What each path of a result names in the bank's file.
+RESULT_PATH_COLUMNS = {"line": "序号", "status": "状态", "paid_on": "日期", "reason": "原因"}
+
+
+def _file_results(batch: PaymentBatch, upload) -> tuple[list[dict], list[int]]:
+    """The results a file gives, as the request's list, and each one's row in the file. Every row
+    is checked first and named in the error (row and column, as the spreadsheet shows them)."""
     # Spreadsheet row numbers as the bank's clerk sees them, blank rows skipped but counted.
     rows = [(number, row) for number, row in enumerate(_cells(upload), start=1) if any(str(c).strip() for c in row)]
     if not rows or rows[0][0] != 1 or [str(cell).strip() for cell in rows[0][1][:4]] != list(RESULT_COLUMNS):
@@ -182,13 +191,55 @@ def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
         raise InputErrors({"file": errors})
     if not results:
         raise InputErrors({"file": [_("The file has no result rows.")]})
+    return results, row_numbers
+
+
+def _by_row(error: InputErrors | Conflict, row_numbers: list[int]) -> InputErrors | Conflict:
+    """The request's errors (results[2].paid_on) named by the file's row and column."""
+    renamed = {}
+    for path, messages in error.errors.items():
+        if not path.startswith("results["):
+            renamed.setdefault("file", []).extend(messages)
+            continue
+        row = row_numbers[int(path.split("[")[1].split("]")[0])]
+        column = RESULT_PATH_COLUMNS.get(path.rpartition(".")[2])
+        renamed.setdefault("file", []).extend(
+            _("Row %(row)d, %(field)s: %(message)s") % {"row": row, "field": column, "message": message}
+            if column
+            else f"{_('Row %(row)d') % {'row': row}}: {message}"
+            for message in messages
+        )
+    return type(error)(renamed)
+
+
+def results_check(*, user, batch: PaymentBatch, upload) -> dict:
+    """What the file would record, every row and line checked as results_import does, with nothing
+    written: the counts a screen asks the finance officer to confirm."""
+    finance_check(user, batch.county)
+    results, row_numbers = _file_results(batch, upload)
+    try:
+        read = _read(batch, {"results": results}, timezone.localdate())
+        _none_recorded(read)
+    except (InputErrors, Conflict) as error:
+        raise _by_row(error, row_numbers) from None
+    paid = [line for line, result in read if result["status"] == LineStatus.PAID]
+    failed = [line for line, result in read if result["status"] == LineStatus.FAILED]
+    pending = batch.lines.filter(status=LineStatus.PENDING).count()
+    return {
+        "paid": len(paid),
+        "paid_amount": sum((line.amount for line in paid), Decimal("0.00")),
+        "failed": len(failed),
+        "failed_amount": sum((line.amount for line in failed), Decimal("0.00")),
+        "still_pending": pending - len(read),
+    }
+
+
+def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
+    """The bank's results file: a header 序号,状态,日期,原因 then one row per line. Every row is
+    checked first and named in the error; nothing is written on a bad file."""
+    finance_check(user, batch.county)
+    results, row_numbers = _file_results(batch, upload)
     try:
         return results_record(user=user, batch=batch, data={"results": results}, source="file")
     except (InputErrors, Conflict) as error:
-        # Name the file's rows, not the request's list positions.
-        renamed = {}
-        for path, messages in error.errors.items():
-            index = int(path.split("[")[1].split("]")[0]) if path.startswith("results[") else None
-            key = _("Row %(row)d") % {"row": row_numbers[index]} if index is not None else path
-            renamed.setdefault("file", []).extend(f"{key}: {message}" for message in messages)
-        raise type(error)(renamed) from None
+        raise _by_row(error, row_numbers) from None

@@ -123,10 +123,8 @@ def _reviewer_check(user, claim: SettlementClaim) -> None:
         raise NotFound(_("Claim not found."))
 
 
-def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementClaim:
-    """Approve the claim, approve it with some settlements refused, or reject it whole; refused
-    settlements stop counting in the history and free their stays."""
-    _reviewer_check(user, claim)
+def _review_read(claim: SettlementClaim, data: object) -> tuple[str, str, set[int]]:
+    """The review's decision, reasons and refused settlements, every bad field named."""
     if not isinstance(data, dict):
         raise InputErrors({"body": [_("The request is a JSON object.")]})
     reader = FieldReader()
@@ -150,6 +148,32 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
         if not reasons:
             reader.error("reasons", _("Say why settlements are refused."))
     reader.raise_if_any()
+    return decision, reasons, refused_ids
+
+
+def claim_review_check(*, user, claim: SettlementClaim, data: object) -> dict:
+    """What the review would decide, checked as claim_review checks it, with nothing written: the
+    settlements and amounts approved and refused, for a screen to have the review confirmed."""
+    _reviewer_check(user, claim)
+    decision, _reasons, refused_ids = _review_read(claim, data)
+    if claim.status != ClaimStatus.SUBMITTED:
+        raise Conflict({"status": [_("This claim was already reviewed.")]})
+    amounts = dict(claim.settlements.values_list("pk", "amount"))
+    refused = set(amounts) if decision == "reject" else refused_ids
+    return {
+        "decision": decision,
+        "approved": len(amounts) - len(refused),
+        "approved_amount": sum((amount for pk, amount in amounts.items() if pk not in refused), ZERO),
+        "refused": len(refused),
+        "refused_amount": sum((amounts[pk] for pk in refused), ZERO),
+    }
+
+
+def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementClaim:
+    """Approve the claim, approve it with some settlements refused, or reject it whole; refused
+    settlements stop counting in the history and free their stays."""
+    _reviewer_check(user, claim)
+    decision, reasons, refused_ids = _review_read(claim, data)
     with transaction.atomic():
         claim = SettlementClaim.objects.select_for_update().get(pk=claim.pk)
         if claim.status != ClaimStatus.SUBMITTED:
