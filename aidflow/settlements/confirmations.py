@@ -29,7 +29,7 @@ def reversal_confirmation(settlement, reason: str) -> Confirmation:
             "a reversed settlement cannot be restored."
         ),
         facts=[
-            (_("Settlement"), settlement.number),
+            (_("Settlement number"), settlement.number),
             (_("Patient"), settlement.name),
             (_("Medical aid"), yuan(settlement.amount)),
             (_("Reason"), reason),
