@@ -22,7 +22,7 @@ from aidflow.regions.models import Level, Region, Role
 from aidflow.regions.scope import role_of
 from aidflow.rolls.lookups import roll_lookup
 from aidflow.settlements.confirmations import reversal_confirmation, review_confirmation
-from aidflow.settlements.forms import ClaimForm, ClaimReviewForm, ReverseForm
+from aidflow.settlements.forms import ClaimForm, ClaimReviewForm, ReverseForm, WindowForm
 from aidflow.settlements.models import ClaimStatus, SettlementStatus
 from aidflow.settlements.selectors import (
     claim_get,
@@ -100,7 +100,7 @@ class SettlementWindowView(View):
             try:
                 settlement = settlement_record(user=request.user, data=body)
             except (InputErrors, NoAidDue, Conflict) as error:
-                quote_context = self._failure(error)
+                quote_context = self._failure(error, request.POST)
             else:
                 messages.success(
                     request,
@@ -115,7 +115,7 @@ class SettlementWindowView(View):
                 region = Region.objects.filter(code=quote.period.region).first()
                 quote_context["quote"]["region_name"] = region.full_name if region else quote.period.region
             except (InputErrors, NoAidDue, Conflict) as error:
-                quote_context = self._failure(error)
+                quote_context = self._failure(error, request.POST)
         if request.headers.get("X-Requested-With") == "fetch":
             return HttpResponse(render_to_string("settlements/_quote.html", quote_context, request=request))
         context = self._context(request, form=request.POST, **quote_context)
@@ -123,12 +123,16 @@ class SettlementWindowView(View):
         return render(request, self.template_name, context, status=status)
 
     @staticmethod
-    def _failure(error) -> dict:
+    def _failure(error, post) -> dict:
         if isinstance(error, NoAidDue):
             return {"no_aid": {"detail": error.detail, "reasons": error.reasons, "calculation": error.result}}
         if isinstance(error, Conflict):
             return {"conflict": [message for messages_ in error.errors.values() for message in messages_]}
-        return {"errors": error.errors}
+        # Each error beside the field it concerns, named as the screen names it.
+        form = WindowForm(post)
+        form.is_valid()
+        add_service_errors(form, error.errors, WindowForm.SERVICE_FIELDS)
+        return {"errors": error.errors, "window_form": form}
 
 
 class SettlementListView(TemplateView):

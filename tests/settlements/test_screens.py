@@ -30,7 +30,9 @@ def test_the_window_calculates_then_confirms(window):
     )
     assert "<html" not in fragment.content.decode() and "4550.00" in fragment.content.decode()
     bad = web.post("/workbench/settlements/window/", window_form(settle_body(total_cost="abc"), "confirm"))
-    assert bad.status_code == 400 and "stay.total_cost" in bad.content.decode()
+    bad_page = bad.content.decode()
+    assert bad.status_code == 400 and 'id="window-errors"' in bad_page and 'href="#id_total_cost"' in bad_page
+    assert 'id="id_total_cost-error"' in bad_page and "stay.total_cost" not in bad_page  # named as the screen names it
     confirmed = web.post("/workbench/settlements/window/", window_form(settle_body(), "confirm"))
     settlement = Settlement.objects.get()
     assert confirmed.status_code == 302 and confirmed["Location"].endswith(f"/settlements/{settlement.pk}/")
