@@ -18,8 +18,6 @@ from aidflow.cases.views import (
     InboxView,
     ListExportView,
     NotificationsView,
-    PayeeView,
-    WithdrawView,
 )
 from aidflow.notices.views import ApplicationFormPdfView, NoticePdfView, SurveyFormPdfView, VerifyView
 from aidflow.payments.views import (
@@ -47,7 +45,7 @@ from aidflow.settlements.views import (
     SettlementSlipView,
     SettlementWindowView,
 )
-from workflows.views import ApplicationDetailView, TaskView
+from workflows.views import ApplicationDetailView, PayeeView, TaskView, WithdrawView
 
 
 class WorkbenchApp(Application):

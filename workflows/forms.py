@@ -1,5 +1,7 @@
 """Forms of the procedure's stages, one per decision. They only shape input; the services decide what is valid."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +114,19 @@ class CountyApprovalForm(forms.Form):
             self.fields[f"excluded_reason_{row}"] = forms.CharField(
                 label=_("Why it is not compliant"), max_length=500, required=False, widget=forms.TextInput(attrs=shown)
             )
+
+
+EXCLUSION_PATH = re.compile(r"^excluded_costs\[(?P<index>[0-9]+)\]\.(?P<field>stay|amount|reason)$")
+
+
+def exclusion_fields(errors: dict) -> dict[str, str]:
+    """The form field of each `excluded_costs[i].field` error: the i+1-th row's field."""
+    fields = {}
+    for path in errors:
+        match = EXCLUSION_PATH.match(path)
+        if match:
+            fields[path] = f"excluded_{match['field']}_{int(match['index']) + 1}"
+    return fields
 
 
 def excluded_costs_of(cleaned: dict) -> list[dict]:

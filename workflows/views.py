@@ -10,7 +10,7 @@ from viewflow.workflow.models import Task
 
 from aidflow.calendars.services import remedy_deadlines
 from aidflow.cases.choices import NoticeKind
-from aidflow.cases.forms import WithdrawForm
+from aidflow.cases.forms import PayeeForm, WithdrawForm
 from aidflow.cases.selectors import (
     OPEN_TASK_STATUSES,
     application_get,
@@ -22,13 +22,16 @@ from aidflow.cases.selectors import (
     tasks_waiting,
 )
 from aidflow.cases.services.documents import UploadedDocument
-from aidflow.cases.services.payees import can_set_payee, payee_masked
-from aidflow.cases.services.tasks import task_complete, task_not_open_error
+from aidflow.cases.services.payees import can_set_payee, payee_change, payee_masked
+from aidflow.cases.services.tasks import task_check, task_complete, task_not_open_error
 from aidflow.cases.services.viewing import application_view
+from aidflow.cases.services.withdrawal import application_withdraw, withdraw_check
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
+from aidflow.core.formerrors import add_service_errors
 from aidflow.regions.scope import role_of
 from aidflow.regions.stages import Stage, stages_of
-from workflows.forms import STAGE_FORMS, stage_form, stage_payload
+from workflows.confirmations import decision_confirmation, needs_confirmation, withdraw_confirmation
+from workflows.forms import STAGE_FORMS, exclusion_fields, stage_form, stage_payload
 
 STAGE_DONE_MESSAGES = {
     Stage.VILLAGE_CHECK: _("Village check recorded."),
@@ -62,7 +65,9 @@ class ApplicationDetailView(TemplateView):
             raise Http404(_("No such application.")) from None
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, form=None, **kwargs):
+    def get_context_data(self, form=None, payee_form=None, withdraw_form=None, **kwargs):
+        """The case page; a screen that re-renders it after a POST passes its bound form (with its
+        errors), a `confirmation` to ask for, or `page_errors` that concern no form."""
         context = super().get_context_data(**kwargs)
         application = self.application
         user = self.request.user
@@ -89,7 +94,7 @@ class ApplicationDetailView(TemplateView):
                 "can_act": may_act,
                 "form": form if may_act else None,
                 "can_withdraw": can_withdraw(user, application),
-                "withdraw_form": WithdrawForm(),
+                "withdraw_form": withdraw_form or WithdrawForm(),
                 "calculation": application.calculation,
                 "stage_names": dict(Stage.choices),
                 "payee": payee_masked(application),
@@ -98,25 +103,41 @@ class ApplicationDetailView(TemplateView):
                 "next_waiting": None if may_act else tasks_waiting(user).exclude(application=application).first(),
                 "works_an_inbox": bool(stages_of(role_of(user))),
                 "may_set_payee": can_set_payee(user, application),
+                "payee_form": payee_form or PayeeForm(initial={"name": application.applicant_name}),
             }
         )
         return context
 
 
-class TaskView(ApplicationDetailView):
-    """POST: complete the application's open task with the stage form; errors re-render the case page."""
+class CaseFormView(ApplicationDetailView):
+    """A POST from the case page: on an error the page is shown again with what was typed, the
+    errors beside the fields and summed up above the form (status 400); nothing is lost."""
 
-    def post(self, request, pk, task_pk):
+    def load(self, pk):
         try:
-            self.application = application_get(user=request.user, pk=pk)
+            self.application = application_get(user=self.request.user, pk=pk)
         except NotFound:
             raise Http404(_("No such application.")) from None
+
+    def again(self, status=400, **context):
+        return self.render_to_response(self.get_context_data(**context), status=status)
+
+    def done(self, message):
+        messages.success(self.request, message)
+        return redirect("workbench:application", pk=self.application.pk)
+
+
+class TaskView(CaseFormView):
+    """POST: complete the application's open task with the stage form; a decision that cannot be
+    undone is confirmed first (workflows/confirmations.py)."""
+
+    def post(self, request, pk, task_pk):
+        self.load(pk)
         task = Task.objects.filter(pk=task_pk, process_id=self.application.process_id).first()
         if task is None or task.flow_task is None or task.flow_task.name not in STAGE_FORMS:
             raise Http404(_("No such task."))
         if task.status not in OPEN_TASK_STATUSES:
-            messages.error(request, str(task_not_open_error(task)))
-            return redirect("workbench:application", pk=pk)
+            return self.again(status=409, page_errors=[str(task_not_open_error(task))])
         stage = task.flow_task.name
         if stage != self.application.stage:
             raise Http404(_("No such task."))
@@ -125,26 +146,73 @@ class TaskView(ApplicationDetailView):
             documents = []
             if form.cleaned_data.get("file"):
                 documents.append(UploadedDocument(form.cleaned_data.get("kind") or "other", form.cleaned_data["file"]))
+            payload = stage_payload(stage, form.cleaned_data, form.changed_data)
             try:
-                task_complete(
-                    user=request.user,
-                    task_id=task_pk,
-                    payload=stage_payload(stage, form.cleaned_data, form.changed_data),
-                    documents=documents,
-                )
+                if needs_confirmation(stage, payload):
+                    check = task_check(user=request.user, task_id=task_pk, payload=payload)
+                    confirmation = decision_confirmation(check)
+                    if not confirmation.given(request.POST):
+                        return self.again(status=200, form=form, confirmation=confirmation.carry_post(request.POST))
+                task_complete(user=request.user, task_id=task_pk, payload=payload, documents=documents)
             except NotFound:
                 raise Http404(_("No such task.")) from None
             except ActionForbidden as error:
                 return HttpResponseForbidden(str(error))
             except TaskNotOpen as error:
-                messages.error(request, str(error))
-                return redirect("workbench:application", pk=pk)
+                return self.again(status=409, page_errors=[str(error)])
             except (InputErrors, Conflict) as error:
-                for field, field_messages in error.errors.items():
-                    for message in field_messages:
-                        target = field.split(".")[0].split("[")[0]
-                        form.add_error(target if target in form.fields else None, message)
+                add_service_errors(form, error.errors, exclusion_fields(error.errors))
             else:
-                messages.success(request, STAGE_DONE_MESSAGES[stage])
-                return redirect("workbench:application", pk=pk)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+                return self.done(STAGE_DONE_MESSAGES[stage])
+        if request.FILES.get("file") and "file" in form.fields:
+            # A browser never keeps a chosen file across pages: say so where it was chosen.
+            form.add_error("file", _("The file was not kept: choose it again before you submit."))
+        return self.again(form=form)
+
+
+class WithdrawView(CaseFormView):
+    """The clerk withdraws the application with a reason, once the withdrawal is confirmed."""
+
+    def post(self, request, pk):
+        self.load(pk)
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            return self.again(withdraw_form=form)
+        reason = form.cleaned_data["reason"]
+        try:
+            application = withdraw_check(user=request.user, application_id=pk, reason=reason)
+            confirmation = withdraw_confirmation(application, reason)
+            if not confirmation.given(request.POST):
+                return self.again(status=200, withdraw_form=form, confirmation=confirmation.carry_post(request.POST))
+            application_withdraw(user=request.user, application_id=pk, reason=reason)
+        except NotFound:
+            raise Http404(_("No such application.")) from None
+        except ActionForbidden as error:
+            return HttpResponseForbidden(str(error))
+        except InputErrors as error:
+            add_service_errors(form, error.errors)
+        except TaskNotOpen as error:
+            return self.again(status=409, page_errors=[str(error)])
+        else:
+            return self.done(_("The application was withdrawn."))
+        return self.again(withdraw_form=form)
+
+
+class PayeeView(CaseFormView):
+    """The village clerk or the county's finance officer records where the aid is paid."""
+
+    def post(self, request, pk):
+        self.load(pk)
+        form = PayeeForm(request.POST)
+        if form.is_valid():
+            try:
+                payee_change(user=request.user, application_id=pk, data=form.cleaned_data)
+            except NotFound:
+                raise Http404(_("No such application.")) from None
+            except ActionForbidden as error:
+                return HttpResponseForbidden(str(error))
+            except (InputErrors, Conflict) as error:
+                add_service_errors(form, error.errors, PayeeForm.SERVICE_FIELDS)
+            else:
+                return self.done(_("The payee was saved."))
+        return self.again(payee_form=form)

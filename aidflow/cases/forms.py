@@ -143,3 +143,21 @@ DocumentFormSet = forms.formset_factory(DocumentForm, extra=4, max_num=20)
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason for withdrawing"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PayeeForm(forms.Form):
+    """Where the aid is paid (惠民惠农一卡通); the service checks the account."""
+
+    name = forms.CharField(label=_("Payee"), max_length=50)
+    bank = forms.CharField(label=_("Bank"), max_length=100)
+    account = forms.CharField(
+        label=_("Account (惠民惠农一卡通)"),
+        max_length=40,
+        help_text=_("10-30 digits"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    # The service's paths for these fields.
+    SERVICE_FIELDS = {"payee.name": "name", "payee.bank": "bank", "payee.account": "account"}
+
+    layout = Layout(Row("name", "bank", "account"))

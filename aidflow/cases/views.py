@@ -1,5 +1,6 @@
 """Case screens outside the stages: inbox, application list, filing form with a live calculation,
-document downloads, withdrawal and notifications. The case page with its stage form is in workflows.views."""
+document downloads and notifications. The case page with its forms (stage, payee, withdrawal) is in
+workflows.views."""
 
 from __future__ import annotations
 
@@ -14,16 +15,14 @@ from django.views.generic import TemplateView
 
 from aidflow.cases.choices import Status
 from aidflow.cases.exports import applications_export
-from aidflow.cases.forms import DocumentFormSet, FilingForm, MemberFormSet, StayFormSet, WithdrawForm
+from aidflow.cases.forms import DocumentFormSet, FilingForm, MemberFormSet, StayFormSet
 from aidflow.cases.models import Notification
 from aidflow.cases.selectors import ListFilters, applications_filter, applications_visible, inbox
 from aidflow.cases.services.calculation import aid_calculate
 from aidflow.cases.services.documents import UploadedDocument, document_open
 from aidflow.cases.services.filing import application_file
-from aidflow.cases.services.payees import payee_change
-from aidflow.cases.services.withdrawal import application_withdraw
 from aidflow.core.downloads import attachment, attachment_bytes
-from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.paging import EstimatedCountPaginator
 from aidflow.core.sheets import XLSX_TYPE
 from aidflow.policy.services import policy_select
@@ -333,44 +332,6 @@ class DocumentDownloadView(View):
             filename=f"{application.number}-{document.kind}-{document.pk}.{extension}",
             content_type=document.content_type,
         )
-
-
-class WithdrawView(View):
-    """The clerk withdraws the application, with a reason; the outcome shows on the case page."""
-
-    def post(self, request, pk):
-        reason = WithdrawForm(request.POST).data.get("reason", "")
-        try:
-            application_withdraw(user=request.user, application_id=pk, reason=reason)
-        except NotFound:
-            raise Http404(_("No such application.")) from None
-        except ActionForbidden as error:
-            return HttpResponseForbidden(str(error))
-        except InputErrors as error:
-            messages.error(request, error.text())
-        except TaskNotOpen as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The application was withdrawn."))
-        return redirect("workbench:application", pk=pk)
-
-
-class PayeeView(View):
-    """The village clerk or the county's finance officer records where the aid is paid."""
-
-    def post(self, request, pk):
-        data = {key: request.POST.get(key, "").strip() or None for key in ("name", "bank", "account")}
-        try:
-            payee_change(user=request.user, application_id=pk, data=data)
-        except NotFound:
-            raise Http404(_("No such application.")) from None
-        except ActionForbidden as error:
-            return HttpResponseForbidden(str(error))
-        except (InputErrors, Conflict) as error:
-            messages.error(request, " ".join(m for values in error.errors.values() for m in values))
-        else:
-            messages.success(request, _("The payee was saved."))
-        return redirect("workbench:application", pk=pk)
 
 
 class NotificationsView(TemplateView):

@@ -8,7 +8,7 @@ import datetime
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -16,12 +16,21 @@ from django.views.generic import TemplateView
 
 from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.core.formerrors import add_service_errors
 from aidflow.core.payment import mask_account
+from aidflow.payments.confirmations import (
+    CARRIED_FILE,
+    batch_confirmation,
+    file_carried,
+    file_carry,
+    results_confirmation,
+)
+from aidflow.payments.forms import ResultsForm
 from aidflow.payments.selectors import batch_get, batches_visible, month_payments
 from aidflow.payments.services.batching import batch_create, payable_preview
 from aidflow.payments.services.exports import bank_file
 from aidflow.payments.services.lists import payable_export, report_export
-from aidflow.payments.services.results import results_import
+from aidflow.payments.services.results import results_check, results_import
 from aidflow.payments.services.results_template import results_template_csv, results_template_xlsx
 from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of, scope_codes
@@ -38,10 +47,6 @@ def _finance_only(request):
 def _county_of_user(user) -> str | None:
     codes = scope_codes(user, ["regions.pay_county"])
     return codes[0] if codes else None
-
-
-def _errors_text(error) -> str:
-    return " ".join(message for values in error.errors.values() for message in values)
 
 
 class PayableView(TemplateView):
@@ -61,6 +66,7 @@ class PayableView(TemplateView):
         context.update(
             {
                 "county": Region.objects.filter(code=county).first(),
+                "county_code": county,
                 "lines": lines,
                 "skipped": skipped,
                 "total": sum(line["amount"] for line in lines),
@@ -71,11 +77,17 @@ class PayableView(TemplateView):
         return context
 
     def post(self, request):
+        """A batch of what the page shows, once its lines and total are confirmed."""
+        context = self.get_context_data()
+        confirmation = batch_confirmation(context["county"], context["lines"], context["skipped"])
+        if context["lines"] and not confirmation.given(request.POST):
+            context["confirmation"] = confirmation.carry_post(request.POST)
+            return self.render_to_response(context)
         try:
-            batch = batch_create(user=request.user, data={"county": _county_of_user(request.user)})
+            batch = batch_create(user=request.user, data={"county": context["county_code"]})
         except (InputErrors, Conflict) as error:
-            messages.error(request, _errors_text(error))
-            return redirect("workbench:payable")
+            context["page_errors"] = [message for values in error.errors.values() for message in values]
+            return self.render_to_response(context, status=409)
         messages.success(request, _("Batch %(number)s made: export the bank file.") % {"number": batch.number})
         return redirect("workbench:batch", pk=batch.pk)
 
@@ -112,26 +124,37 @@ class BatchDetailView(TemplateView):
                 "lines": lines,
                 "is_finance": role_of(self.request.user) == Role.COUNTY_FINANCE,
                 "pending": sum(1 for line in lines if line.status == "pending"),
+                "form": kwargs.get("form") or ResultsForm(),
             }
         )
         return context
 
     def post(self, request, pk):
+        """The bank's results file: every row checked, the counts confirmed, then recorded. On an
+        error nothing is recorded and the file, which a browser never keeps, is chosen again."""
         batch = self._batch(pk)
-        upload = request.FILES.get("file")
+        carried = request.POST.get(CARRIED_FILE)
+        form = ResultsForm(request.POST, request.FILES, carried=bool(carried))
+        form.is_valid()
         try:
-            if upload is None:
-                raise InputErrors({"file": [_("Choose the bank's results file (XLSX or CSV).")]})
-            results_import(user=request.user, batch=batch, upload=upload)
+            upload = file_carried(batch, carried) if carried else form.cleaned_data.get("file")
+            if upload is not None:
+                counts = results_check(user=request.user, batch=batch, upload=upload)
+                confirmation = results_confirmation(batch, upload.name, counts)
+                if not confirmation.given(request.POST):
+                    confirmation.carry_post(request.POST, **{CARRIED_FILE: carried or file_carry(batch, upload)})
+                    return self.render_to_response(self.get_context_data(pk=pk, confirmation=confirmation))
+                upload.seek(0)
+                results_import(user=request.user, batch=batch, upload=upload)
         except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
         except (InputErrors, Conflict) as error:
-            # The errors stay on the page beside the upload, one line per row of the file.
-            context = self.get_context_data(pk=pk)
-            context["upload_errors"] = [message for values in error.errors.values() for message in values]
-            return render(request, self.template_name, context, status=400)
-        messages.success(request, _("The bank's results were recorded."))
-        return redirect("workbench:batch", pk=pk)
+            add_service_errors(form, error.errors)
+        else:
+            if upload is not None:
+                messages.success(request, _("The bank's results were recorded."))
+                return redirect("workbench:batch", pk=pk)
+        return self.render_to_response(self.get_context_data(pk=pk, form=form), status=400)
 
 
 class ResultsTemplateView(View):

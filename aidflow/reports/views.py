@@ -17,6 +17,7 @@ from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of, scope_codes
+from aidflow.reports.confirmations import signoff_confirmation
 from aidflow.reports.ledger import (
     READERS,
     late_corrections,
@@ -82,6 +83,10 @@ class StatisticsView(TemplateView):
         except (InputErrors, NotFound) as error:
             text = error.text() if isinstance(error, InputErrors) else str(error)
             return render(request, self.template_name, {"error": text}, status=400)
+        return render(request, self.template_name, self._context(region, year, month))
+
+    def _context(self, region: str, year: int, month: int) -> dict:
+        request = self.request
         figures = monthly_figures(region=region, year=year, month=month)
         report = month_submitted(region, year, month)
         series = monthly_series(region=region, year=year, month=month)
@@ -118,22 +123,31 @@ class StatisticsView(TemplateView):
                 "ontime": _ontime_by_stage(rows),
             },
         }
-        return render(request, self.template_name, context)
+        return context
 
     def post(self, request, *args, **kwargs):
+        """The sign-off, once the month's totals are confirmed; an error is shown on the month's page
+        and stays there (status 400 or 409)."""
+        data = {"region": request.POST.get("region"), "month": request.POST.get("month")}
         try:
-            month_submit(
-                user=request.user, data={"region": request.POST.get("region"), "month": request.POST.get("month")}
-            )
+            region, year, month = self._params(data)
+        except (InputErrors, NotFound) as error:
+            text = error.text() if isinstance(error, InputErrors) else str(error)
+            return render(request, self.template_name, {"error": text}, status=400)
+        context = self._context(region, year, month)
+        confirmation = signoff_confirmation(context["region_name"], context["month"], context["figures"])
+        try:
+            if context["may_submit"] and context["sign_off_open"] and not confirmation.given(request.POST):
+                context["confirmation"] = confirmation.carry_post(request.POST)
+                return render(request, self.template_name, context)
+            month_submit(user=request.user, data=data)
         except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
         except (InputErrors, Conflict) as error:
-            messages.error(request, " ".join(message for values in error.errors.values() for message in values))
-        except NotFound as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The month was submitted; its figures are frozen."))
-        query = urlencode({"region": request.POST.get("region", ""), "month": request.POST.get("month", "")})
+            context["page_errors"] = [message for values in error.errors.values() for message in values]
+            return render(request, self.template_name, context, status=409 if isinstance(error, Conflict) else 400)
+        messages.success(request, _("The month was submitted; its figures are frozen."))
+        query = urlencode({"region": region, "month": context["month"]})
         return redirect(f"{reverse('workbench:statistics')}?{query}")
 
 

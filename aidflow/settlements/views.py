@@ -17,13 +17,16 @@ from django.views.generic import TemplateView
 
 from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NoAidDue, NotFound
+from aidflow.core.formerrors import add_service_errors
 from aidflow.core.sheets import XLSX_TYPE
 from aidflow.policy.requests import AID_TYPE_NAMES, CATEGORY_NAMES
 from aidflow.regions.codes import code_at
 from aidflow.regions.models import Level, Region, Role
 from aidflow.regions.scope import role_of
 from aidflow.rolls.lookups import roll_lookup
+from aidflow.settlements.confirmations import reversal_confirmation, review_confirmation
 from aidflow.settlements.exports import claims_export, settlements_export
+from aidflow.settlements.forms import ClaimForm, ClaimReviewForm, ReverseForm, WindowForm
 from aidflow.settlements.models import ClaimStatus, SettlementStatus
 from aidflow.settlements.selectors import (
     claim_get,
@@ -32,7 +35,7 @@ from aidflow.settlements.selectors import (
     settlements_filter,
     settlements_visible,
 )
-from aidflow.settlements.services.claiming import claim_review, claim_submit, month_parse
+from aidflow.settlements.services.claiming import claim_review, claim_review_check, claim_submit, month_parse
 from aidflow.settlements.services.reversal import settlement_reverse
 from aidflow.settlements.services.slip import slip_pdf
 from aidflow.settlements.services.window import STAY_FIELDS, settlement_quote, settlement_record
@@ -102,7 +105,7 @@ class SettlementWindowView(View):
             try:
                 settlement = settlement_record(user=request.user, data=body)
             except (InputErrors, NoAidDue, Conflict) as error:
-                quote_context = self._failure(error)
+                quote_context = self._failure(error, request.POST)
             else:
                 messages.success(
                     request,
@@ -117,7 +120,7 @@ class SettlementWindowView(View):
                 region = Region.objects.filter(code=quote.period.region).first()
                 quote_context["quote"]["region_name"] = region.full_name if region else quote.period.region
             except (InputErrors, NoAidDue, Conflict) as error:
-                quote_context = self._failure(error)
+                quote_context = self._failure(error, request.POST)
         if request.headers.get("X-Requested-With") == "fetch":
             return HttpResponse(render_to_string("settlements/_quote.html", quote_context, request=request))
         context = self._context(request, form=request.POST, **quote_context)
@@ -125,12 +128,16 @@ class SettlementWindowView(View):
         return render(request, self.template_name, context, status=status)
 
     @staticmethod
-    def _failure(error) -> dict:
+    def _failure(error, post) -> dict:
         if isinstance(error, NoAidDue):
             return {"no_aid": {"detail": error.detail, "reasons": error.reasons, "calculation": error.result}}
         if isinstance(error, Conflict):
             return {"conflict": [message for messages_ in error.errors.values() for message in messages_]}
-        return {"errors": error.errors}
+        # Each error beside the field it concerns, named as the screen names it.
+        form = WindowForm(post)
+        form.is_valid()
+        add_service_errors(form, error.errors, WindowForm.SERVICE_FIELDS)
+        return {"errors": error.errors, "window_form": form}
 
 
 def list_filters(params) -> tuple[str, str, str, str]:
@@ -205,6 +212,7 @@ class SettlementDetailView(TemplateView):
                 "may_reverse": role_of(self.request.user) == Role.HOSPITAL_CLERK
                 and self.request.user.staff.hospital_id == settlement.hospital_id
                 and settlement.status == SettlementStatus.SETTLED,
+                "reverse_form": kwargs.get("reverse_form") or ReverseForm(),
             }
         )
         return context
@@ -220,20 +228,33 @@ class SettlementSlipView(View):
         return attachment_bytes(data, filename=f"{settlement.number}.pdf", content_type="application/pdf", inline=True)
 
 
-class SettlementReverseView(View):
+class SettlementReverseView(SettlementDetailView):
+    """The hospital reverses a settlement made in error, with a reason, once confirmed; on an error
+    the settlement's page is shown again with the reason typed (status 400)."""
+
     def post(self, request, pk):
+        form = ReverseForm(request.POST)
         try:
             settlement = settlement_get(request.user, pk)
-            settlement_reverse(user=request.user, settlement=settlement, reason=request.POST.get("reason", ""))
+            if form.is_valid():
+                confirmation = reversal_confirmation(settlement, form.cleaned_data["reason"])
+                # Only the settling hospital is asked; anyone else hears the service's refusal.
+                may_reverse = self.get_context_data(pk=pk)["may_reverse"]
+                if may_reverse and not confirmation.given(request.POST):
+                    confirmation.carry_post(request.POST)
+                    return self.render_to_response(
+                        self.get_context_data(pk=pk, reverse_form=form, confirmation=confirmation)
+                    )
+                settlement_reverse(user=request.user, settlement=settlement, reason=form.cleaned_data["reason"])
+                messages.success(request, _("The settlement was reversed."))
+                return redirect("workbench:settlement", pk=pk)
         except NotFound:
             raise Http404(_("No such settlement.")) from None
         except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
         except (InputErrors, Conflict) as error:
-            messages.error(request, " ".join(m for values in error.errors.values() for m in values))
-        else:
-            messages.success(request, _("The settlement was reversed."))
-        return redirect("workbench:settlement", pk=pk)
+            add_service_errors(form, error.errors)
+        return self.render_to_response(self.get_context_data(pk=pk, reverse_form=form), status=400)
 
 
 class ClaimListView(TemplateView):
@@ -245,7 +266,8 @@ class ClaimListView(TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         page = Paginator(claims_visible(user), 50).get_page(self.request.GET.get("page"))
-        context.update({"page": page, "month": timezone.localdate().strftime("%Y-%m")})
+        form = kwargs.get("form") or ClaimForm(initial={"month": timezone.localdate().strftime("%Y-%m")})
+        context.update({"page": page, "month": timezone.localdate().strftime("%Y-%m"), "form": form})
         if role_of(user) == Role.HOSPITAL_CLERK and user.staff.hospital_id:
             hospital = user.staff.hospital
             city = code_at(hospital.county_id, Level.CITY)
@@ -257,15 +279,17 @@ class ClaimListView(TemplateView):
         return context
 
     def post(self, request):
+        form = ClaimForm(request.POST)
         try:
-            claim = claim_submit(
-                user=request.user, data={"month": request.POST.get("month"), "county": request.POST.get("county")}
-            )
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            data = {"month": form.cleaned_data["month"], "county": form.cleaned_data["county"] or None}
+            claim = claim_submit(user=request.user, data=data)
         except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
         except (InputErrors, Conflict) as error:
-            messages.error(request, " ".join(m for values in error.errors.values() for m in values))
-            return redirect("workbench:claims")
+            add_service_errors(form, error.errors)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, _("Claim %(number)s submitted.") % {"number": claim.number})
         return redirect("workbench:claim", pk=claim.pk)
 
@@ -293,23 +317,39 @@ class ClaimDetailView(TemplateView):
                 "categories": CATEGORY_NAMES,
                 "may_review": role_of(self.request.user) == Role.COUNTY_APPROVER
                 and claim.status == ClaimStatus.SUBMITTED,
+                "form": kwargs.get("form") or ClaimReviewForm(),
+                "refused": kwargs.get("refused") or [],
             }
         )
         return context
 
     def post(self, request, pk):
+        """The review, once what is paid and what refused is confirmed; on an error the claim is
+        shown again with the ticks and reasons as they were (status 400)."""
         claim = self._claim(pk)
         refused = [int(value) for value in request.POST.getlist("refused") if value.isdigit()]
-        data = {"decision": request.POST.get("decision"), "rejected_settlements": refused}
-        data["reasons"] = request.POST.get("reasons", "")
+        form = ClaimReviewForm(request.POST)
+        form.is_valid()
+        data = {
+            "decision": request.POST.get("decision"),
+            "rejected_settlements": refused,
+            "reasons": request.POST.get("reasons", ""),
+        }
+        again = {"claim": claim, "form": form, "refused": refused}
         try:
+            counts = claim_review_check(user=request.user, claim=claim, data=data)
+            confirmation = review_confirmation(claim, counts, data["reasons"].strip())
+            if not confirmation.given(request.POST):
+                confirmation.carry_post(request.POST)
+                return self.render_to_response(self.get_context_data(pk=pk, confirmation=confirmation, **again))
             claim = claim_review(user=request.user, claim=claim, data=data)
         except NotFound:
             raise Http404(_("No such claim.")) from None
         except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
         except (InputErrors, Conflict) as error:
-            messages.error(request, " ".join(m for values in error.errors.values() for m in values))
-        else:
-            messages.success(request, _("Claim %(number)s reviewed.") % {"number": claim.number})
+            form.errors.clear()
+            add_service_errors(form, error.errors, ClaimReviewForm.SERVICE_FIELDS)
+            return self.render_to_response(self.get_context_data(pk=pk, **again), status=400)
+        messages.success(request, _("Claim %(number)s reviewed.") % {"number": claim.number})
         return redirect("workbench:claim", pk=pk)

@@ -50,3 +50,20 @@ def log_in(page, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("#login-submit")
     page.wait_for_load_state("networkidle")
+
+
+def confirm_dialog(page):
+    """The confirmation dialog a screen asks with before an irreversible action, once it is open."""
+    dialog = page.locator("dialog[data-confirm-dialog][open]")
+    dialog.wait_for()
+    return dialog
+
+
+def submit_and_confirm(page, button: str) -> None:
+    """Press `button`, then the confirmation dialog's button when the screen asks for one."""
+    with page.expect_navigation():
+        page.click(button)
+    if page.locator("dialog[data-confirm-dialog][open]").count():
+        with page.expect_navigation():
+            page.click("dialog[data-confirm-dialog] [data-confirm-accept]")
+    page.wait_for_load_state("networkidle")

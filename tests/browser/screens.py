@@ -13,7 +13,7 @@ from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, ApplicationFactory, FilingFactory, advance, person, today
 from tests.payments.conftest import approved
 from tests.settlements.conftest import ZHANG
-from tests.workflows.helpers import client_for
+from tests.workflows.helpers import client_for, post_confirmed
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def every_screen(*, clerk, month_set, window, finance) -> list[Screen]:
     )
     # Payments: one approved case with a payee, gathered into a batch by the county's finance officer.
     approved(clerk, order="405")
-    client_for(finance).post("/workbench/payments/")
+    post_confirmed(client_for(finance), "/workbench/payments/", {})
     batch = PaymentBatch.objects.latest("pk")
     # The hospital's monthly claim of its settlements, waiting for the county's review.
     claim = client_for(window).post("/api/v1/settlement-claims/", {"month": month}, content_type="application/json")

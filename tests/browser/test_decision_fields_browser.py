@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from aidflow.cases.models import StageRecord
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, screenshot, submit_and_confirm
 from tests.browser.test_procedure_browser import pick
 from tests.factories import PASSWORD, ApplicationFactory, advance
 
@@ -44,7 +44,7 @@ def test_county_fields_follow_the_decision(page, policy, clerk, reviewer, approv
     expect(shown(page, "excluded_reason_1")).to_be_visible()
     expect(shown(page, "reasons")).to_be_hidden()
     screenshot(page, "decision-county-approve")
-    page.click("#task-submit")
+    submit_and_confirm(page, "#task-submit")
     page.locator("h1 .af-stage", has_text="文书送达").wait_for()
     # The reasons typed under "return" were not sent with the approval.
     record = StageRecord.objects.get(application=application, stage="county_approval")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from aidflow.cases.models import Application
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, screenshot, submit_and_confirm
 from tests.factories import PASSWORD, stay_dates
 from tests.workflows.helpers import PDF_BYTES, PNG_BYTES
 
@@ -51,8 +51,9 @@ def fill_stay(page, index, hospital, level, admission, discharge, total, eligibl
 
 
 def submit_task(page, next_stage):
-    """Submit the stage form and wait until the case page shows the next stage."""
-    page.click("#task-submit")
+    """Submit the stage form (confirming a decision the screen asks about) and wait until the case
+    page shows the next stage."""
+    submit_and_confirm(page, "#task-submit")
     try:
         page.locator("h1 .af-stage", has_text=next_stage).wait_for()
     except Exception:

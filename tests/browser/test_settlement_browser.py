@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from aidflow.settlements.models import Settlement, SettlementClaim
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, screenshot, submit_and_confirm
 from tests.factories import PASSWORD, today
 from tests.settlements.conftest import LI, ZHANG, register, window  # noqa: F401 - fixtures
 
@@ -77,8 +77,7 @@ def test_a_clerk_settles_at_the_window_and_the_county_reviews_the_claim(page, wi
     page.goto(f"/workbench/claims/{claim.pk}/")
     expect(page.locator("table")).to_contain_text(settlement.number)
     screenshot(page, "settlement-claim-review")
-    page.get_by_role("button", name="批准").click()
-    page.wait_for_load_state("networkidle")
+    submit_and_confirm(page, "#claim-approve")
     expect(page.locator("h1 .af-status")).to_have_text("已批准")
     claim.refresh_from_db()
     assert (claim.status, str(claim.approved_amount)) == ("approved", "5950.00")

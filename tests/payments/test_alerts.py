@@ -12,7 +12,7 @@ from aidflow.cases.models import Notification
 from aidflow.payments.models import PaymentBatch
 from tests.factories import BEIJIE, excluded, make_staff, today
 from tests.payments.conftest import approved
-from tests.workflows.helpers import client_for
+from tests.workflows.helpers import client_for, post_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +42,11 @@ def paid_and_failed(policy, clerk, reviewer, approver, finance, everyone):
     paid = approved(clerk, order="301")
     failed = approved(clerk, order="302", excluded_costs=excluded("2000.00"))
     web = client_for(finance)
-    web.post("/workbench/payments/")
+    post_confirmed(web, "/workbench/payments/", {})
     batch = PaymentBatch.objects.get()
     lines = {line.application_id: line.seq for line in batch.lines.all()}
     upload = results_file([[lines[paid.pk], "成功", today().isoformat(), ""], [lines[failed.pk], "失败", "", REASON]])
-    response = web.post(f"/workbench/payments/batches/{batch.pk}/", {"file": upload})
+    response = post_confirmed(web, f"/workbench/payments/batches/{batch.pk}/", {"file": upload})
     assert response.status_code == 302
     return paid, failed, batch
 
@@ -84,11 +84,11 @@ def test_the_case_page_shows_the_failure_with_its_reason_and_what_to_do(paid_and
 def test_a_rejected_results_file_notifies_nobody(policy, clerk, reviewer, approver, finance, everyone):
     failed = approved(clerk, order="303")
     web = client_for(finance)
-    web.post("/workbench/payments/")
+    post_confirmed(web, "/workbench/payments/", {})
     batch = PaymentBatch.objects.get()
     seq = batch.lines.get(application=failed).seq
     bad = results_file([[seq, "失败", "", REASON], [99, "成功", today().isoformat(), ""]])
-    web.post(f"/workbench/payments/batches/{batch.pk}/", {"file": bad})
+    post_confirmed(web, f"/workbench/payments/batches/{batch.pk}/", {"file": bad})
     assert not Notification.objects.exists()
 
 

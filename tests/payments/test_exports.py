@@ -12,7 +12,7 @@ from aidflow.payments.models import PaymentLine
 from tests.factories import today
 from tests.payments.conftest import ACCOUNT, approved
 from tests.payments.test_files import batch  # noqa: F401 - fixture
-from tests.workflows.helpers import client_for
+from tests.workflows.helpers import client_for, post_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,9 @@ def test_another_countys_officer_exports_nothing_of_this_county(policy, clerk, r
 def test_the_month_report_export_has_the_sums_and_every_line(batch, finance, other_finance):  # noqa: F811
     day = today()
     content = f"序号,状态,日期,原因\n1,成功,{day.isoformat()},\n2,失败,,账户已冻结\n".encode("gbk")
-    client_for(finance).post(f"/workbench/payments/batches/{batch.pk}/", {"file": SimpleUploadedFile("r.csv", content)})
+    post_confirmed(
+        client_for(finance), f"/workbench/payments/batches/{batch.pk}/", {"file": SimpleUploadedFile("r.csv", content)}
+    )
     month = day.strftime("%Y-%m")
     page = client_for(finance).get("/workbench/payments/report/", {"month": month}).content.decode()
     assert f'href="/workbench/payments/report/export.xlsx?month={month}"' in page

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from aidflow.payments.models import PaymentBatch, PaymentLine
 from tests.factories import today
 from tests.payments.conftest import approved
-from tests.workflows.helpers import client_for
+from tests.workflows.helpers import client_for, post_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def batch(policy, clerk, reviewer, approver, finance):
     approved(clerk, order="201")
     approved(clerk, order="202")
     approved(clerk, order="203", with_payee=False)
-    client_for(finance).post("/workbench/payments/")
+    post_confirmed(client_for(finance), "/workbench/payments/", {})
     return PaymentBatch.objects.get()
 
 
@@ -44,7 +44,9 @@ def test_a_results_csv_in_gbk_or_with_a_bom_is_recorded(batch, finance, encoding
     if encoding == "gbk":
         with pytest.raises(UnicodeDecodeError):
             content.decode("utf-8")  # really not UTF-8: the file Chinese Excel writes
-    response = client_for(finance).post(f"/workbench/payments/batches/{batch.pk}/", {"file": upload(content)})
+    response = post_confirmed(
+        client_for(finance), f"/workbench/payments/batches/{batch.pk}/", {"file": upload(content)}
+    )
     assert response.status_code == 302
     lines = {line.seq: line for line in PaymentLine.objects.all()}
     assert (lines[1].status, lines[1].paid_on) == ("paid", paid)
@@ -56,16 +58,16 @@ def test_row_errors_stay_on_the_page_naming_row_and_column_in_chinese(batch, fin
     web.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
     late = (today() + datetime.timedelta(days=1)).isoformat()
     content = f"序号,状态,日期,原因\n1,成功,{late},\n2,失败,,\n".encode("gbk")
-    response = web.post(f"/workbench/payments/batches/{batch.pk}/", {"file": upload(content)})
+    response = post_confirmed(web, f"/workbench/payments/batches/{batch.pk}/", {"file": upload(content)})
     assert response.status_code == 400
     page = response.content.decode()
     assert 'id="results-errors"' in page and 'aria-invalid="true"' in page
     assert "第2行，日期：" in page and "第3行，原因：" in page
-    assert "未记录任何结果" in page
+    assert "未登记任何结果" in page
     assert not PaymentLine.objects.exclude(status="pending").exists()
     # The column of a bad status or line number is named the same way.
     bad = "序号,状态,日期,原因\n9,成功,,\n1,也许,,\n".encode("gb18030")
-    page = web.post(f"/workbench/payments/batches/{batch.pk}/", {"file": upload(bad)}).content.decode()
+    page = post_confirmed(web, f"/workbench/payments/batches/{batch.pk}/", {"file": upload(bad)}).content.decode()
     assert "第2行，序号：" in page and "第3行，状态：" in page
 
 
@@ -94,7 +96,9 @@ def test_the_results_form_is_prefilled_read_back_and_uploaded_again(batch, finan
     sheet.cell(row=2, column=3).value = today()
     filled = io.BytesIO()
     workbook.save(filled)
-    response = web.post(f"/workbench/payments/batches/{batch.pk}/", {"file": upload(filled.getvalue(), "r.xlsx")})
+    response = post_confirmed(
+        web, f"/workbench/payments/batches/{batch.pk}/", {"file": upload(filled.getvalue(), "r.xlsx")}
+    )
     assert response.status_code == 302
     statuses = dict(PaymentLine.objects.values_list("seq", "status"))
     assert statuses == {1: "paid", 2: "pending"}

@@ -13,7 +13,7 @@ from aidflow.audit.models import AuditEvent
 from aidflow.payments.models import PaymentBatch, PaymentLine
 from tests.factories import excluded, today
 from tests.payments.conftest import approved
-from tests.workflows.helpers import client_for
+from tests.workflows.helpers import client_for, post_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def batch(policy, clerk, reviewer, approver, finance):
     approved(clerk, order="203", with_payee=False)
     web = client_for(finance)
     assert "1600.00" in web.get("/workbench/payments/").content.decode()
-    response = web.post("/workbench/payments/")
+    response = post_confirmed(web, "/workbench/payments/", {})
     made = PaymentBatch.objects.get()
     assert response["Location"].endswith(f"/payments/batches/{made.pk}/")
     return made
@@ -83,7 +83,7 @@ def test_a_bad_results_file_writes_nothing_and_names_the_row(batch, finance):
 def test_an_xlsx_results_file_pays_and_fails_lines_and_closes_the_batch(batch, finance, clerk):
     web = client_for(finance)
     good = xlsx_file([["序号", "状态", "日期", "原因"], [1, "成功", today(), None], [2, "失败", None, "账户已销户"]])
-    web.post(f"/workbench/payments/batches/{batch.pk}/", {"file": good})
+    post_confirmed(web, f"/workbench/payments/batches/{batch.pk}/", {"file": good})
     batch.refresh_from_db()
     assert batch.status == "closed"
     statuses = dict(PaymentLine.objects.values_list("seq", "status"))

@@ -15,10 +15,11 @@ from aidflow.audit.models import AuditEvent
 from aidflow.cases.models import AidLedgerRow, Application, HospitalStay
 from aidflow.cases.services.ledger import aid_shares
 from aidflow.cases.services.withdrawal import application_withdraw
+from aidflow.reports.models import MonthlyReport
 from aidflow.reports.statistics import figures_check, monthly_figures
 from tests.factories import ApplicationFactory, FilingFactory, StayFactory, advance, excluded, person, today
 from tests.settlements.conftest import ZHANG, register, settle_body, window  # noqa: F401 - fixtures
-from tests.workflows.helpers import client_for
+from tests.workflows.helpers import client_for, post_confirmed
 
 pytestmark = pytest.mark.django_db
 MONTH = today().strftime("%Y-%m")
@@ -226,7 +227,10 @@ def test_the_statistics_screen_submits_only_for_the_approver(month_set, auditor,
         assert reader.post("/workbench/reports/monthly/", {"region": "371403", "month": MONTH}).status_code == 403
         signer = client_for(approver)
         assert 'id="month-submit"' in signer.get("/workbench/reports/monthly/", {"month": MONTH}).content.decode()
-        signer.post("/workbench/reports/monthly/", {"region": "371403", "month": MONTH})
+        asked = signer.post("/workbench/reports/monthly/", {"region": "371403", "month": MONTH})
+        assert asked.status_code == 200 and "9350.00" in asked.content.decode()
+        assert not MonthlyReport.objects.exists()  # asked first, with the totals: nothing signed yet
+        post_confirmed(signer, "/workbench/reports/monthly/", {"region": "371403", "month": MONTH})
         page = signer.get("/workbench/reports/monthly/", {"region": "371403", "month": MONTH}).content.decode()
         assert 'id="month-submit"' not in page and "af-late-correction" not in page
         pdf = signer.get("/workbench/reports/monthly/export/", {"region": "371403", "month": MONTH, "format": "pdf"})

@@ -7,7 +7,7 @@ from aidflow.audit.models import AuditEvent
 from aidflow.settlements.models import Settlement, SettlementClaim
 from tests.factories import today
 from tests.settlements.conftest import ZHANG, settle_body
-from tests.workflows.helpers import client_for
+from tests.workflows.helpers import client_for, post_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,9 @@ def test_the_window_calculates_then_confirms(window):
     )
     assert "<html" not in fragment.content.decode() and "4550.00" in fragment.content.decode()
     bad = web.post("/workbench/settlements/window/", window_form(settle_body(total_cost="abc"), "confirm"))
-    assert bad.status_code == 400 and "stay.total_cost" in bad.content.decode()
+    bad_page = bad.content.decode()
+    assert bad.status_code == 400 and 'id="window-errors"' in bad_page and 'href="#id_total_cost"' in bad_page
+    assert 'id="id_total_cost-error"' in bad_page and "stay.total_cost" not in bad_page  # named as the screen names it
     confirmed = web.post("/workbench/settlements/window/", window_form(settle_body(), "confirm"))
     settlement = Settlement.objects.get()
     assert confirmed.status_code == 302 and confirmed["Location"].endswith(f"/settlements/{settlement.pk}/")
@@ -48,10 +50,14 @@ def test_reversal_and_claim_review_through_the_forms(window, approver, outsider)
     client_for(window).post("/workbench/settlements/window/", window_form(settle_body(), "confirm"))
     settlement = Settlement.objects.get()
     web = client_for(window)
-    web.post(f"/workbench/settlements/{settlement.pk}/reverse/", {"reason": ""})
+    assert web.post(f"/workbench/settlements/{settlement.pk}/reverse/", {"reason": ""}).status_code == 400
     settlement.refresh_from_db()
     assert settlement.status == "settled"  # a reason is required
-    web.post(f"/workbench/settlements/{settlement.pk}/reverse/", {"reason": "患者信息录入错误"})
+    asked = web.post(f"/workbench/settlements/{settlement.pk}/reverse/", {"reason": "患者信息录入错误"})
+    assert asked.status_code == 200 and settlement.number in asked.content.decode()
+    settlement.refresh_from_db()
+    assert settlement.status == "settled"  # asked first: nothing happens on one click
+    post_confirmed(web, f"/workbench/settlements/{settlement.pk}/reverse/", {"reason": "患者信息录入错误"})
     settlement.refresh_from_db()
     assert settlement.status == "reversed"
 
@@ -64,9 +70,12 @@ def test_reversal_and_claim_review_through_the_forms(window, approver, outsider)
     page = review.get(f"/workbench/claims/{claim.pk}/").content.decode()
     assert 'name="refused"' in page and "5950.00" in page
     refused = claim.settlements.get()
-    review.post(
-        f"/workbench/claims/{claim.pk}/", {"decision": "approve", "refused": [refused.pk], "reasons": "重复收费"}
-    )
+    review_form = {"decision": "approve", "refused": [refused.pk], "reasons": "重复收费"}
+    asked = review.post(f"/workbench/claims/{claim.pk}/", review_form).content.decode()
+    assert "5950.00" in asked and "data-confirm-dialog" in asked  # refused: 1 settlement, 5950.00
+    claim.refresh_from_db()
+    assert claim.status == "submitted"
+    post_confirmed(review, f"/workbench/claims/{claim.pk}/", review_form)
     claim.refresh_from_db()
     refused.refresh_from_db()
     assert (claim.status, claim.approved_amount, refused.status) == ("approved", 0, "refused")

@@ -1,6 +1,7 @@
 """Building blocks for procedure tests over HTTP: test documents, the filing form, completing stages."""
 
 import io
+from html.parser import HTMLParser
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -51,6 +52,40 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+class _DialogFields(HTMLParser):
+    """The hidden fields of the confirmation dialog's form (templates/aidflow/_confirm.html)."""
+
+    def __init__(self):
+        super().__init__()
+        self.inside, self.fields = False, {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "dialog" and "data-confirm-dialog" in attrs:
+            self.inside = True
+        elif self.inside and tag == "input" and attrs.get("type") == "hidden" and attrs.get("name"):
+            self.fields.setdefault(attrs["name"], []).append(attrs.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "dialog":
+            self.inside = False
+
+
+def confirmation_fields(response) -> dict:
+    """What the confirmation dialog of `response` posts when its button is pressed; {} without one."""
+    parser = _DialogFields()
+    parser.feed(response.content.decode())
+    return parser.fields
+
+
+def post_confirmed(client, url, data, **extra):
+    """POST as a person does on a screen that asks before it acts: the form, then, when the answer
+    is a confirmation, its button. Returns the last response."""
+    response = client.post(url, data, **extra)
+    fields = confirmation_fields(response) if response.status_code == 200 else {}
+    return client.post(url, fields, **extra) if fields else response
 
 
 def stay_fields(index: int, **overrides) -> dict:
@@ -127,7 +162,7 @@ def complete(user, application, expect=302, **fields):
         # The test transaction never commits, so no PDF was rendered: the catch-up renders it
         # (delivery waits for the PDF).
         render_pending_notices(older_than_seconds=0)
-    response = client_for(user).post(f"/workbench/applications/{application.pk}/tasks/{task.pk}/", fields)
+    response = post_confirmed(client_for(user), f"/workbench/applications/{application.pk}/tasks/{task.pk}/", fields)
     assert response.status_code == expect, response.content.decode()[:2000]
     application.refresh_from_db()
     return response

@@ -11,6 +11,7 @@ from tests.workflows.helpers import (
     complete,
     current_task,
     file_application,
+    post_confirmed,
     task_summary,
     today,
     township,
@@ -169,10 +170,15 @@ def test_withdrawal(policy, clerk, reviewer, neighbour_clerk):
     url = f"/workbench/applications/{application.pk}/withdraw/"
     assert client_for(reviewer).post(url, {"reason": "x"}).status_code == 403
     assert client_for(neighbour_clerk).post(url, {"reason": "x"}).status_code == 404
-    client_for(clerk).post(url, {"reason": ""})
+    assert client_for(clerk).post(url, {"reason": ""}).status_code == 400
     application.refresh_from_db()
     assert application.status == "in_progress"
-    assert client_for(clerk).post(url, {"reason": "申请人已通过其他渠道获得救助"}).status_code == 302
+    # Asked first, with what will happen; nothing is done until the withdrawal is confirmed.
+    asked = client_for(clerk).post(url, {"reason": "申请人已通过其他渠道获得救助"})
+    assert asked.status_code == 200 and "data-confirm-dialog" in asked.content.decode()
+    application.refresh_from_db()
+    assert application.status == "in_progress"
+    assert post_confirmed(client_for(clerk), url, {"reason": "申请人已通过其他渠道获得救助"}).status_code == 302
     application.refresh_from_db()
     assert (application.status, application.stage) == ("withdrawn", "closed")
     assert task_summary(application) == [("township_review", "CANCELED"), ("village_check", "DONE")]

@@ -118,7 +118,7 @@ def excluded_costs_clean(application: Application, raw: list[dict]) -> list[dict
     return [{"stay": item["stay"], "amount": money_text(item["amount"]), "reason": item["reason"]} for item in raw]
 
 
-def _approved_amount(application: Application, clean: dict):
+def approved_amount(application: Application, clean: dict):
     """The award is what the rules compute on the facts found ("不低于70%" is a floor, seed 002 line
     ~1784): never a lower figure. Costs the county finds non-compliant come off the compliant cost and
     the calculation reruns; a claim below the deductible is approved at 0.00 so its costs count."""
@@ -151,7 +151,7 @@ def county_approval_decide(application, record, clean, **_context) -> Outcome:
     if route == Route.APPROVE:
         # The person's history is read and then added to: one route at a time per person.
         person_lock(application.id_number)
-        result, amount = _approved_amount(application, clean)
+        result, amount = approved_amount(application, clean)
         calculation_store(application, result)
         application.status, application.decision, application.amount = Status.APPROVED, Decision.APPROVED, amount
         record.action, record.amount = StageAction.APPROVED, amount

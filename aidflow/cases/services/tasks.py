@@ -9,6 +9,9 @@ advance: the route goes into the typed process state, the flow runs, and the cas
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,7 +23,7 @@ from aidflow.cases.choices import ClockOutcome, StageAction
 from aidflow.cases.models import Application, StageRecord
 from aidflow.cases.selectors import OPEN_TASK_STATUSES
 from aidflow.cases.services.clocks import clock_close, clock_open
-from aidflow.cases.services.decisions import DECIDE, Outcome
+from aidflow.cases.services.decisions import DECIDE, Outcome, approved_amount
 from aidflow.cases.services.documents import UploadedDocument, document_audit_entries, documents_check
 from aidflow.cases.services.notices import notice_owed_for, notice_request
 from aidflow.cases.services.payloads import payload_clean
@@ -127,6 +130,32 @@ def _advance(user, task: Task, application: Application, stage: str, outcome: Ou
     # A new task has a new clock; a return stopped the old one.
     clock_open(application, now, following)
     application.save()
+
+
+@dataclass(frozen=True)
+class TaskCheck:
+    """A decision as it would be taken now: the task, the case, the stage, the clean payload, and
+    the amount an approval would award."""
+
+    task: Task
+    application: Application
+    stage: str
+    clean: dict
+    amount: Decimal | None = None
+
+
+def task_check(*, user, task_id, payload: dict) -> TaskCheck:
+    """What task_complete checks - scope, role, the open task, the payload and an approval's
+    amount - with nothing written and no lock taken: a screen asks it before it has a decision
+    confirmed. It raises as task_complete does; task_complete checks everything again."""
+    task, application, stage = _task_for(user, task_id)
+    clean, reader = payload_clean(stage, payload, application)
+    reader.raise_if_any()
+    _check_open(user, task, application, stage)
+    amount = None
+    if stage == Stage.COUNTY_APPROVAL and clean["decision"] == Route.APPROVE:
+        _result, amount = approved_amount(application, clean)
+    return TaskCheck(task, application, stage, clean, amount)
 
 
 def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocument] | None = None) -> Application:

@@ -18,23 +18,36 @@ from aidflow.regions.stages import Stage, stage_rule
 from workflows.medical_aid import MedicalAidFlow
 
 
-def application_withdraw(*, user, application_id, reason: str) -> Application:
-    """Cancel the process and close the case as withdrawn; refused once the case is decided."""
+def _too_late() -> TaskNotOpen:
+    return TaskNotOpen(_("The application is already decided or closed; it can no longer be withdrawn."))
+
+
+def withdraw_check(*, user, application_id, reason: str) -> Application:
+    """What application_withdraw checks before it takes the lock - role, scope, the reason, a case
+    not yet decided - with nothing written: a screen asks it before it has a withdrawal confirmed."""
     if role_of(user) != Role.VILLAGE_CLERK:
         raise ActionForbidden(_("Only the village clerk withdraws an application."))
     application = application_get(user=user, pk=application_id)
     if not in_scope(user, application.village_id, [stage_rule(Stage.VILLAGE_CHECK).permission]):
         raise NotFound(_("No such application."))
-    reason = (reason or "").strip()
-    if not reason:
+    if not (reason or "").strip():
         raise InputErrors({"reason": [_("Give the reason for withdrawing.")]})
+    if not can_withdraw(user, application):
+        raise _too_late()
+    return application
+
+
+def application_withdraw(*, user, application_id, reason: str) -> Application:
+    """Cancel the process and close the case as withdrawn; refused once the case is decided."""
+    application = withdraw_check(user=user, application_id=application_id, reason=reason)
+    reason = reason.strip()
 
     with MedicalAidFlow.lock(application.process_id):
         application = (
             Application.objects.select_for_update(of=("self",)).select_related("process").get(pk=application.pk)
         )
         if not can_withdraw(user, application):
-            raise TaskNotOpen(_("The application is already decided or closed; it can no longer be withdrawn."))
+            raise _too_late()
         now = timezone.now()
         MedicalAidFlow.instance.cancel(application.process)
         StageRecord.objects.create(

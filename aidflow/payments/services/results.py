@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -69,6 +70,21 @@ def _read(batch: PaymentBatch, data: object, today: datetime.date) -> list[tuple
     return read
 
 
+def _none_recorded(results: list[tuple[PaymentLine, dict]]) -> None:
+    """Conflict, naming them, when lines already have their result."""
+    done = {result["path"]: line for line, result in results if line.status != LineStatus.PENDING}
+    if done:
+        raise Conflict(
+            {
+                f"{path}.line": [
+                    _("Line %(seq)d already has its result (%(status)s).")
+                    % {"seq": line.seq, "status": line.get_status_display()}
+                ]
+                for path, line in done.items()
+            }
+        )
+
+
 def results_record(*, user, batch: PaymentBatch, data: object, source: str = "api") -> PaymentBatch:
     """Record the bank's results for some lines of the batch; Conflict (and nothing written) when a
     line already has its result."""
@@ -77,17 +93,7 @@ def results_record(*, user, batch: PaymentBatch, data: object, source: str = "ap
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
         results = _read(batch, data, today)
-        done = {result["path"]: line for line, result in results if line.status != LineStatus.PENDING}
-        if done:
-            raise Conflict(
-                {
-                    f"{path}.line": [
-                        _("Line %(seq)d already has its result (%(status)s).")
-                        % {"seq": line.seq, "status": line.get_status_display()}
-                    ]
-                    for path, line in done.items()
-                }
-            )
+        _none_recorded(results)
         now = timezone.now()
         for line, result in results:
             line.status, line.paid_on, line.reason = result["status"], result["paid_on"], result["reason"]
@@ -130,11 +136,11 @@ def results_record(*, user, batch: PaymentBatch, data: object, source: str = "ap
     return batch
 
 
-def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
-    """The bank's results file (XLSX, or CSV in UTF-8 or GB18030): a header 序号,状态,日期,原因 then
-    one row per line; a row with neither 状态, 日期 nor 原因 is a line not back yet and is skipped.
-    Every row is checked first and named with its column in the error; nothing is written on a bad file."""
-    finance_check(user, batch.county)
+def _file_results(batch: PaymentBatch, upload) -> tuple[list[dict], list[int]]:
+    """The results a file gives (XLSX, or CSV in UTF-8 or GB18030), as the request's list, and each
+    one's row in the file: a header 序号,状态,日期,原因 then one row per line; a row with neither 状态,
+    日期 nor 原因 is a line not back yet and is skipped. Every row is checked first and named with its
+    column in the error."""
     table = table_upload(upload)
     if [cell for cell in table.header[:4]] != list(RESULT_COLUMNS):
         raise InputErrors({"file": [_("Row 1 must be the header %(header)s.") % {"header": ",".join(RESULT_COLUMNS)}]})
@@ -168,16 +174,13 @@ def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
         raise InputErrors({"file": errors})
     if not results:
         raise InputErrors({"file": [_("The file has no result rows.")]})
-    try:
-        return results_record(user=user, batch=batch, data={"results": results}, source="file")
-    except (InputErrors, Conflict) as error:
-        raise type(error)({"file": _row_messages(error.errors, row_numbers)}) from None
+    return results, row_numbers
 
 
-def _row_messages(errors: dict[str, list[str]], row_numbers: list[int]) -> list[str]:
-    """The request's errors (results[i].field) as the file's rows and columns: 第3行，日期：..."""
+def _by_row(error: InputErrors | Conflict, row_numbers: list[int]) -> InputErrors | Conflict:
+    """The request's errors (results[2].paid_on) named by the file's row and column: 第3行，日期：..."""
     named = []
-    for path, messages in errors.items():
+    for path, messages in error.errors.items():
         match = RESULT_PATH.match(path)
         for message in messages:
             if match is None:
@@ -191,4 +194,36 @@ def _row_messages(errors: dict[str, list[str]], row_numbers: list[int]) -> list[
                 )
             else:
                 named.append(_("Row %(row)d: %(message)s") % {"row": number, "message": message})
-    return named
+    return type(error)({"file": named})
+
+
+def results_check(*, user, batch: PaymentBatch, upload) -> dict:
+    """What the file would record, every row and line checked as results_import does, with nothing
+    written: the counts a screen asks the finance officer to confirm."""
+    finance_check(user, batch.county)
+    results, row_numbers = _file_results(batch, upload)
+    try:
+        read = _read(batch, {"results": results}, timezone.localdate())
+        _none_recorded(read)
+    except (InputErrors, Conflict) as error:
+        raise _by_row(error, row_numbers) from None
+    paid = [line for line, result in read if result["status"] == LineStatus.PAID]
+    failed = [line for line, result in read if result["status"] == LineStatus.FAILED]
+    pending = batch.lines.filter(status=LineStatus.PENDING).count()
+    return {
+        "paid": len(paid),
+        "paid_amount": sum((line.amount for line in paid), Decimal("0.00")),
+        "failed": len(failed),
+        "failed_amount": sum((line.amount for line in failed), Decimal("0.00")),
+        "still_pending": pending - len(read),
+    }
+
+
+def results_import(*, user, batch: PaymentBatch, upload) -> PaymentBatch:
+    """The bank's results file through the same path as the API's results; nothing is written on a bad file."""
+    finance_check(user, batch.county)
+    results, row_numbers = _file_results(batch, upload)
+    try:
+        return results_record(user=user, batch=batch, data={"results": results}, source="file")
+    except (InputErrors, Conflict) as error:
+        raise _by_row(error, row_numbers) from None

@@ -172,11 +172,9 @@ def _refuse(settlement: Settlement, *, code: str, reason: str, user, now) -> Non
         stay_claim.save(update_fields=["refused", "reference"])
 
 
-def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementClaim:
-    """Approve the claim, approve it with some settlements refused, or reject it whole; refused
-    settlements stop counting in the history and keep their stays claimed. A claim rejected whole
-    goes back for correction, unless a settlement is listed as non-compliant."""
-    _reviewer_check(user, claim)
+def _review_read(claim: SettlementClaim, data: object) -> tuple[str, str, dict[int, tuple[str, str]]]:
+    """The review's decision, reasons and refusals ({settlement id: (code, reason)}), every bad
+    field named."""
     if not isinstance(data, dict):
         raise InputErrors({"body": [_("The request is a JSON object.")]})
     reader = FieldReader()
@@ -188,6 +186,33 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
     if (decision == "reject" or refusals) and not reasons:
         reader.error("reasons", _("Say why settlements are refused."))
     reader.raise_if_any()
+    return decision, reasons, refusals
+
+
+def claim_review_check(*, user, claim: SettlementClaim, data: object) -> dict:
+    """What the review would decide, checked as claim_review checks it, with nothing written: the
+    settlements and amounts approved and refused, for a screen to have the review confirmed."""
+    _reviewer_check(user, claim)
+    decision, _reasons, refusals = _review_read(claim, data)
+    if claim.status != ClaimStatus.SUBMITTED:
+        raise Conflict({"status": [_("This claim was already reviewed.")]})
+    amounts = dict(claim.settlements.values_list("pk", "amount"))
+    refused = set(amounts) if decision == "reject" else set(refusals)
+    return {
+        "decision": decision,
+        "approved": len(amounts) - len(refused),
+        "approved_amount": sum((amount for pk, amount in amounts.items() if pk not in refused), ZERO),
+        "refused": len(refused),
+        "refused_amount": sum((amounts[pk] for pk in refused), ZERO),
+    }
+
+
+def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementClaim:
+    """Approve the claim, approve it with some settlements refused, or reject it whole; refused
+    settlements stop counting in the history and keep their stays claimed. A claim rejected whole
+    goes back for correction, unless a settlement is listed as non-compliant."""
+    _reviewer_check(user, claim)
+    decision, reasons, refusals = _review_read(claim, data)
     with transaction.atomic():
         claim = SettlementClaim.objects.select_for_update().get(pk=claim.pk)
         if claim.status != ClaimStatus.SUBMITTED:

@@ -1,0 +1,57 @@
+"""Errors that stay: a form's errors beside its fields and listed once more at its top
+(templates/aidflow/_form_errors.html), each entry naming the field and linking to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+
+def add_service_errors(form: forms.Form, errors: Mapping[str, Iterable[str]], fields: Mapping[str, str] = ()) -> None:
+    """Put a service's errors ({"path": [message]}) on the form: on the field `fields` names for the
+    path, else on the field the path begins with, else on the form as a whole."""
+    fields = dict(fields)
+    for path, messages in errors.items():
+        target = fields.get(path) or path.split(".")[0].split("[")[0]
+        for message in messages:
+            form.add_error(target if target in form.fields else None, str(message))
+
+
+def _form_entries(form: forms.Form, row: int | None = None) -> list[dict]:
+    entries = [{"target": "", "label": "", "message": str(message)} for message in form.non_field_errors()]
+    for bound_field in form:
+        for message in bound_field.errors:
+            label = str(bound_field.label or bound_field.name)
+            if row is not None:
+                label = _("Item %(number)d: %(label)s") % {"number": row, "label": label}
+            # The field's own id: a Material field's element, or the input itself where a screen
+            # renders it by hand; the script moves focus to the control inside.
+            entries.append({"target": bound_field.auto_id or "", "label": label, "message": str(message)})
+    return entries
+
+
+def error_entries(*items) -> list[dict]:
+    """Every error of the given forms, formsets and plain messages (a list, or a dict of messages
+    by label), in order: {"target": the id to move to, "label": the field's name, "message"}."""
+    entries: list[dict] = []
+    for item in items:
+        if item is None or item == "":
+            continue  # a template's missing variable
+        if isinstance(item, forms.BaseForm):
+            entries.extend(_form_entries(item))
+        elif isinstance(item, forms.BaseFormSet):
+            entries.extend({"target": "", "label": "", "message": str(m)} for m in item.non_form_errors())
+            for number, form in enumerate(item.forms, start=1):
+                entries.extend(_form_entries(form, row=number))
+        elif isinstance(item, Mapping):
+            for label, messages in item.items():
+                entries.extend({"target": "", "label": str(label), "message": str(m)} for m in messages)
+        elif isinstance(item, str | Promise):
+            entries.append({"target": "", "label": "", "message": item})
+        else:
+            for element in item:
+                entries.extend(error_entries(element))
+    return entries
