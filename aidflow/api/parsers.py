@@ -4,7 +4,7 @@ parser is bad input, not a server error."""
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-from aidflow.core.middleware import CONTROL
+from aidflow.core.fields import CONTROL
 
 
 def control_path(value, path: str = "") -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -14,6 +15,9 @@ CENT = Decimal("0.01")
 MISSING = object()
 # Dates anyone records here: a year outside is a typo (0001-01-01, 9999-12-31).
 DATE_YEARS = (1900, 2100)
+# C0 control characters a person never types (tab, line feed and carriage return are text). A NUL
+# reaches PostgreSQL as an error, so it is refused at the door, naming where it was.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Characters that print as nothing: a text of only these is empty.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u3000"), None)
 

@@ -1,10 +1,10 @@
 """Responses carrying personal data are never stored by a browser or a shared cache; control
 characters never reach a view."""
 
-import re
-
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
+
+from aidflow.core.fields import CONTROL
 
 
 class NoStoreMiddleware:
@@ -21,11 +21,6 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store, private"
             response["Pragma"] = "no-cache"
         return response
-
-
-# C0 control characters a person never types (tab, line feed and carriage return are text). A NUL
-# reaches PostgreSQL as an error, so it is refused at the door, naming where it was.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def control_field(request) -> str | None:
