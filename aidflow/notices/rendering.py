@@ -57,12 +57,22 @@ def notice_html(notice: Notice) -> str:
         return _notice_html(notice)
 
 
+def _content_of(notice: Notice) -> dict:
+    """The content frozen at issue; a notice issued before the amount was put in words (and not yet
+    rendered) takes its words from its case's calculation, which the decision fixed."""
+    if "amount_words" in notice.content:
+        return notice.content
+    from aidflow.notices.services import amount_words  # services hand notices to the worker: imported late
+
+    return {**notice.content, "amount_words": amount_words(notice.application)}
+
+
 def _notice_html(notice: Notice) -> str:
     return render_to_string(
         "notices/notice.html",
         {
             "notice": notice,
-            "content": notice.content,
+            "content": _content_of(notice),
             "authority": notice.authority,
             "verify_url": verification_url(notice.verification_code),
             "qr": _qr_data_uri(verification_url(notice.verification_code)),

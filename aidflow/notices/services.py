@@ -25,6 +25,7 @@ from aidflow.notices.models import Notice, NoticeCounter
 from aidflow.notices.money import money_figures, rmb_capitals
 from aidflow.notices.tasks import render_schedule
 from aidflow.policy.models import CATEGORY_GROUP
+from aidflow.policy.plain_words import amount_in_words
 from aidflow.regions.codes import county_of
 from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import role_of
@@ -139,6 +140,14 @@ def legal_basis(application, kind: str) -> str:
     return "、".join(dict.fromkeys(places))
 
 
+def amount_words(application, stays=None) -> list[str]:
+    """The calculation in plain words, as the 申请审批表 has it; nothing without a calculation."""
+    if not application.calculation:
+        return []
+    stays = list(application.stays.all()) if stays is None else stays
+    return amount_in_words(stays=stays, calculation=application.calculation, excluded_costs=application.excluded_costs)
+
+
 def _content(application, kind: str, stage: str, *, reasons: str, missing: list[str]) -> dict:
     calculation = application.calculation or {}
     stay_rows = list(application.stays.all())
@@ -190,6 +199,8 @@ def _content(application, kind: str, stage: str, *, reasons: str, missing: list[
         ),
         "stays": stays,
         "explanation": calculation.get("explanation", []),
+        # What the applicant reads: the amount in sentences (the formula lines stay on the case page).
+        "amount_words": amount_words(application, stay_rows),
         "eligible": bool(calculation.get("eligible")),
         "policy_title": policy.title if policy else "（未找到适用政策）",
         "legal_basis": legal_basis(application, kind),
