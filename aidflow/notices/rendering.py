@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.notices.models import Notice
+from aidflow.notices.money import amount_words
 from aidflow.notices.pdf_fonts import use_one_pass_subsetting
 
 CJK_FONT_FAMILY = "Noto Sans CJK SC"
@@ -62,8 +63,6 @@ def _content_of(notice: Notice) -> dict:
     rendered) takes its words from its case's calculation, which the decision fixed."""
     if "amount_words" in notice.content:
         return notice.content
-    from aidflow.notices.services import amount_words  # services hand notices to the worker: imported late
-
     return {**notice.content, "amount_words": amount_words(notice.application)}
 
 

@@ -22,10 +22,9 @@ from aidflow.core.errors import ActionForbidden, InputErrors, NotFound
 from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.core.numbering import take_next
 from aidflow.notices.models import Notice, NoticeCounter
-from aidflow.notices.money import money_figures, rmb_capitals
+from aidflow.notices.money import amount_words, money_figures, rmb_capitals
 from aidflow.notices.tasks import render_schedule
 from aidflow.policy.models import CATEGORY_GROUP
-from aidflow.policy.plain_words import amount_in_words
 from aidflow.regions.codes import county_of
 from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import role_of
@@ -138,14 +137,6 @@ def legal_basis(application, kind: str) -> str:
         )
     places.append(PROCEDURE_BASIS[kind])
     return "、".join(dict.fromkeys(places))
-
-
-def amount_words(application, stays=None) -> list[str]:
-    """The calculation in plain words, as the 申请审批表 has it; nothing without a calculation."""
-    if not application.calculation:
-        return []
-    stays = list(application.stays.all()) if stays is None else stays
-    return amount_in_words(stays=stays, calculation=application.calculation, excluded_costs=application.excluded_costs)
 
 
 def _content(application, kind: str, stage: str, *, reasons: str, missing: list[str]) -> dict:
