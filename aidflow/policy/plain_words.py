@@ -216,13 +216,17 @@ def amount_in_words(*, stays: Sequence, calculation: dict, excluded_costs=()) ->
     return sentences
 
 
-def income_in_words(*, monthly_income, size: int, residence_name: str, standard, multiplier) -> str:
-    """The low-income test in words: per-capita income against the multiple of the local minimum."""
+def income_in_words(
+    *, monthly_income, size: int, residence_name: str, standard, multiplier, standard_is_demo: bool = False
+) -> str:
+    """The low-income test in words: per-capita income against the multiple of the local minimum
+    (a policy file's made-up standard labelled as such wherever it is used)."""
     per_capita = (as_decimal(monthly_income) / size).quantize(CENT, rounding=ROUND_HALF_UP) if size else ZERO
     limit = (as_decimal(standard) * as_decimal(multiplier)).quantize(CENT, rounding=ROUND_HALF_UP)
     times = format(as_decimal(multiplier).normalize(), "f")
     verdict = "不高于" if as_decimal(monthly_income) <= limit * size else "高于"
     return (
         f"家庭月收入{yuan(monthly_income)}，{size}口人，人均{yuan(per_capita)}，"
-        f"{verdict}{residence_name}低保标准{yuan(standard)}的{times}倍（{yuan(limit)}）。"
+        f"{verdict}{residence_name}低保标准{yuan(standard)}"
+        f"{'（演示数值，非本地实际标准）' if standard_is_demo else ''}的{times}倍（{yuan(limit)}）。"
     )
