@@ -19,6 +19,7 @@ from aidflow.cases.filing_form import FilingForms, filing_data, filing_errors, p
 from aidflow.cases.forms import MAX_DOCUMENT_ROWS, MAX_MEMBERS, MAX_STAYS, FilingForm, MemberFormSet, StayFormSet
 from aidflow.cases.models import Notification
 from aidflow.cases.selectors import ListFilters, applications_filter, applications_visible, inbox
+from aidflow.cases.services.claims import normalised, registered_names
 from aidflow.cases.services.documents import document_open
 from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.preview import filing_preview, hospital_detail
@@ -159,6 +160,11 @@ class FilingView(TemplateView):
         context["files_note"] = forms.files_note()
         for row in forms.documents.forms:
             row.kept_file = forms.kept_file(row)
+        # A hospital typed by hand that the register does not know is flagged beside it at once.
+        names = registered_names() if forms.stays.is_bound else {}
+        for row in forms.stays.forms if forms.stays.is_bound else ():
+            name, code = row["hospital"].value() or "", row["hospital_code"].value() or ""
+            row.hospital_unregistered = bool(name.strip()) and not code and normalised(name) not in names
         context["village"] = self.request.user.staff.region
         context["preview_url"] = reverse("workbench:filing_preview")
         context["hospitals_url"] = reverse("workbench:filing_hospitals")

@@ -80,7 +80,7 @@
     if (mine !== sequence) { return; }  // an older answer arriving after a newer one
     if (response.status === 409) { showConflict(result); return; }
     if (!response.ok) {
-      showStayNotes({}, new Set());
+      // The notes beside the stays stay as the last calculation left them while a row is filled in.
       summary.textContent = "-";
       summary.classList.remove("af-amount--no");
       body.innerHTML = `<p class="af-hint">${escape(result.detail || "")}</p>` + entriesList(result.entries);

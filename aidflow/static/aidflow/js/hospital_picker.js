@@ -23,9 +23,13 @@
       list: field.querySelector("[role=listbox]"),
       code: field.querySelector("[data-hospital-code]"),
       hint: field.querySelector(".af-hospital__hint"),
+      flag: field.querySelector("[data-hospital-flag]"),
       level: row ? row.querySelector("[data-hospital-level]") : null,
     };
   }
+
+  // The register's own spelling, as the server compares names: spaces and full-width forms aside.
+  function normal(name) { return name.normalize("NFKC").replace(/\s+/g, "").toLowerCase(); }
 
   function close(input) {
     const {list} = partsOf(input);
@@ -55,7 +59,8 @@
   }
 
   function pick(input, option) {
-    const {code, level, hint} = partsOf(input);
+    const {code, level, hint, flag} = partsOf(input);
+    flag.hidden = true;
     input.value = option.dataset.name;
     input.dataset.picked = option.dataset.name;
     code.value = option.dataset.code;
@@ -101,15 +106,42 @@
     status(fill(text.labelMatches, {count: found}) + (answer.more ? ` ${text.labelMore}` : ""));
   }
 
+  async function lookup(input) {
+    const url = `${text.hospitalsUrl}?q=${encodeURIComponent(input.value.trim())}`;
+    const response = await fetch(url, {headers: {"X-Requested-With": "fetch"}});
+    return response.ok ? response.json() : null;
+  }
+
   async function search(input) {
     const mine = ++sequence;
-    const url = `${text.hospitalsUrl}?q=${encodeURIComponent(input.value.trim())}`;
     try {
-      const response = await fetch(url, {headers: {"X-Requested-With": "fetch"}});
-      if (!response.ok || mine !== sequence || document.activeElement !== input) { return; }
-      render(input, await response.json());
+      const answer = await lookup(input);
+      if (!answer || mine !== sequence || document.activeElement !== input) { return; }
+      render(input, answer);
     } catch (error) {
       close(input);
+    }
+  }
+
+  // Left with a name typed by hand: the register's hospital of exactly that name is taken as
+  // picked; any other name is flagged beside the field at once.
+  async function settle(input) {
+    const {code, flag, level, hint} = partsOf(input);
+    if (code.value || !input.value.trim()) { flag.hidden = true; return; }
+    let answer = null;
+    try { answer = await lookup(input); } catch (error) { return; }
+    if (!answer || code.value) { return; }
+    const same = answer.results.find((hospital) => normal(hospital.name) === normal(input.value));
+    if (same) {
+      input.value = same.name;
+      input.dataset.picked = same.name;
+      code.value = same.code;
+      if (level && !level.value) { level.value = String(same.level); }
+      hint.textContent = fill(text.labelPicked, {name: same.name, detail: same.detail});
+      flag.hidden = true;
+      input.dispatchEvent(new Event("change", {bubbles: true}));
+    } else {
+      flag.hidden = false;
     }
   }
 
@@ -129,7 +161,8 @@
     const input = event.target.closest("[data-hospital]");
     if (!input) { return; }
     enhance(input);
-    const {code, hint} = partsOf(input);
+    const {code, hint, flag} = partsOf(input);
+    flag.hidden = true;
     // Another name than the one picked: no longer that register entry.
     if (input.dataset.picked !== undefined && input.value !== input.dataset.picked) {
       code.value = "";
@@ -172,7 +205,10 @@
 
   form.addEventListener("focusout", (event) => {
     const input = event.target.closest && event.target.closest("[data-hospital]");
-    if (input) { window.setTimeout(() => { if (document.activeElement !== input) { close(input); } }, 150); }
+    if (!input) { return; }
+    window.setTimeout(() => {
+      if (document.activeElement !== input) { close(input); settle(input); }
+    }, 150);
   });
 
   function start() {
