@@ -54,8 +54,10 @@ class FilingForm(forms.Form):
     household_monthly_income = forms.DecimalField(
         label=_("Household monthly income (yuan)"), min_value=0, decimal_places=2, max_digits=12
     )
+    # Marked * like the other required fields (aidflow.css): a Material select's own "required" puts
+    # aria-required on its button, which that role does not take.
     residence = forms.ChoiceField(
-        label=_("Residence"), choices=Residence.choices, widget=forms.Select(attrs={"required": True})
+        label=_("Residence"), choices=Residence.choices, widget=forms.Select(attrs={"data-required": "true"})
     )
     # Where the aid is paid; may also be recorded later on the case page.
     payee_name = forms.CharField(label=_("Payee"), max_length=50, required=False)

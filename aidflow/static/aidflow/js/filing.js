@@ -89,6 +89,17 @@
     showResult(result);
   }
 
+  // The amount's bar stays stuck to the bottom of the screen: a field focused under it is brought up
+  // (scroll-padding does it for keyboard focus in most browsers, not for every way of focusing).
+  form.addEventListener("focusin", (event) => {
+    const bar = document.getElementById("calculation-summary");
+    if (!bar || !event.target.matches("input, select, textarea")) { return; }
+    const field = event.target.getBoundingClientRect();
+    const cover = bar.getBoundingClientRect();
+    if (field.bottom > cover.top && field.top < cover.bottom && !bar.contains(event.target)) {
+      event.target.scrollIntoView({block: "center"});
+    }
+  });
   form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refresh, 400); });
   form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(refresh, 200); });
   // A form shown again with its errors: its calculation at once, with each stay's notes.
