@@ -28,13 +28,14 @@ class FilingForm(forms.Form):
         label=_("Patient name (when a guardian or agent applies)"),
         max_length=50,
         required=False,
-        widget=forms.TextInput(attrs={"data-show-for": "guardian agent"}),
+        # Required when shown: it shows only when a guardian or an agent applies (decision.js).
+        widget=forms.TextInput(attrs={"data-show-for": "guardian agent", "required": True}),
     )
     applicant_id_number = forms.CharField(
-        label=_("Applicant's own resident ID number (guardian or agent)"),
+        label=_("Applicant's own ID number (guardian or agent)"),
         max_length=18,
         required=False,
-        widget=forms.TextInput(attrs={"data-show-for": "guardian agent"}),
+        widget=forms.TextInput(attrs={"data-show-for": "guardian agent", "required": True}),
     )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.LOW_INCOME)
     aid_type = forms.ChoiceField(label=_("Aid type"), choices=AidType.choices, initial=AidType.MAJOR_DISEASE)

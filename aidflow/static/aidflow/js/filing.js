@@ -72,6 +72,7 @@
   }
 
   async function refresh() {
+    if (form.dataset.submitting) { return; }
     const mine = ++sequence;
     const data = new FormData(form);
     for (const input of form.querySelectorAll("input[type=file]")) { data.delete(input.name); }
@@ -100,8 +101,16 @@
       event.target.scrollIntoView({block: "center"});
     }
   });
-  form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refresh, 400); });
+  // A hospital's name is calculated with once it is picked or left (its change event), not while its
+  // picker is searching the register.
+  form.addEventListener("input", (event) => {
+    if (event.target.matches("[data-hospital]")) { return; }
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 400);
+  });
   form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(refresh, 200); });
+  // Once the form is sent, no calculation is asked for any more.
+  form.addEventListener("submit", () => { clearTimeout(timer); sequence += 1; form.dataset.submitting = "1"; });
   // A form shown again with its errors: its calculation at once, with each stay's notes.
   if (document.querySelector("[data-error-summary]")) { refresh(); }
 })();

@@ -128,6 +128,8 @@
   async function settle(input) {
     const {code, flag, level, hint} = partsOf(input);
     if (code.value || !input.value.trim()) { flag.hidden = true; return; }
+    if (form.dataset.submitting || input.dataset.settled === input.value) { return; }
+    input.dataset.settled = input.value;
     let answer = null;
     try { answer = await lookup(input); } catch (error) { return; }
     if (!answer || code.value) { return; }
@@ -163,6 +165,7 @@
     enhance(input);
     const {code, hint, flag} = partsOf(input);
     flag.hidden = true;
+    delete input.dataset.settled;
     // Another name than the one picked: no longer that register entry.
     if (input.dataset.picked !== undefined && input.value !== input.dataset.picked) {
       code.value = "";
