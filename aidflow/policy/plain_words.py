@@ -160,17 +160,19 @@ def _count(number: int) -> str:
 
 
 def _deductible_sentence(total: Decimal, deductible: Decimal, left: Decimal, base: Decimal, rate: str) -> str:
+    # Below the deductible the case is approved at 0 (its costs count toward the deductible): the words
+    # give the amount, never "不予救助", which an approval notice would contradict.
     if not deductible:
         return f"剩余费用{yuan(total)}按{rate}救助"
     if left >= deductible:
         if base == 0:
-            return f"剩余费用{yuan(total)}未超过年度起付线{yuan(deductible)}，不予救助"
+            return f"剩余费用{yuan(total)}未超过年度起付线{yuan(deductible)}"
         return f"扣除年度起付线{yuan(deductible)}后的{yuan(base)}按{rate}救助"
     if left == 0:
         return f"本年度起付线{yuan(deductible)}此前已经扣满，剩余{yuan(total)}全部按{rate}救助"
     used = deductible - left
     if base == 0:
-        return f"本年度此前已扣起付线{yuan(used)}，起付线还剩{yuan(left)}，剩余费用{yuan(total)}未超过，不予救助"
+        return f"本年度此前已扣起付线{yuan(used)}，起付线还剩{yuan(left)}，剩余费用{yuan(total)}未超过"
     return f"本年度此前已扣起付线{yuan(used)}，起付线还剩{yuan(left)}，扣除后的{yuan(base)}按{rate}救助"
 
 

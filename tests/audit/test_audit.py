@@ -317,6 +317,7 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "workbench:payee",
         # Submitting a month: only the county approver (tests/reports/test_monthly.py).
         "workbench:statistics",
+        # Recording a referral: the staff who file and review cases, or the referring hospital.
         "workbench:referrals",
     }, "a new POST route: add it to this sweep"
     for url in posts:
