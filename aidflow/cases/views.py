@@ -28,7 +28,6 @@ from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.paging import EstimatedCountPaginator
 from aidflow.core.sheets import XLSX_TYPE
 from aidflow.policy.services import policy_select
-from aidflow.regions.codes import county_of
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
 from aidflow.regions.stages import Stage, stages_of
@@ -212,6 +211,17 @@ class FilingPreviewView(View):
         return JsonResponse(answer)
 
 
+def home_county(user) -> str:
+    """The county whose hospitals come first for this user: of the staff's region (a city's first
+    four digits for a city's staff), or of a hospital clerk's hospital."""
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return ""
+    if staff.region_id:
+        return staff.region_id[:6]
+    return staff.hospital.county_id if getattr(staff, "hospital_id", None) else ""
+
+
 class HospitalSearchView(View):
     """Designated hospitals for the filing form's hospital picker (JSON): name, county and level,
     the clerk's county first."""
@@ -219,7 +229,7 @@ class HospitalSearchView(View):
     def get(self, request, *args, **kwargs):
         if role_of(request.user) is None:
             return JsonResponse({"detail": _("Only staff may search the register.")}, status=403)
-        county = county_of(request.user.staff.region_id or "")
+        county = home_county(request.user)
         found, more = hospitals_search(text=(request.GET.get("q") or "")[:100], county=county)
         today = timezone.localdate()
         return JsonResponse(

@@ -51,7 +51,7 @@ def hospitals_search(*, text: str, county: str, limit: int = 20) -> tuple[list[H
         hospitals = hospitals.filter(Q(name__icontains=words) | Q(code__istartswith=words))
     near = Case(
         When(county_id=county, then=Value(0)),
-        When(county__code__startswith=county[:4], then=Value(1)),
+        When(county__code__startswith=county[:4] or "-", then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )

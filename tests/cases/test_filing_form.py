@@ -363,8 +363,25 @@ def test_the_hospital_picker_finds_part_of_a_name_the_clerks_county_first(policy
     assert client_for(clerk).get(HOSPITALS, {"q": "没有这家"}).json()["results"] == []
 
 
-def test_the_hospital_picker_is_for_staff(policy, clerk):
+def test_the_hospital_picker_is_for_staff_of_any_level(policy, clerk, auditor):
     from django.test import Client
 
-    response = Client().get(HOSPITALS, {"q": "人民"})
-    assert response.status_code in (302, 403)
+    from aidflow.regions.services import staff_save
+    from aidflow.rolls.models import Hospital
+    from tests.factories import PASSWORD, make_staff
+
+    assert Client().get(HOSPITALS, {"q": "人民"}).status_code in (302, 403)
+    # A city's auditor and a hospital's clerk (no county of their own region) search it too.
+    city = make_staff("auditor-city", "auditor", "3714")
+    window = staff_save(
+        username="window-py",
+        password=PASSWORD,
+        role="hospital_clerk",
+        region_code=None,
+        name="马建华",
+        hospital=Hospital.objects.get(code="DEMO-371426-001"),
+    )
+    for user in (city, window, auditor):
+        answer = client_for(user).get(HOSPITALS, {"q": "人民"})
+        assert answer.status_code == 200 and answer.json()["results"], user
+    assert client_for(window).get(HOSPITALS, {"q": "人民"}).json()["results"][0]["county"] == "平原县"
