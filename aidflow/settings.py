@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "aidflow.reports",
     "aidflow.notices",
     "aidflow.api",
+    "aidflow.ops",
     "workflows",
 ]
 
