@@ -6,3 +6,6 @@ class OpsConfig(AppConfig):
     name = "aidflow.ops"
     label = "ops"
     verbose_name = _("Operations")
+
+    def ready(self):
+        from aidflow.ops import checks  # noqa: F401 - registers the deployment checks
