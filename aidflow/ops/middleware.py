@@ -43,28 +43,27 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = request_id.set(request_id_for(request.headers.get("X-Request-ID")))
+        # Not reset at the end: Django logs a 4xx or 5xx answer after the middleware has returned,
+        # and that line must carry the id too. The next request sets its own.
+        request_id.set(request_id_for(request.headers.get("X-Request-ID")))
         started = time.monotonic()
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = request_id.get()
-            if settings.LOG_FORMAT == "json" and not (request.path in PROBES and response.status_code < 400):
-                logger.info(
-                    "%s %s %s",
-                    request.method,
-                    request.path,
-                    response.status_code,
-                    extra={
-                        "method": request.method,
-                        "path": request.path,
-                        "status": response.status_code,
-                        "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                        "view": getattr(getattr(request, "resolver_match", None), "view_name", None),
-                    },
-                )
-            return response
-        finally:
-            request_id.reset(token)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id.get()
+        if settings.LOG_FORMAT == "json" and not (request.path in PROBES and response.status_code < 400):
+            logger.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                    "view": getattr(getattr(request, "resolver_match", None), "view_name", None),
+                },
+            )
+        return response
 
 
 class OpsEndpointsMiddleware:
