@@ -133,7 +133,9 @@ DATABASES = {"default": env_database("DATABASE_URL", BASE_DIR / "db.sqlite3")}
 if env_str("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", BASE_DIR / "db.sqlite3")
     if "postgresql" not in DATABASES["replica"]["ENGINE"] or "postgresql" not in DATABASES["default"]["ENGINE"]:
-        raise ImproperlyConfigured("DATABASE_REPLICA_URL is a PostgreSQL replica of a PostgreSQL DATABASE_URL.")
+        raise ImproperlyConfigured(
+            "The environment variable DATABASE_REPLICA_URL must be a postgres:// URL, and DATABASE_URL too."
+        )
     DATABASES["replica"]["OPTIONS"]["options"] += " -c default_transaction_read_only=on"
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["aidflow.core.replica.ReplicaRouter"]
