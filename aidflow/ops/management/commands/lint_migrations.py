@@ -2,6 +2,7 @@
 with the rules of aidflow.ops.migration_lint; exit 1 on any error. Needs requirements-dev.txt and
 a PostgreSQL DATABASE_URL (it reads the SQL PostgreSQL would run; the database is not changed)."""
 
+import logging
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             raise CommandError(message) from None
         if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
             raise CommandError("lint the migrations against PostgreSQL (DATABASE_URL=postgres://...)")
+        # One line per migration is enough; the linter's own log repeats each sqlmigrate call.
+        logging.getLogger("django_migration_linter").setLevel(logging.WARNING)
         linter = AidflowMigrationLinter(
             None,
             accepted={} if options["all"] else None,
