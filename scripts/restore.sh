@@ -29,7 +29,7 @@ database_file=$(awk '{print $2}' "$dir/MANIFEST.sha256" | grep -E '^database\.(d
 [ -n "$database_file" ] || refuse "the manifest names no database file"
 # The media archive must hold exactly the files listed with their sums, no other path.
 expected=$(sed -E 's/^[0-9a-f]{64}  //' "$dir/media.sha256" | sort)
-archived=$(tar -tf "$dir/media.tar" | grep -v '/$' | sort)
+archived=$(tar -tf "$dir/media.tar" | { grep -v '/$' || true; } | sort)
 [ "$expected" = "$archived" ] || refuse "media.tar does not hold exactly the files media.sha256 lists"
 
 declare -A target
@@ -44,7 +44,8 @@ esac
 "$PYTHON" manage.py backup_helper check-state "$dir/state.json" || refuse "this code cannot run the backup's database"
 
 if [ "${target[ENGINE]}" = postgresql ]; then
-  "$PYTHON" manage.py backup_helper check-empty || refuse "restore only into an empty database (${target[DB_NAME]})"
+  "$PYTHON" manage.py backup_helper check-empty ||
+    refuse "restore only into an existing, empty database (${target[DB_NAME]})"
 elif [ -s "${target[DB_NAME]}" ]; then
   "$PYTHON" manage.py backup_helper check-empty || refuse "restore only into an empty database (${target[DB_NAME]})"
 fi
@@ -75,8 +76,10 @@ fi
 echo "restore: media ..."
 mkdir -p "$media_root"
 tar -C "$media_root" -xf "$dir/media.tar"
-(cd "$media_root" && sha256sum --check --strict --quiet "$dir/media.sha256") ||
-  { echo "restore: the restored media do not match media.sha256" >&2; exit 1; }
+if [ -s "$dir/media.sha256" ]; then
+  (cd "$media_root" && sha256sum --check --strict --quiet "$dir/media.sha256") ||
+    { echo "restore: the restored media do not match media.sha256" >&2; exit 1; }
+fi
 
 echo "restore: migrate ..."
 "$PYTHON" manage.py migrate --noinput -v0

@@ -1,18 +1,22 @@
 """Migration operations that only PostgreSQL gets: triggers and indexes SQLite has no equivalent for."""
 
-from django.db import migrations
+from django.db import migrations, router
 
 
 class PostgresqlOnlySQL(migrations.RunSQL):
     """SQL run on PostgreSQL only, nothing on SQLite. A RunSQL, so `sqlmigrate` shows it and the
     migration linter reads it (manage.py lint_migrations)."""
 
+    def _here(self, app_label, schema_editor) -> bool:
+        connection = schema_editor.connection
+        return connection.vendor == "postgresql" and router.allow_migrate(connection.alias, app_label, **self.hints)
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if self._here(app_label, schema_editor):
             schema_editor.execute(self.sql, params=None)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if self._here(app_label, schema_editor):
             schema_editor.execute(self.reverse_sql, params=None)
 
 

@@ -11,6 +11,7 @@ import logging
 import tempfile
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -51,6 +52,8 @@ def check_cache() -> None:
 
 def check_media() -> None:
     # A real write, not a permission bit: a read-only mount or a full disk answers only to a write.
+    # A media root not made yet is made, as the first upload would.
+    Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=settings.MEDIA_ROOT, prefix=".readyz-") as probe:
         probe.write(b"ok")
         probe.flush()

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from aidflow.ops import backups
 
@@ -34,7 +35,11 @@ class Command(BaseCommand):
         elif action == "state":
             self.stdout.write(json.dumps(backups.backup_state(), ensure_ascii=False, indent=2))
         elif action == "check-empty":
-            tables = backups.database_is_empty()
+            try:
+                tables = backups.database_is_empty()
+            except OperationalError as error:
+                self.stderr.write(f"cannot reach the database (create it first, empty): {error}".strip())
+                sys.exit(1)
             if tables:
                 self.stderr.write(f"the database is not empty: {len(tables)} tables, e.g. {', '.join(tables[:3])}")
                 sys.exit(1)
