@@ -71,11 +71,17 @@ INSTALLED_APPS = [
     "aidflow.reports",
     "aidflow.notices",
     "aidflow.api",
+    "aidflow.ops",
     "workflows",
 ]
 
 MIDDLEWARE = [
+    # First: a request id for every log line, and Prometheus' clock around the whole request.
+    "aidflow.ops.middleware.RequestLogMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /healthz, /readyz and /metrics answer here: no session, sign-in, locale or rate limit.
+    "aidflow.ops.middleware.OpsEndpointsMiddleware",
     "aidflow.core.middleware.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +92,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "aidflow.accounts.middleware.TwoFactorMiddleware",
+    # The report screens read from the replica, when there is one (aidflow.core.replica).
+    "aidflow.ops.middleware.ReplicaRoutingMiddleware",
     "aidflow.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "aidflow.audit.middleware.AuditContextMiddleware",
@@ -94,8 +102,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
-    # Last, so it sees the authentication outcome of every login view.
+    # It sees the authentication outcome of every login view.
     "axes.middleware.AxesMiddleware",
+    # Last: the view's name and its answer, for the request metrics by view.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "aidflow.urls"
@@ -119,6 +129,21 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", BASE_DIR / "db.sqlite3")}
+# A PostgreSQL streaming replica for the report screens' reads (aidflow.core.replica): read-only
+# sessions, and in tests the same database as the primary.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", BASE_DIR / "db.sqlite3")
+    if "postgresql" not in DATABASES["replica"]["ENGINE"] or "postgresql" not in DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "The environment variable DATABASE_REPLICA_URL must be a postgres:// URL, and DATABASE_URL too."
+        )
+    DATABASES["replica"]["OPTIONS"]["options"] += " -c default_transaction_read_only=on"
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["aidflow.core.replica.ReplicaRouter"]
+# A replica further behind than this many seconds is passed over; a user who wrote reads the
+# primary for this many seconds after.
+DATABASE_REPLICA_MAX_LAG = env_int("DATABASE_REPLICA_MAX_LAG", 30, minimum=0)
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 30, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -202,6 +227,8 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The probes and metrics answer over plain HTTP too: orchestrators and scrapers call the process.
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -311,10 +338,27 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ["text", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "aidflow.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        # One JSON object a line, with the request's id (aidflow.ops.logs) and a request's fields.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])},
     # PDF rendering narrates every step at INFO; only its warnings matter to an operator.
     "loggers": {
@@ -322,6 +366,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` when it is set.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 VIEWFLOW = {}
 

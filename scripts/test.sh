@@ -11,7 +11,8 @@ export DEBUG=False
 export AIDFLOW_IGNORE_DOTENV=1
 export SECURE_SSL_REDIRECT=False
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-testserver,localhost,127.0.0.1}
-unset CELERY_BROKER_URL
+# Nothing of a machine's deployment reaches the tests: no broker, replica, metrics token or JSON logs.
+unset CELERY_BROKER_URL DATABASE_REPLICA_URL METRICS_TOKEN LOG_FORMAT PROMETHEUS_MULTIPROC_DIR
 mkdir -p test-artifacts
 echo "Database: ${DATABASE_URL:-SQLite (embedded)}"
 exec .venv/bin/python -m pytest "$@"

@@ -1,17 +1,53 @@
 """Migration operations that only PostgreSQL gets: triggers and indexes SQLite has no equivalent for."""
 
-from django.db import migrations
+from django.db import migrations, router
 
 
-def postgresql_only(create: str, drop: str) -> migrations.RunPython:
+class PostgresqlOnlySQL(migrations.RunSQL):
+    """SQL run on PostgreSQL only, nothing on SQLite. A RunSQL, so `sqlmigrate` shows it and the
+    migration linter reads it (manage.py lint_migrations)."""
+
+    def _here(self, app_label, schema_editor) -> bool:
+        connection = schema_editor.connection
+        return connection.vendor == "postgresql" and router.allow_migrate(connection.alias, app_label, **self.hints)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if self._here(app_label, schema_editor):
+            schema_editor.execute(self.sql, params=None)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if self._here(app_label, schema_editor):
+            schema_editor.execute(self.reverse_sql, params=None)
+
+
+def postgresql_only(create: str, drop: str) -> PostgresqlOnlySQL:
     """Run `create` on migrate and `drop` on reverse, on PostgreSQL only; nothing on SQLite."""
+    return PostgresqlOnlySQL(create, drop)
 
-    def forward(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(create, params=None)
 
-    def backward(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(drop, params=None)
+class AddIndexConcurrently(migrations.AddIndex):
+    """An index built without blocking writes: CREATE INDEX CONCURRENTLY on PostgreSQL (in a migration
+    with `atomic = False`), a plain index on SQLite, which has no such thing and no such tables."""
 
-    return migrations.RunPython(forward, backward)
+    atomic = False
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        from django.contrib.postgres.operations import AddIndexConcurrently as PostgresAddIndexConcurrently
+
+        return PostgresAddIndexConcurrently(self.model_name, self.index).database_forwards(
+            app_label, schema_editor, from_state, to_state
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        from django.contrib.postgres.operations import AddIndexConcurrently as PostgresAddIndexConcurrently
+
+        return PostgresAddIndexConcurrently(self.model_name, self.index).database_backwards(
+            app_label, schema_editor, from_state, to_state
+        )
+
+    def describe(self):
+        return f"Concurrently create index {self.index.name} on {self.model_name}"

@@ -43,6 +43,9 @@ class Notice(models.Model):
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         ordering = ["issued_at", "pk"]
+        # The few notices still waiting for their PDF: the catch-up render and /metrics find them
+        # without reading a province's notices.
+        indexes = [models.Index(fields=["issued_at"], condition=models.Q(sha256=""), name="notice_pending_pdf")]
 
     def __str__(self) -> str:
         return self.number
