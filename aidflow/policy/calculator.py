@@ -186,8 +186,16 @@ def _stays(request: CalculationRequest, gates: StayGates, explanation: list[str]
         window = in_window(stay.discharge_date, request.filing_date)
         gate = gates.excluded.get(index)
         counts = window and gate is None
+        # Why a stay does not count, for the screens: the claim period, or the gate that left it out.
+        excluded = None if counts else str(ReasonCode.EXPENSE_OUT_OF_WINDOW if not window else gate)
         stays_out.append(
-            {"index": index, "remaining": money_text(stay.remaining), "in_window": window, "counted": counts}
+            {
+                "index": index,
+                "remaining": money_text(stay.remaining),
+                "in_window": window,
+                "counted": counts,
+                "excluded": excluded,
+            }
         )
         explanation.append(_stay_line(index, stay, several))
         if not window:
