@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -36,7 +36,7 @@ from aidflow.reports.desks import desk_sections
 PAGE_SIZE = 50
 # The calculation's warnings a list filters on (INTERFACES section 11): the township and the county
 # find the cases whose figures they must check.
-WARNING_FILTERS = [(WarningCode.INSURANCE_IMPLAUSIBLE, _lazy("Basic insurance implausibly low"))]
+WARNING_FILTERS = [(WarningCode.INSURANCE_IMPLAUSIBLE, gettext_lazy("Basic insurance implausibly low"))]
 
 
 def export_link(request, name: str) -> str:
