@@ -8,7 +8,8 @@ view; this fills in the ones that follow from the operation's shape:
 - 401 wherever a sign-in is needed (no token, an expired or revoked one);
 - 403 wherever a role is needed (a signed-in user without a role is refused);
 - 404 wherever the path names an object, and on every paginated list (a page past the end);
-- 400 and 413 wherever there is a request body (not JSON, not an object, larger than allowed).
+- 400 and 413 wherever there is a request body (not JSON, not an object, larger than allowed);
+- 400 wherever the path or the query takes text: a control character (a NUL) in it is refused.
 
 Every property of an answer's schema is marked required: DRF writes every field of a serializer on
 every answer (absent values as null, which the schema marks nullable).
@@ -51,6 +52,8 @@ def _complete_operation(path: str, operation: dict) -> None:
     if "requestBody" in operation:
         responses.setdefault("400", _error("400"))
         responses.setdefault("413", _error("413"))
+    if "{" in path or any(parameter.get("in") == "query" for parameter in parameters):
+        responses.setdefault("400", _error("400", "Invalid input, or a control character in the path or the query"))
     for code, response in responses.items():
         if code.startswith(("4", "5")) and not response.get("content"):
             response["content"] = {"application/json": {"schema": ERROR_REF}}

@@ -69,7 +69,12 @@ class MonthlyWorkbookApi(APIView):
     def get(self, request):
         figures, report = _figures(request)
         submission = _submission(report) if request.query_params.get("submitted") in ("true", "1") else None
-        data = monthly_workbook(figures, **(submission or {}))
+        signed = (
+            {"signer": submission["signed_by"], "signed_at": submission["signed_at"], "sha256": submission["sha256"]}
+            if submission
+            else {}
+        )
+        data = monthly_workbook(figures, **signed)
         return attachment_bytes(data, filename=f"月报-{figures['region']}-{figures['month']}.xlsx", content_type=XLSX)
 
 

@@ -69,3 +69,18 @@ def day_bounds(start: datetime.date | None, end: datetime.date | None):
         else None
     )
     return lower, upper
+
+
+# Months people report on: a year outside this range is a typo (0001-01, 9999-12), and the months
+# after it would overflow the date arithmetic.
+MONTH_YEARS = (1900, 2100)
+
+
+def month_value(raw: object) -> tuple[int, int] | None:
+    """(year, month) of a YYYY-MM text within MONTH_YEARS, or None."""
+    if not isinstance(raw, str) or len(raw) != 7 or raw[4] != "-" or not (raw[:4] + raw[5:]).isdigit():
+        return None
+    year, month = int(raw[:4]), int(raw[5:])
+    if not (MONTH_YEARS[0] <= year <= MONTH_YEARS[1] and 1 <= month <= 12):
+        return None
+    return year, month

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -12,6 +13,13 @@ from aidflow.core.errors import InputErrors
 
 CENT = Decimal("0.01")
 MISSING = object()
+# Dates anyone records here: a year outside is a typo (0001-01-01, 9999-12-31).
+DATE_YEARS = (1900, 2100)
+# C0 control characters a person never types (tab, line feed and carriage return are text). A NUL
+# reaches PostgreSQL as an error, so it is refused at the door, naming where it was.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that print as nothing: a text of only these is empty.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u3000"), None)
 
 
 def _encodable(text: str) -> bool:
@@ -59,9 +67,10 @@ class FieldReader:
         if value is MISSING:
             return None
         # An optional text may be sent empty: it means the same as leaving it out (INTERFACES section 5).
-        if not required and isinstance(value, str) and not value.strip():
+        blank = isinstance(value, str) and not value.translate(INVISIBLE).strip()
+        if not required and blank:
             return None
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or blank:
             self.error(path, _("Must be a non-empty text."))
             return None
         if not _encodable(value):
@@ -164,10 +173,18 @@ class FieldReader:
         try:
             if len(value) != 10:  # fromisoformat would also take the basic form 20260310
                 raise ValueError(value)
-            return datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except ValueError:
             self.error(path, _("%(value)r is not a date YYYY-MM-DD.") % {"value": value})
             return None
+        if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+            self.error(
+                path,
+                _("%(value)r lies outside the years %(first)d-%(last)d.")
+                % {"value": value, "first": DATE_YEARS[0], "last": DATE_YEARS[1]},
+            )
+            return None
+        return day
 
 
 def money_text(amount: Decimal) -> str:

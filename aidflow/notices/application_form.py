@@ -211,6 +211,7 @@ def _income_words(application: Application) -> str:
         residence_name=RESIDENCE_NAMES.get(application.residence, ""),
         standard=policy.dibao_standard_rural if rural else policy.dibao_standard_urban,
         multiplier=policy.low_income_multiplier,
+        standard_is_demo=bool(policy.content.get("dibao_standard_is_demo")),
     )
 
 

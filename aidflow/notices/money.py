@@ -1,6 +1,9 @@
-"""Amounts in Chinese capital numerals (大写金额), as written on financial and legal documents."""
+"""Amounts in Chinese capital numerals (大写金额), as written on financial and legal documents, and a
+case's amount told in plain words."""
 
 from decimal import ROUND_HALF_UP, Decimal
+
+from aidflow.policy.plain_words import amount_in_words
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ["", "拾", "佰", "仟"]
@@ -71,3 +74,12 @@ def money_figures(amount: Decimal) -> str:
     """1000 -> 1,000.00元"""
     amount = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return f"{amount:,.2f}元"
+
+
+def amount_words(application, stays=None) -> list[str]:
+    """How a case's amount was worked out, in the sentences of the 申请审批表 (the formula lines stay on
+    the case page); nothing without a calculation."""
+    if not application.calculation:
+        return []
+    stays = list(application.stays.all()) if stays is None else stays
+    return amount_in_words(stays=stays, calculation=application.calculation, excluded_costs=application.excluded_costs)

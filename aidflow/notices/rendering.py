@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.notices.models import Notice
+from aidflow.notices.money import amount_words
 from aidflow.notices.pdf_fonts import use_one_pass_subsetting
 
 CJK_FONT_FAMILY = "Noto Sans CJK SC"
@@ -57,12 +58,20 @@ def notice_html(notice: Notice) -> str:
         return _notice_html(notice)
 
 
+def _content_of(notice: Notice) -> dict:
+    """The content frozen at issue; a notice issued before the amount was put in words (and not yet
+    rendered) takes its words from its case's calculation, which the decision fixed."""
+    if "amount_words" in notice.content:
+        return notice.content
+    return {**notice.content, "amount_words": amount_words(notice.application)}
+
+
 def _notice_html(notice: Notice) -> str:
     return render_to_string(
         "notices/notice.html",
         {
             "notice": notice,
-            "content": notice.content,
+            "content": _content_of(notice),
             "authority": notice.authority,
             "verify_url": verification_url(notice.verification_code),
             "qr": _qr_data_uri(verification_url(notice.verification_code)),

@@ -22,7 +22,7 @@ from aidflow.core.errors import ActionForbidden, InputErrors, NotFound
 from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.core.numbering import take_next
 from aidflow.notices.models import Notice, NoticeCounter
-from aidflow.notices.money import money_figures, rmb_capitals
+from aidflow.notices.money import amount_words, money_figures, rmb_capitals
 from aidflow.notices.tasks import render_schedule
 from aidflow.policy.models import CATEGORY_GROUP
 from aidflow.regions.codes import county_of
@@ -190,6 +190,8 @@ def _content(application, kind: str, stage: str, *, reasons: str, missing: list[
         ),
         "stays": stays,
         "explanation": calculation.get("explanation", []),
+        # What the applicant reads: the amount in sentences (the formula lines stay on the case page).
+        "amount_words": amount_words(application, stay_rows),
         "eligible": bool(calculation.get("eligible")),
         "policy_title": policy.title if policy else "（未找到适用政策）",
         "legal_basis": legal_basis(application, kind),

@@ -1,6 +1,6 @@
 """Demo payments for seed_demo: 陵城区 paid its approved cases and the hospital's approved claim in a
-batch the bank returned with one failed line; the failed case, its account corrected, waits in a
-second, open batch."""
+batch the bank returned with 赵玉兰's line failed; her account corrected, she waits in a second, open
+batch (the README's story, checked by tests/test_readme_demo.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from aidflow.payments.services.batching import batch_create
 from aidflow.payments.services.results import results_record
 
 FAILED_REASON = "账户已冻结，请核实收款账户后重新发放"
+# Whose line the bank returns failed: the applicant of an approved demo case (aidflow/cases/demo.py).
+FAILED_APPLICANT = "赵玉兰"
 
 
 def seed_demo_payments(stdout, *, finance: str, county: str) -> None:
@@ -22,8 +24,8 @@ def seed_demo_payments(stdout, *, finance: str, county: str) -> None:
         stdout.write("Demo payments: already there.")
         return
     first = batch_create(user=user, data={"county": county})
-    lines = list(first.lines.order_by("seq"))
-    failed = next(line for line in lines if line.application_id)
+    lines = list(first.lines.select_related("application").order_by("seq"))
+    failed = next(line for line in lines if line.application_id and line.application.applicant_name == FAILED_APPLICANT)
     today = timezone.localdate().isoformat()
     results = [
         {"line": line.pk, "status": "failed", "reason": FAILED_REASON}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from aidflow.core.dates import month_value
 from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.formerrors import add_service_errors
@@ -221,10 +222,10 @@ class PaymentReportView(TemplateView):
 def report_month(request) -> tuple[datetime.date, str]:
     """The report's month (the first day) from `?month=YYYY-MM`, this month by default; and an error."""
     raw = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
-    try:
-        return datetime.date.fromisoformat(f"{raw}-01"), ""
-    except ValueError:
+    parsed = month_value(raw)
+    if parsed is None:
         return timezone.localdate().replace(day=1), _("A month is written YYYY-MM, e.g. 2026-03.")
+    return datetime.date(parsed[0], parsed[1], 1), ""
 
 
 class PaymentReportExportView(View):

@@ -160,17 +160,19 @@ def _count(number: int) -> str:
 
 
 def _deductible_sentence(total: Decimal, deductible: Decimal, left: Decimal, base: Decimal, rate: str) -> str:
+    # Below the deductible the case is approved at 0 (its costs count toward the deductible): the words
+    # give the amount, never "不予救助", which an approval notice would contradict.
     if not deductible:
         return f"剩余费用{yuan(total)}按{rate}救助"
     if left >= deductible:
         if base == 0:
-            return f"剩余费用{yuan(total)}未超过年度起付线{yuan(deductible)}，不予救助"
+            return f"剩余费用{yuan(total)}未超过年度起付线{yuan(deductible)}"
         return f"扣除年度起付线{yuan(deductible)}后的{yuan(base)}按{rate}救助"
     if left == 0:
         return f"本年度起付线{yuan(deductible)}此前已经扣满，剩余{yuan(total)}全部按{rate}救助"
     used = deductible - left
     if base == 0:
-        return f"本年度此前已扣起付线{yuan(used)}，起付线还剩{yuan(left)}，剩余费用{yuan(total)}未超过，不予救助"
+        return f"本年度此前已扣起付线{yuan(used)}，起付线还剩{yuan(left)}，剩余费用{yuan(total)}未超过"
     return f"本年度此前已扣起付线{yuan(used)}，起付线还剩{yuan(left)}，扣除后的{yuan(base)}按{rate}救助"
 
 
@@ -214,13 +216,17 @@ def amount_in_words(*, stays: Sequence, calculation: dict, excluded_costs=()) ->
     return sentences
 
 
-def income_in_words(*, monthly_income, size: int, residence_name: str, standard, multiplier) -> str:
-    """The low-income test in words: per-capita income against the multiple of the local minimum."""
+def income_in_words(
+    *, monthly_income, size: int, residence_name: str, standard, multiplier, standard_is_demo: bool = False
+) -> str:
+    """The low-income test in words: per-capita income against the multiple of the local minimum
+    (a policy file's made-up standard labelled as such wherever it is used)."""
     per_capita = (as_decimal(monthly_income) / size).quantize(CENT, rounding=ROUND_HALF_UP) if size else ZERO
     limit = (as_decimal(standard) * as_decimal(multiplier)).quantize(CENT, rounding=ROUND_HALF_UP)
     times = format(as_decimal(multiplier).normalize(), "f")
     verdict = "不高于" if as_decimal(monthly_income) <= limit * size else "高于"
     return (
         f"家庭月收入{yuan(monthly_income)}，{size}口人，人均{yuan(per_capita)}，"
-        f"{verdict}{residence_name}低保标准{yuan(standard)}的{times}倍（{yuan(limit)}）。"
+        f"{verdict}{residence_name}低保标准{yuan(standard)}"
+        f"{'（演示数值，非本地实际标准）' if standard_is_demo else ''}的{times}倍（{yuan(limit)}）。"
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.cases.models import AidLedgerMonth
+from aidflow.core.dates import month_value
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.regions.codes import level_of, normalise_code
 from aidflow.regions.models import Level, Role
@@ -41,17 +42,14 @@ def ledger_params(*, user, region: object, month: object, today: datetime.date |
     except ValidationError as error:
         errors["region"] = error.messages
     year = number = None
-    try:
-        raw = str(month or "")
-        if len(raw) != 7 or raw[4] != "-":
-            raise ValueError
-        year, number = int(raw[:4]), int(raw[5:])
-        datetime.date(year, number, 1)
+    parsed = month_value(str(month or ""))
+    if parsed is None:
+        errors["month"] = [_("A month is written YYYY-MM, e.g. 2026-03.")]
+    else:
+        year, number = parsed
         today = today or timezone.localdate()
         if (year, number) > (today.year, today.month):
             errors["month"] = [_("That month has not begun.")]
-    except ValueError:
-        errors["month"] = [_("A month is written YYYY-MM, e.g. 2026-03.")]
     if errors:
         raise InputErrors(errors)
     if not in_scope(user, code):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_not_required
@@ -12,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 
 from aidflow.core.clients import client_ip, window_count
+from aidflow.core.dates import month_value
 from aidflow.regions.models import Level, Region
 from aidflow.reports.disclosure import COLUMNS, disclosure_csv, disclosure_rows
 from aidflow.reports.ledger import month_submitted
@@ -33,13 +33,10 @@ class DisclosureView(View):
             response["Retry-After"] = "60"
             return response
         region = Region.objects.filter(code=county, level=Level.COUNTY).first()
-        try:
-            year, number = int(month[:4]), int(month[5:7])
-            datetime.date(year, number, 1)
-            if len(month) != 7 or month[4] != "-":
-                raise ValueError
-        except ValueError:
-            raise Http404("No such month.") from None
+        parsed = month_value(month)
+        if parsed is None:
+            raise Http404("No such month.")
+        year, number = parsed
         if region is None:
             raise Http404("No such county.")
         rows = disclosure_rows(county=county, year=year, month=number)

@@ -1,5 +1,7 @@
-"""Demo settlements for seed_demo: the window of 陵城区人民医院 settled key recipients in two months,
-claimed the earlier month and had the claim approved; this month's settlements wait to be claimed."""
+"""Demo settlements for seed_demo: the window of 陵城区人民医院 settled two key recipients last month
+and two this month (the README's story, checked by tests/test_readme_demo.py). Last month's were
+claimed - with the earlier months' settlements of 陵城区's own recipients - and the claim approved;
+this month's wait to be claimed. Dated by the calendar month, so the story holds on any day."""
 
 from __future__ import annotations
 
@@ -15,13 +17,15 @@ from aidflow.settlements.models import Settlement
 from aidflow.settlements.services.claiming import claim_review, claim_submit
 from aidflow.settlements.services.window import settlement_record
 
-# (roll ID number, name, discharged days ago, days in hospital, aid type, diagnosis, ICD-10,
-#  total, compliant, basic insurance, serious-illness insurance), all on the demo roll.
+LAST_MONTH, THIS_MONTH = "last_month", "this_month"
+# (roll ID number, name, discharged when: (last month, on the day) or (this month, days ago - never
+#  before the 1st), days in hospital, aid type, diagnosis, ICD-10, total, compliant, basic insurance,
+#  serious-illness insurance), all on the demo roll.
 DEMO_SETTLEMENTS = [
     (
         "371403194603090150",
         "孙玉梅",
-        40,
+        (LAST_MONTH, 8),
         9,
         "hospitalization",
         "社区获得性肺炎",
@@ -34,7 +38,7 @@ DEMO_SETTLEMENTS = [
     (
         "37140319550721033X",
         "赵金海",
-        36,
+        (LAST_MONTH, 20),
         12,
         "major_disease",
         "急性心肌梗死",
@@ -47,7 +51,7 @@ DEMO_SETTLEMENTS = [
     (
         "37140320121002047X",
         "李小雨",
-        2,
+        (THIS_MONTH, 2),
         6,
         "hospitalization",
         "急性阑尾炎",
@@ -60,7 +64,7 @@ DEMO_SETTLEMENTS = [
     (
         "371426194908160265",
         "周凤英",
-        1,
+        (THIS_MONTH, 1),
         10,
         "hospitalization",
         "脑梗死",
@@ -84,20 +88,29 @@ HISTORY = [
 
 
 def _history(today: datetime.date) -> list[tuple]:
-    """One settlement a month for the six months before last, within this year (earlier stays are
-    outside the claim window), the people taking turns."""
+    """One settlement in every month of this year before last month (earlier stays are outside the
+    claim window), on the 12th, the people taking turns."""
     rows = []
-    for back in range(7, 1, -1):
-        index = today.year * 12 + today.month - 1 - back
-        year, month = index // 12, index % 12 + 1
-        if year != today.year:
-            continue
-        discharge = datetime.date(year, month, 12)
+    for back in range(today.month - 1, 1, -1):
+        month = today.month - back
+        discharge = datetime.date(today.year, month, 12)
         id_number, name, aid_type, diagnosis, icd10, compliant = HISTORY[back % len(HISTORY)]
         total = f"{float(compliant) * 1.1:.2f}"
         basic = f"{float(compliant) * 0.6:.2f}"
         rows.append((id_number, name, discharge, 5, aid_type, diagnosis, icd10, total, compliant, basic, "0.00"))
     return rows
+
+
+def last_month(today: datetime.date) -> datetime.date:
+    """The first day of the month before `today`'s (in December of last year in January)."""
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _discharged(today: datetime.date, when: tuple[str, int]) -> datetime.date:
+    month, number = when
+    if month == LAST_MONTH:
+        return last_month(today).replace(day=number)
+    return max(today - datetime.timedelta(days=number), today.replace(day=1))
 
 
 def _referral(referrer, hospital, id_number: str, name: str, admitted: datetime.date, diagnosis: str) -> None:
@@ -128,7 +141,7 @@ def seed_demo_settlements(stdout, *, hospital_clerk: str, approver: str, referre
         stdout.write("Demo settlements: already there.")
         return
     today = timezone.localdate()
-    recent = [(row[0], row[1], today - datetime.timedelta(days=row[2]), *row[3:]) for row in DEMO_SETTLEMENTS]
+    recent = [(row[0], row[1], _discharged(today, row[2]), *row[3:]) for row in DEMO_SETTLEMENTS]
     for row in [*_history(today), *recent]:
         id_number, name, discharge, length, aid_type, diagnosis, icd10, total, compliant, basic, serious = row
         admitted = discharge - datetime.timedelta(days=length)
@@ -152,8 +165,9 @@ def seed_demo_settlements(stdout, *, hospital_clerk: str, approver: str, referre
                 },
             },
         )
-    # The earlier month's two settlements: claimed and approved; this month's wait.
-    month = (today - datetime.timedelta(days=36)).strftime("%Y-%m")
+    # Last month's claim (with every earlier settlement of the county's recipients): approved; this
+    # month's settlements wait.
+    month = last_month(today).strftime("%Y-%m")
     claim = claim_submit(user=clerk, data={"month": month})
     claim_review(user=users[approver], claim=claim, data={"decision": "approve", "reasons": "审核无误"})
     stdout.write(

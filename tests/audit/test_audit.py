@@ -295,6 +295,7 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "/workbench/applications/new/preview/",
         f"/workbench/applications/{application.pk}/tasks/{task.pk}/",
         f"/workbench/applications/{application.pk}/withdraw/",
+        "/workbench/referrals/",
         "/admin/regions/region/add/",
         f"/admin/regions/staffprofile/{auditor.staff.pk}/change/",
     ]
@@ -316,6 +317,8 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "workbench:payee",
         # Submitting a month: only the county approver (tests/reports/test_monthly.py).
         "workbench:statistics",
+        # Recording a referral: the staff who file and review cases, or the referring hospital.
+        "workbench:referrals",
     }, "a new POST route: add it to this sweep"
     for url in posts:
         response = client.post(url, {"decision": "forward", "reason": "x", "role": "admin"})

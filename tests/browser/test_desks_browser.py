@@ -17,7 +17,7 @@ from tests.factories import PASSWORD, today
 from tests.payments.conftest import approved, finance  # noqa: F401 - fixture
 from tests.reports.test_desks import settle_today
 from tests.settlements.conftest import register, window  # noqa: F401 - fixtures
-from tests.workflows.helpers import client_for
+from tests.workflows.helpers import client_for, post_confirmed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
@@ -35,14 +35,14 @@ def desks(settings, policy, clerk, reviewer, approver, window, finance):  # noqa
     failed = approved(clerk, order="601")
     approved(clerk, order="602")
     web = client_for(finance)
-    web.post("/workbench/payments/")
+    post_confirmed(web, "/workbench/payments/", {})
     batch = PaymentBatch.objects.get()
     buffer = io.StringIO()
     csv.writer(buffer).writerows(
         [["序号", "状态", "日期", "原因"], [batch.lines.get(application=failed).seq, "失败", "", REASON]]
     )
     upload = SimpleUploadedFile("results.csv", buffer.getvalue().encode("utf-8"), content_type="text/csv")
-    assert web.post(f"/workbench/payments/batches/{batch.pk}/", {"file": upload}).status_code == 302
+    assert post_confirmed(web, f"/workbench/payments/batches/{batch.pk}/", {"file": upload}).status_code == 302
     approved(clerk, order="603")  # approved after the batch: not paid yet
     return failed
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from aidflow.audit.models import AuditEvent
 from aidflow.payments.models import PaymentLine
 from tests.browser.axe import assert_none, axe_source, violations
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, screenshot, submit_and_confirm
 from tests.factories import PASSWORD, today
 from tests.payments.conftest import finance  # noqa: F401 - fixture
 from tests.payments.test_files import batch  # noqa: F401 - fixture
@@ -67,8 +67,7 @@ def test_results_form_gbk_upload_errors_that_stay_and_an_export(
         "input[name=file]",
         gbk_csv(f"序号,状态,日期,原因\r\n1,成功,{day.year}/{day.month}/{day.day},\r\n2,失败,,账户已冻结\r\n"),
     )
-    page.get_by_role("button", name="登记结果").click()
-    page.wait_for_load_state("networkidle")
+    submit_and_confirm(page, "#results-submit")  # the counts are confirmed before anything is recorded
     assert dict(PaymentLine.objects.values_list("seq", "status")) == {1: "paid", 2: "failed"}
 
     # The month's payments, exported from the report screen.

@@ -11,7 +11,7 @@ from aidflow.payments.models import PaymentBatch
 from aidflow.reports.models import MonthlyReport
 from tests.browser.axe import assert_none, axe_source, violations
 from tests.browser.conftest import confirm_dialog, log_in, screenshot
-from tests.factories import PASSWORD, ApplicationFactory, advance, today
+from tests.factories import PASSWORD, ApplicationFactory, advance, excluded, today
 from tests.payments.conftest import approved, finance  # noqa: F401 - fixture
 from tests.settlements.conftest import register, window  # noqa: F401 - fixtures
 
@@ -164,7 +164,7 @@ def test_a_withdrawal_is_confirmed_by_keyboard(sized, policy, clerk):
 def test_a_payment_batch_is_confirmed_by_keyboard(sized, policy, clerk, reviewer, approver, finance):  # noqa: F811
     page = sized
     approved(clerk, order="231")
-    approved(clerk, order="232", amount="600.00")
+    approved(clerk, order="232", excluded_costs=excluded("2000.00"))  # 600.00
     log_in(page, "finance", PASSWORD)
     page.goto("/workbench/payments/")
     tab_to(page, "#batch-create")
@@ -185,8 +185,9 @@ def test_a_payment_batch_is_confirmed_by_keyboard(sized, policy, clerk, reviewer
     expect(page.locator("h1")).to_contain_text(batch.number)
 
 
-def test_the_month_is_signed_off_by_keyboard(sized, policy, clerk, reviewer, approver):
+def test_the_month_is_signed_off_by_keyboard(sized, policy, clerk, reviewer, approver, settings):
     page = sized
+    settings.MONTHLY_REPORT_DAY = 1  # the current month may be signed off today
     approved(clerk, order="241")
     month = today().strftime("%Y-%m")
     log_in(page, approver.username, PASSWORD)

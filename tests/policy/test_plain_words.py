@@ -69,7 +69,7 @@ def test_below_the_deductible():
     stay = {**EXAMPLE["stays"][0], "eligible_cost": "40000.00"}
     result, text = words(request(stays=[stay]))
     assert result["amount"] == "0.00"
-    assert "剩余费用5,000元未超过年度起付线12,000元，不予救助，救助金额0元。" in text
+    assert "剩余费用5,000元未超过年度起付线12,000元，救助金额0元。" in text
 
 
 def test_a_stay_outside_the_claim_window_does_not_count():
@@ -163,3 +163,17 @@ def test_costs_excluded_on_review_and_a_stay_a_gate_leaves_out():
     )
     assert "两次住院" not in text
     assert text.endswith("扣除年度起付线12,000元后的3,000元按20%救助，救助金额600元。")
+
+
+def test_a_demo_standard_is_labelled_where_it_is_used():
+    """The shipped files' 低保 standards are made-up values (dibao_standard_is_demo): labelled as such
+    wherever an income is compared with them (INTERFACES section 11)."""
+    words = income_in_words(
+        monthly_income=Decimal("1200"),
+        size=3,
+        residence_name="农村",
+        standard=Decimal("400"),
+        multiplier=Decimal("1.3"),
+        standard_is_demo=True,
+    )
+    assert "低保标准400元（演示数值，非本地实际标准）的1.3倍" in words

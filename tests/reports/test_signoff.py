@@ -13,6 +13,7 @@ from django.test import Client
 from aidflow.reports.models import DisclosureCorrection, MonthlyReport
 from aidflow.settlements.models import Settlement
 from tests.factories import today
+from tests.payments.conftest import finance  # noqa: F401 - fixture
 from tests.reports.test_monthly import MONTH, month_set  # noqa: F401 - fixture
 from tests.settlements.conftest import register, window  # noqa: F401 - fixtures
 from tests.workflows.helpers import client_for
@@ -79,3 +80,32 @@ def test_the_list_is_frozen_and_later_changes_are_listed_in_the_next_month(month
     later = csv_rows("371403", following)
     assert [(row[4], row[6]) for row in later] == [("-5950.00", f"更正{MONTH}已公示名单（核减）")]
     assert "张*兰" in later[0][1]
+
+
+def test_the_frozen_months_workbook_is_served_with_its_signer(month_set, approver, settings):  # noqa: F811
+    """`monthly.xlsx?submitted=true` answered 500 for every signed-off month."""
+    import openpyxl
+
+    settings.MONTHLY_REPORT_DAY = 1
+    assert submit(approver, MONTH).status_code == 201
+    response = client_for(approver).get(
+        "/api/v1/statistics/monthly.xlsx", {"region": "371403", "month": MONTH, "submitted": "true"}
+    )
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    text = " ".join(
+        str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell
+    )
+    assert "陈明" in text and MonthlyReport.objects.get().sha256 in text
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "2026-00", "2026-1x", "20261-1"])
+def test_a_month_out_of_range_is_refused_never_a_500(regions, approver, finance, month):  # noqa: F811
+    """The public disclosure page for 9999-12 and the statistics page for 0001-01 answered 500."""
+    assert Client().get(f"/public/disclosure/371403/{month}/").status_code == 404
+    api = client_for(approver).get("/api/v1/statistics/monthly/", {"region": "371403", "month": month})
+    assert api.status_code == 400 and "month" in api.json()["errors"]
+    assert (
+        client_for(approver).get("/workbench/reports/monthly/", {"region": "371403", "month": month}).status_code < 500
+    )
+    assert client_for(finance).get("/workbench/payments/report/", {"month": month}).status_code == 200

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.cases.services.ledger import ledger_settlement_remove
+from aidflow.core.dates import month_value
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.fields import FieldReader, money_text
 from aidflow.core.numbering import take_next
@@ -37,14 +38,10 @@ ZERO = Decimal("0.00")
 
 def month_parse(raw: object, path: str = "month") -> tuple[int, int]:
     """A YYYY-MM month, or InputErrors naming `path`."""
-    try:
-        if not isinstance(raw, str) or len(raw) != 7 or raw[4] != "-":
-            raise ValueError
-        year, month = int(raw[:4]), int(raw[5:])
-        datetime.date(year, month, 1)
-    except ValueError:
-        raise InputErrors({path: [_("A month is written YYYY-MM, e.g. 2026-03.")]}) from None
-    return year, month
+    parsed = month_value(raw)
+    if parsed is None:
+        raise InputErrors({path: [_("A month is written YYYY-MM, e.g. 2026-03.")]})
+    return parsed
 
 
 def month_end(year: int, month: int) -> datetime.date:
