@@ -15,6 +15,7 @@ from aidflow.cases.views import (
     DocumentDownloadView,
     FilingPreviewView,
     FilingView,
+    HospitalSearchView,
     InboxView,
     ListExportView,
     NotificationsView,
@@ -65,6 +66,7 @@ class WorkbenchApp(Application):
     )
     filing_path = path("applications/new/", FilingView.as_view(), name="filing")
     filing_preview_path = path("applications/new/preview/", FilingPreviewView.as_view(), name="filing_preview")
+    filing_hospitals_path = path("applications/new/hospitals/", HospitalSearchView.as_view(), name="filing_hospitals")
     application_path = path("applications/<int:pk>/", ApplicationDetailView.as_view(), name="application")
     task_path = path("applications/<int:pk>/tasks/<int:task_pk>/", TaskView.as_view(), name="task")
     payee_path = path("applications/<int:pk>/payee/", PayeeView.as_view(), name="payee")

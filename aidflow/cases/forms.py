@@ -3,12 +3,13 @@ They only shape input; the services decide what is valid."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from viewflow.forms.renderers import Column, FieldSet, Layout, Row
+from viewflow.forms.renderers import FieldSet, Layout, Row
 
 from aidflow.cases.choices import ApplicantRelationship, DocumentKind, Residence
 from aidflow.policy.models import AidType, Category
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO dates whatever the language: a date input's value is always yyyy-mm-dd.
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class FilingForm(forms.Form):
@@ -27,13 +28,14 @@ class FilingForm(forms.Form):
         label=_("Patient name (when a guardian or agent applies)"),
         max_length=50,
         required=False,
-        widget=forms.TextInput(attrs={"data-show-for": "guardian agent"}),
+        # Required when shown: it shows only when a guardian or an agent applies (decision.js).
+        widget=forms.TextInput(attrs={"data-show-for": "guardian agent", "required": True}),
     )
     applicant_id_number = forms.CharField(
-        label=_("Applicant's own resident ID number (guardian or agent)"),
+        label=_("Applicant's own ID number (guardian or agent)"),
         max_length=18,
         required=False,
-        widget=forms.TextInput(attrs={"data-show-for": "guardian agent"}),
+        widget=forms.TextInput(attrs={"data-show-for": "guardian agent", "required": True}),
     )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.LOW_INCOME)
     aid_type = forms.ChoiceField(label=_("Aid type"), choices=AidType.choices, initial=AidType.MAJOR_DISEASE)
@@ -53,7 +55,11 @@ class FilingForm(forms.Form):
     household_monthly_income = forms.DecimalField(
         label=_("Household monthly income (yuan)"), min_value=0, decimal_places=2, max_digits=12
     )
-    residence = forms.ChoiceField(label=_("Residence"), choices=Residence.choices)
+    # Marked * like the other required fields (aidflow.css): a Material select's own "required" puts
+    # aria-required on its button, which that role does not take.
+    residence = forms.ChoiceField(
+        label=_("Residence"), choices=Residence.choices, widget=forms.Select(attrs={"data-required": "true"})
+    )
     # Where the aid is paid; may also be recorded later on the case page.
     payee_name = forms.CharField(label=_("Payee"), max_length=50, required=False)
     payee_bank = forms.CharField(label=_("Bank"), max_length=100, required=False)
@@ -83,62 +89,144 @@ class FilingForm(forms.Form):
     )
 
 
-class StayForm(forms.Form):
-    hospital = forms.CharField(label=_("Hospital"), max_length=200)
+LEVELS = [("", _("Choose")), (1, _("Level 1")), (2, _("Level 2")), (3, _("Level 3"))]
+MONEY = {"min_value": 0, "decimal_places": 2, "max_digits": 12}
+
+
+class RowForm(forms.Form):
+    """A row of the filing form, rendered by hand (templates/cases/_row_field.html) so rows can be
+    added and removed on the page: a required field says so to screen readers, money fields bring
+    up a number pad on a phone."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            attrs = field.widget.attrs
+            if field.required:
+                attrs["aria-required"] = "true"
+            if isinstance(field, forms.DecimalField):
+                attrs.update(inputmode="decimal", autocomplete="off")
+            if not isinstance(field.widget, forms.CheckboxInput):
+                attrs.setdefault("class", "af-input")
+            if name in self.described:
+                attrs["aria-describedby"] = f"{self.auto_id % self.add_prefix(name)}-hint"
+
+
+class StayForm(RowForm):
+    described = ("hospital",)
+
+    hospital = forms.CharField(
+        label=_("Hospital"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off", "data-hospital": ""})
+    )
+    # The designated hospital picked from the register (the hospital picker fills it); empty for a
+    # name typed by hand, which the register is then searched for by name.
+    hospital_code = forms.CharField(
+        max_length=30, required=False, widget=forms.HiddenInput(attrs={"data-hospital-code": ""})
+    )
     hospital_level = forms.TypedChoiceField(
         label=_("Hospital level"),
         # A blank first choice, so an untouched extra row stays empty and is skipped.
-        choices=[("", "---------"), (1, _("Level 1")), (2, _("Level 2")), (3, _("Level 3"))],
+        choices=LEVELS,
         coerce=int,
+        widget=forms.Select(attrs={"data-hospital-level": ""}),
     )
     admission_date = forms.DateField(label=_("Admission date"), widget=DATE)
     discharge_date = forms.DateField(label=_("Discharge date"), widget=DATE)
-    total_cost = forms.DecimalField(label=_("Total cost"), min_value=0, decimal_places=2, max_digits=12)
-    eligible_cost = forms.DecimalField(label=_("Compliant cost"), min_value=0, decimal_places=2, max_digits=12)
-    basic_insurance = forms.DecimalField(label=_("Basic insurance paid"), min_value=0, decimal_places=2, max_digits=12)
-    serious_illness_insurance = forms.DecimalField(
-        label=_("Serious-illness insurance paid"), min_value=0, decimal_places=2, max_digits=12
-    )
-    other_insurance = forms.DecimalField(
-        label=_("Other insurance paid"), min_value=0, decimal_places=2, max_digits=12, required=False
-    )
-    charity = forms.DecimalField(
-        label=_("Charity and social help"), min_value=0, decimal_places=2, max_digits=12, required=False
-    )
+    total_cost = forms.DecimalField(label=_("Total cost"), **MONEY)
+    eligible_cost = forms.DecimalField(label=_("Compliant cost"), **MONEY)
+    basic_insurance = forms.DecimalField(label=_("Basic insurance paid"), **MONEY)
+    serious_illness_insurance = forms.DecimalField(label=_("Serious-illness insurance paid"), **MONEY)
+    other_insurance = forms.DecimalField(label=_("Other insurance paid"), required=False, **MONEY)
+    charity = forms.DecimalField(label=_("Charity and social help"), required=False, **MONEY)
     diagnosis = forms.CharField(label=_("Main discharge diagnosis"), max_length=200)
     icd10 = forms.CharField(label=_("ICD-10 code (optional)"), max_length=20, required=False)
     referral = forms.BooleanField(label=_("Referred to a higher-level or out-of-county hospital"), required=False)
     referral_number = forms.CharField(label=_("Referral number"), max_length=64, required=False)
 
-    layout = Layout(
-        Row(Column("hospital", desktop=6), "hospital_level", "admission_date", "discharge_date"),
-        Row(Column("diagnosis", desktop=8), "icd10"),
-        Row("total_cost", "eligible_cost", "basic_insurance"),
-        Row("serious_illness_insurance", "other_insurance", "charity"),
-        Row("referral", "referral_number"),
-    )
 
+class MemberForm(RowForm):
+    described = ()
 
-class MemberForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     relation = forms.CharField(label=_("Relation to the applicant"), max_length=20)
-    monthly_income = forms.DecimalField(
-        label=_("Monthly income"), min_value=0, decimal_places=2, max_digits=12, required=False
-    )
-
-    layout = Layout(Row("name", "relation", "monthly_income"))
+    monthly_income = forms.DecimalField(label=_("Monthly income"), required=False, **MONEY)
 
 
-class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *DocumentKind.choices])
-    file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 20 MB)"))
+class DocumentForm(RowForm):
+    described = ()
 
-    layout = Layout(Row(Column("kind", desktop=4), Column("file", desktop=8)))
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Choose")), *DocumentKind.choices])
+    # Required unless a file chosen before an error is kept for this row (`kept`); the template
+    # renders the file input itself.
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 20 MB)"), required=False)
+    # The signed token of that kept file (aidflow/cases/services/kept_uploads.py).
+    kept = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_changed() and not cleaned.get("file") and not cleaned.get("kept") and "file" not in self.errors:
+            self.add_error("file", forms.Field.default_error_messages["required"])
+        return cleaned
 
 
-StayFormSet = forms.formset_factory(StayForm, extra=2, min_num=1, validate_min=True, max_num=20)
-MemberFormSet = forms.formset_factory(MemberForm, extra=2, max_num=20)
-DocumentFormSet = forms.formset_factory(DocumentForm, extra=4, max_num=20)
+class RowFormSet(forms.BaseFormSet):
+    """A formset whose rows the filing form adds and removes (filing.js), each row named in the
+    error summary by `row_label` ("Stay 2"), with Chinese messages for too few and too many rows."""
+
+    row_label = _("Row %(number)d")
+    too_few = _("Fill in at least %(num)d row.")
+    too_many = _("At most %(num)d rows.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages = {**self.error_messages, "too_few_forms": self.too_few, "too_many_forms": self.too_many}
+
+
+class StayRows(RowFormSet):
+    row_label = _("Stay %(number)d")
+    too_few = _("Fill in at least one hospital stay.")
+    too_many = _("An application holds at most %(num)d hospital stays.")
+
+    def clean(self):
+        # At least one stay, in whichever row: every row may be left empty (min_num would make the
+        # first one required, whatever the others hold).
+        super().clean()
+        if not any(form.has_changed() for form in self.forms):
+            raise forms.ValidationError(self.too_few, code="too_few_forms")
+
+
+class MemberRows(RowFormSet):
+    row_label = _("Household member %(number)d")
+    too_many = _("At most %(num)d household members.")
+
+
+class DocumentRows(RowFormSet):
+    row_label = _("Document %(number)d")
+    too_many = _("An application holds at most %(num)d documents.")
+
+
+# Rows shown without scripts: 3 stays, 2 members, 4 documents; with scripts rows are added and
+# removed up to the limits (documents: the service's MAX_DOCUMENTS).
+MAX_STAYS, MAX_MEMBERS, MAX_DOCUMENT_ROWS = 50, 20, 40
+StayFormSet = forms.formset_factory(
+    StayForm,
+    formset=StayRows,
+    extra=3,
+    max_num=MAX_STAYS,
+    validate_max=True,
+    absolute_max=MAX_STAYS,
+)
+MemberFormSet = forms.formset_factory(
+    MemberForm, formset=MemberRows, extra=2, max_num=MAX_MEMBERS, validate_max=True, absolute_max=MAX_MEMBERS
+)
+DocumentFormSet = forms.formset_factory(
+    DocumentForm,
+    formset=DocumentRows,
+    extra=4,
+    max_num=MAX_DOCUMENT_ROWS,
+    validate_max=True,
+    absolute_max=MAX_DOCUMENT_ROWS,
+)
 
 
 class WithdrawForm(forms.Form):

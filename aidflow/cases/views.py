@@ -16,12 +16,14 @@ from django.views.generic import TemplateView
 
 from aidflow.cases.choices import Status
 from aidflow.cases.exports import applications_export
-from aidflow.cases.forms import DocumentFormSet, FilingForm, MemberFormSet, StayFormSet
+from aidflow.cases.filing_form import FilingForms, filing_data, filing_errors, preview_errors, rows_of
+from aidflow.cases.forms import MAX_DOCUMENT_ROWS, MAX_MEMBERS, MAX_STAYS, FilingForm, MemberFormSet, StayFormSet
 from aidflow.cases.models import Notification
 from aidflow.cases.selectors import ListFilters, applications_filter, applications_visible, inbox
-from aidflow.cases.services.calculation import aid_calculate
-from aidflow.cases.services.documents import UploadedDocument, document_open
+from aidflow.cases.services.claims import normalised, registered_names
+from aidflow.cases.services.documents import document_open
 from aidflow.cases.services.filing import application_file
+from aidflow.cases.services.preview import filing_preview, hospital_detail
 from aidflow.core.downloads import attachment, attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.paging import EstimatedCountPaginator
@@ -32,6 +34,7 @@ from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
 from aidflow.regions.stages import Stage, stages_of
 from aidflow.reports.desks import desk_sections
+from aidflow.rolls.selectors import hospitals_search
 
 PAGE_SIZE = 50
 # The calculation's warnings a list filters on (INTERFACES section 11): the township and the county
@@ -110,128 +113,6 @@ class ApplicationListView(TemplateView):
         return context
 
 
-def filing_data(form, stays, members) -> tuple[dict, list[int]]:
-    """The filing request (INTERFACES section 4 shape) from the filing forms."""
-    cleaned = form.cleaned_data
-    stay_rows = []
-    stay_forms = []
-    for index, stay_form in enumerate(stays.forms):
-        data = stay_form.cleaned_data if stay_form.is_valid() else {}
-        if not data:
-            continue
-        stay_forms.append(index)
-        stay_rows.append(
-            {
-                "hospital": data["hospital"],
-                "hospital_level": data["hospital_level"],
-                "admission_date": data["admission_date"].isoformat(),
-                "discharge_date": data["discharge_date"].isoformat(),
-                "total_cost": str(data["total_cost"]),
-                "eligible_cost": str(data["eligible_cost"]),
-                "basic_insurance": str(data["basic_insurance"]),
-                "serious_illness_insurance": str(data["serious_illness_insurance"]),
-                "other_insurance": str(data.get("other_insurance") or "0.00"),
-                "charity": str(data.get("charity") or "0.00"),
-                "diagnosis": data["diagnosis"],
-                "icd10": data.get("icd10") or None,
-                "referral": bool(data.get("referral")),
-                "referral_number": data.get("referral_number") or None,
-            }
-        )
-    member_rows = [
-        {
-            "name": member.cleaned_data["name"],
-            "relation": member.cleaned_data["relation"],
-            "monthly_income": str(member.cleaned_data.get("monthly_income") or "0.00"),
-        }
-        for member in members.forms
-        if member.is_valid() and member.cleaned_data
-    ]
-    relationship = cleaned.get("relationship") or "self"
-    applicant = {"name": cleaned["applicant_name"], "id_number": cleaned["id_number"], "phone": cleaned["phone"]}
-    patient = {
-        "id_number": cleaned["id_number"],
-        "severely_disabled": cleaned["severely_disabled"],
-        "seriously_ill": cleaned["seriously_ill"],
-        "insured": cleaned["insured"] is not False,
-    }
-    if relationship != "self":
-        # On the patient's behalf: the ID number above is the patient's, the applicant gives their own.
-        applicant.update(relationship=relationship, id_number=cleaned.get("applicant_id_number") or "")
-        patient["name"] = cleaned.get("patient_name") or ""
-    return (
-        {
-            "applicant": applicant,
-            "category": cleaned["category"],
-            "aid_type": cleaned["aid_type"],
-            "patient": patient,
-            "household": {
-                "size": cleaned["household_size"],
-                "monthly_income": str(cleaned["household_monthly_income"]),
-                "residence": cleaned["residence"],
-                "members": member_rows,
-            },
-            "stays": stay_rows,
-            **(
-                {
-                    "payee": {
-                        "name": cleaned.get("payee_name") or None,
-                        "bank": cleaned.get("payee_bank") or None,
-                        "account": cleaned.get("payee_account"),
-                    }
-                }
-                if cleaned.get("payee_account")
-                else {}
-            ),
-        },
-        stay_forms,
-    )
-
-
-SERVICE_FIELD_TO_FORM = {
-    "applicant.name": "applicant_name",
-    "applicant.phone": "phone",
-    "applicant.id_number": "id_number",
-    "applicant.relationship": "relationship",
-    "patient.name": "patient_name",
-    "filing_date": None,
-    "patient.id_number": "id_number",
-    "patient.severely_disabled": "severely_disabled",
-    "patient.seriously_ill": "seriously_ill",
-    "patient.insured": "insured",
-    "household.size": "household_size",
-    "household.monthly_income": "household_monthly_income",
-    "household.residence": "residence",
-    "category": "category",
-    "aid_type": "aid_type",
-}
-
-
-def apply_service_errors(errors: dict, form, stays, stay_forms: list[int], documents=None) -> None:
-    """Show the service's field errors next to the fields they name."""
-    on_behalf = (form.cleaned_data.get("relationship") or "self") != "self"
-    for path, messages_ in errors.items():
-        for message in messages_:
-            if path == "applicant.id_number" and on_behalf:
-                form.add_error("applicant_id_number", message)
-            elif path in SERVICE_FIELD_TO_FORM:
-                form.add_error(SERVICE_FIELD_TO_FORM[path], message)
-            elif path.startswith("stays[") and "]." in path:
-                index, field = path[len("stays[") :].split("].", 1)
-                target = stays.forms[stay_forms[int(index)]] if int(index) < len(stay_forms) else None
-                if target is not None and field in target.fields:
-                    target.add_error(field, message)
-                else:
-                    form.add_error(None, f"{path}: {message}")
-            elif path.startswith("documents[") and documents is not None and "]." in path:
-                index, field = path[len("documents[") :].split("].", 1)
-                form.add_error(
-                    None, _("Document %(number)s: %(message)s") % {"number": int(index) + 1, "message": message}
-                )
-            else:
-                form.add_error(None, message if path in ("stays", "region", "body") else f"{path}: {message}")
-
-
 def extra_categories_for(user) -> list[dict]:
     """The county-defined categories of the policy that applies to the clerk's village today."""
     version = policy_select(region_code=user.staff.region_id, filing_date=timezone.localdate())
@@ -239,7 +120,9 @@ def extra_categories_for(user) -> list[dict]:
 
 
 class FilingView(TemplateView):
-    """The clerk's filing form: applicant, household, stays, documents, and a live calculation."""
+    """The clerk's filing form: applicant, stays, members and documents (rows added and removed on
+    the page), a hospital picker, and a live calculation. An error shows the form again with
+    everything typed and every chosen file kept."""
 
     template_name = "cases/filing.html"
 
@@ -248,59 +131,58 @@ class FilingView(TemplateView):
             return HttpResponseForbidden(_("Only a village clerk files applications."))
         return super().dispatch(request, *args, **kwargs)
 
-    def forms(self, data=None, files=None):
-        return (
-            FilingForm(data, extra_categories=extra_categories_for(self.request.user)),
-            StayFormSet(data, prefix="stays"),
-            MemberFormSet(data, prefix="members"),
-            DocumentFormSet(data, files, prefix="documents"),
-        )
-
     def get(self, request, *args, **kwargs):
-        form, stays, members, documents = self.forms()
-        return self.render_to_response(
-            self.get_context_data(form=form, stays=stays, members=members, documents=documents)
-        )
+        forms = FilingForms(user=request.user, extra_categories=extra_categories_for(request.user))
+        return self.render_to_response(self.get_context_data(forms=forms))
 
     def post(self, request, *args, **kwargs):
-        form, stays, members, documents = self.forms(request.POST, request.FILES)
-        valid = all([form.is_valid(), stays.is_valid(), members.is_valid(), documents.is_valid()])
-        if valid:
-            data, stay_forms = filing_data(form, stays, members)
+        forms = FilingForms(
+            request.POST, request.FILES, user=request.user, extra_categories=extra_categories_for(request.user)
+        )
+        status = 400
+        if forms.is_valid():
+            data, rows = filing_data(forms.form, forms.stays, forms.members, forms.documents)
             data["region"] = request.user.staff.region_id
-            uploads = [
-                UploadedDocument(document.cleaned_data["kind"], document.cleaned_data["file"])
-                for document in documents.forms
-                if document.cleaned_data
-            ]
             try:
-                application = application_file(user=request.user, data=data, documents=uploads)
-            except InputErrors as error:
-                apply_service_errors(error.errors, form, stays, stay_forms, documents)
-            except Conflict as error:
-                # A stay already claimed elsewhere: one stay, one aid.
-                apply_service_errors(error.errors, form, stays, stay_forms, documents)
-                return self.render_to_response(
-                    self.get_context_data(form=form, stays=stays, members=members, documents=documents), status=409
-                )
+                application = application_file(user=request.user, data=data, documents=forms.uploads(rows))
+            except (InputErrors, Conflict) as error:
+                # A stay already claimed elsewhere (one stay, one aid) is a conflict; the rest bad input.
+                status = 409 if isinstance(error, Conflict) else 400
+                filing_errors(error.errors, rows=rows, **forms.by_name())
             except ActionForbidden as error:
                 return HttpResponseForbidden(str(error))
             else:
+                forms.discard_kept()
                 messages.success(request, _("Application %(number)s filed.") % {"number": application.number})
-                return redirect("workbench:application", pk=application.pk)
-        return self.render_to_response(
-            self.get_context_data(form=form, stays=stays, members=members, documents=documents), status=400
-        )
+                return redirect(reverse("workbench:application", args=[application.pk]) + "?filed=1")
+        forms.keep_files()
+        return self.render_to_response(self.get_context_data(forms=forms), status=status)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        forms = context["forms"]
+        context.update(forms.by_name())
+        context["error_forms"] = [forms.form, forms.stays, forms.members, forms.documents]
+        context["files_note"] = forms.files_note()
+        for row in forms.documents.forms:
+            row.kept_file = forms.kept_file(row)
+        # A hospital typed by hand that the register does not know is flagged beside it at once.
+        names = registered_names() if forms.stays.is_bound else {}
+        for row in forms.stays.forms if forms.stays.is_bound else ():
+            name, code = row["hospital"].value() or "", row["hospital_code"].value() or ""
+            row.hospital_unregistered = bool(name.strip()) and not code and normalised(name) not in names
         context["village"] = self.request.user.staff.region
         context["preview_url"] = reverse("workbench:filing_preview")
+        context["hospitals_url"] = reverse("workbench:filing_hospitals")
+        context["referrals_url"] = reverse("workbench:referrals")
+        context["limits"] = {"stays": MAX_STAYS, "members": MAX_MEMBERS, "documents": MAX_DOCUMENT_ROWS}
         return context
 
 
 class FilingPreviewView(View):
-    """The calculation for the filing form as it stands (JSON), with the explanation lines."""
+    """The calculation for the filing form as it stands (JSON), with the explanation lines and, beside
+    each stay, what the register and the referrals say of it; 409 for a stay already claimed, as the
+    filing would answer."""
 
     def post(self, request, *args, **kwargs):
         if role_of(request.user) != Role.VILLAGE_CLERK:
@@ -311,18 +193,71 @@ class FilingPreviewView(View):
             MemberFormSet(request.POST, prefix="members"),
         )
         if not form.is_valid() or not stays.is_valid():
-            errors = {key: [str(message) for message in value] for key, value in form.errors.items()}
-            for index, stay_form in enumerate(stays.forms):
-                for key, value in stay_form.errors.items():
-                    errors[f"stays[{index}].{key}"] = [str(message) for message in value]
-            return JsonResponse({"detail": _("Fill in the form to see the calculation."), "errors": errors}, status=400)
-        data, _stay_forms = filing_data(form, stays, members)
+            return JsonResponse(
+                {"detail": _("Fill in the form to see the calculation."), "entries": preview_errors(form, stays)},
+                status=400,
+            )
+        data, rows = filing_data(form, stays, members)
         data["region"] = request.user.staff.region_id
         data["filing_date"] = None
         try:
-            return JsonResponse(aid_calculate(data=data))
+            answer = filing_preview(data=data)
+        except Conflict as error:
+            return JsonResponse(
+                {
+                    "detail": _("A stay is already claimed: it cannot be applied for again."),
+                    **rows_of(error, form, rows),
+                },
+                status=409,
+            )
         except InputErrors as error:
-            return JsonResponse({"detail": _("Invalid calculation request."), "errors": error.errors}, status=400)
+            return JsonResponse({"detail": _("Invalid calculation request."), **rows_of(error, form, rows)}, status=400)
+        # Each stay of the answer names the form row it came from.
+        for checked in answer["stays_checked"]:
+            checked["row"] = rows.stays[checked["index"]]
+        return JsonResponse(answer)
+
+
+def home_county(user) -> str:
+    """The county whose hospitals come first for this user: of the staff's region (a city's first
+    four digits for a city's staff), or of a hospital clerk's hospital."""
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return ""
+    if staff.region_id:
+        return staff.region_id[:6]
+    return staff.hospital.county_id if getattr(staff, "hospital_id", None) else ""
+
+
+class HospitalSearchView(View):
+    """Designated hospitals for the filing form's hospital picker (JSON): name, county and level,
+    the clerk's county first."""
+
+    def get(self, request, *args, **kwargs):
+        if role_of(request.user) is None:
+            return JsonResponse({"detail": _("Only staff may search the register.")}, status=403)
+        county = home_county(request.user)
+        found, more = hospitals_search(text=(request.GET.get("q") or "")[:100], county=county)
+        today = timezone.localdate()
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "code": hospital.code,
+                        "name": hospital.name,
+                        "level": hospital.level,
+                        "county": hospital.county.name,
+                        "designated": hospital.designated_on(today),
+                        "in_county": hospital.county_id == county,
+                        # As the picker shows it: "陵城区 · 二级", and what to beware of.
+                        "detail": hospital_detail(hospital.county.name, hospital.level),
+                        "note": "" if hospital.designated_on(today) else _("no longer designated"),
+                    }
+                    for hospital in found
+                ],
+                "more": more,
+            }
+        )
 
 
 class DocumentDownloadView(View):

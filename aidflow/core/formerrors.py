@@ -20,12 +20,25 @@ def add_service_errors(form: forms.Form, errors: Mapping[str, Iterable[str]], fi
             form.add_error(target if target in form.fields else None, str(message))
 
 
-def _form_entries(form: forms.Form, row: int | None = None) -> list[dict]:
-    entries = [{"target": "", "label": "", "message": str(message)} for message in form.non_field_errors()]
+def _row_name(row: int, row_label) -> str:
+    if row_label:
+        return str(row_label) % {"number": row}
+    return _("Item %(number)d") % {"number": row}
+
+
+def _form_entries(form: forms.Form, row: int | None = None, row_label=None) -> list[dict]:
+    # An error of a whole row (a stay claimed elsewhere) is named by its row and leads to its first field.
+    first = next((field.auto_id for field in form.visible_fields() if field.auto_id), "") if row is not None else ""
+    entries = [
+        {"target": first, "label": _row_name(row, row_label) if row is not None else "", "message": str(message)}
+        for message in form.non_field_errors()
+    ]
     for bound_field in form:
         for message in bound_field.errors:
             label = str(bound_field.label or bound_field.name)
-            if row is not None:
+            if row is not None and row_label:
+                label = _("%(row)s: %(label)s") % {"row": _row_name(row, row_label), "label": label}
+            elif row is not None:
                 label = _("Item %(number)d: %(label)s") % {"number": row, "label": label}
             # The field's own id: a Material field's element, or the input itself where a screen
             # renders it by hand; the script moves focus to the control inside.
@@ -44,8 +57,9 @@ def error_entries(*items) -> list[dict]:
             entries.extend(_form_entries(item))
         elif isinstance(item, forms.BaseFormSet):
             entries.extend({"target": "", "label": "", "message": str(m)} for m in item.non_form_errors())
+            # A formset may name its rows ("Stay %(number)d"): `row_label`.
             for number, form in enumerate(item.forms, start=1):
-                entries.extend(_form_entries(form, row=number))
+                entries.extend(_form_entries(form, row=number, row_label=getattr(item, "row_label", None)))
         elif isinstance(item, Mapping):
             for label, messages in item.items():
                 entries.extend({"target": "", "label": str(label), "message": str(m)} for m in messages)

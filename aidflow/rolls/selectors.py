@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from aidflow.regions.codes import county_of
 from aidflow.rolls.models import Hospital, RollPeriod
@@ -39,6 +39,24 @@ def roll_periods(id_number: str):
 
 def hospitals_list():
     return Hospital.objects.select_related("county").order_by("code")
+
+
+def hospitals_search(*, text: str, county: str, limit: int = 20) -> tuple[list[Hospital], bool]:
+    """Designated hospitals whose name contains `text` (spaces ignored) or whose code starts with it:
+    those of `county` first, then of its city, then the others, by name. Returns (at most `limit`
+    hospitals, whether there are more)."""
+    words = "".join(text.split())
+    hospitals = Hospital.objects.select_related("county")
+    if words:
+        hospitals = hospitals.filter(Q(name__icontains=words) | Q(code__istartswith=words))
+    near = Case(
+        When(county_id=county, then=Value(0)),
+        When(county__code__startswith=county[:4] or "-", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    found = list(hospitals.annotate(near=near).order_by("near", "name", "code")[: limit + 1])
+    return found[:limit], len(found) > limit
 
 
 # When a person is on several rolls on one day, the category a settlement records: the order of

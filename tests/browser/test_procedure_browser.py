@@ -15,7 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def choose(page, name, value):
-    """Pick an option of a Material select (a web component with a hidden input)."""
+    """Pick an option of a Material select (a web component with a hidden input), or of a plain one
+    (the filing form's rows)."""
+    plain = page.locator(f"select[name='{name}']")
+    if plain.count():
+        plain.select_option(value)
+        return
     field = page.locator(f"vf-field-select[name='{name}']")
     field.locator(".mdc-select__anchor").click()
     field.locator(f"li[data-value='{value}']").click()

@@ -5,6 +5,7 @@ and the recalculation at the county's decision."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -12,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from aidflow.cases.models import Application
 from aidflow.cases.selectors import history_sums
+from aidflow.cases.services.claims import claims_check, claims_check_request, stay_keys
 from aidflow.cases.services.gates import GateResult, cost_exclusions_of, stay_gates
 from aidflow.core.errors import InputErrors
 from aidflow.policy.calculator import CalculationResult, calculate
 from aidflow.policy.models import AidType, Category, CategoryGroup, PolicyVersion
-from aidflow.policy.requests import History, medical_year, parse_request
+from aidflow.policy.requests import CalculationRequest, History, medical_year, parse_request
 from aidflow.policy.services import policy_select, policy_terms
 from aidflow.regions.codes import codes_above, normalise_code, parent_code
 from aidflow.regions.models import Region
@@ -128,12 +130,26 @@ def request_gates(request, version, *, exclude_application=None, excluded_costs=
     )
 
 
-def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:
-    """Validate a calculation request, pick the policy, add the person's history, apply the gates
-    (rolls, register, referrals, warnings) exactly as a filing does, and calculate.
+@dataclass(frozen=True)
+class CalculationRun:
+    """One calculation as a filing would make it: the parsed request, the gates' verdict and the result."""
 
-    Returns the result JSON of INTERFACES section 4; raises InputErrors naming each bad field.
-    """
+    request: CalculationRequest
+    version: PolicyVersion | None
+    gated: GateResult
+    result: CalculationResult
+
+
+def calculation_run(
+    *, data: object, today: datetime.date | None = None, claims_checked: bool = False
+) -> CalculationRun:
+    """Validate a calculation request, pick the policy, add the person's history, apply the gates
+    (rolls, register, referrals, warnings) exactly as a filing does, and calculate. With
+    `claims_checked` (the filing form's preview), a stay already claimed - by an application, a
+    settlement, or one the county refused in a hospital claim - is a Conflict naming its holder, as
+    the filing itself would answer, instead of an amount.
+
+    Raises InputErrors naming each bad field."""
     today = today or timezone.localdate()
     request = parse_request(data, today=today, extra_categories=declared_categories(data, today))
     region = request.region
@@ -141,6 +157,10 @@ def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:
     # published lists name only some villages.
     if not Region.objects.filter(code__in=[region, parent_code(region) or region]).exists():
         raise InputErrors({"region": [_("Unknown region %(code)s.") % {"code": region}]})
+    if claims_checked:
+        keys = stay_keys(request.stays)
+        claims_check_request(request.stays, keys)
+        claims_check(id_number=request.patient.number, stays=request.stays, keys=keys)
     version = policy_select(region_code=region, filing_date=request.filing_date)
     error = category_error(request.category, version)
     if error:
@@ -152,8 +172,14 @@ def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:
         version=version,
         category=request.category,
     )
-    gates = request_gates(request, version).gates
-    return calculate(request, policy_terms(version) if version else None, history, gates).as_json()
+    gated = request_gates(request, version)
+    result = calculate(request, policy_terms(version) if version else None, history, gated.gates)
+    return CalculationRun(request=request, version=version, gated=gated, result=result)
+
+
+def aid_calculate(*, data: object, today: datetime.date | None = None) -> dict:
+    """The result JSON of INTERFACES section 4 for a calculation request (calculation_run)."""
+    return calculation_run(data=data, today=today).result.as_json()
 
 
 def application_recalculate(application: Application) -> CalculationResult:

@@ -60,7 +60,7 @@ def claims_check_request(stays, keys: list | None = None) -> None:
     errors = {}
     for index, key in enumerate(keys if keys is not None else stay_keys(stays)):
         if key in seen:
-            errors[f"stays[{index}]"] = [_("The same stay as stays[%(first)d].") % {"first": seen[key]}]
+            errors[f"stays[{index}]"] = [_("The same stay as stay %(number)d.") % {"number": seen[key] + 1}]
         seen.setdefault(key, index)
     if errors:
         raise InputErrors(errors)

@@ -82,7 +82,7 @@ def hospitals_of(stays) -> list[Hospital | None]:
     return [found.get(code) if code else None for code in codes]
 
 
-def _referred(id_number: str, hospital: Hospital, stay: Stay) -> bool:
+def referral_on_file(id_number: str, hospital: Hospital, stay: Stay) -> bool:
     """A referral of the person to that hospital dated on or before the admission, in the same year:
     the stay's medical year, or - for a stay admitted in December and discharged in January - the
     year of its admission, when the referral was made."""
@@ -193,7 +193,7 @@ def stay_gates(
             version.referral_required_outside_county
             and hospital is not None
             and hospital.county_id != county
-            and not _referred(id_number, hospital, stay)
+            and not referral_on_file(id_number, hospital, stay)
         ):
             excluded[index] = ReasonCode.NO_REFERRAL
             notes[index] = (
