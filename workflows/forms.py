@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from viewflow.forms.renderers import Layout, Row, Span
 
 from aidflow.cases.choices import DeliveryMethod, DocumentKind, Residence
 from aidflow.regions.stages import Stage
@@ -30,6 +31,12 @@ class VillageCheckForm(forms.Form):
     # A material found at the check, e.g. the category certificate where the county keeps no roll.
     kind = forms.ChoiceField(label=_("Add a document: kind"), choices=DocumentKind.choices, required=False)
     file = forms.FileField(label=_("Document (PDF, JPEG or PNG)"), required=False)
+
+    # The document's kind and file side by side, as on the filing form.
+    # (Each field in a row of its own: decision.js hides a field's whole grid cell.)
+    layout = Layout(
+        Row("decision"), Row("findings"), Row("missing"), Row(Span("kind", desktop=4), Span("file", desktop=8))
+    )
 
 
 class TownshipReviewForm(forms.Form):
@@ -58,6 +65,15 @@ class TownshipReviewForm(forms.Form):
 
 
 EXCLUSION_ROWS = 3
+# One finding a line on a desktop: which stay, how much, why (one field a line on a phone).
+EXCLUSION_LAYOUT = [
+    Row(
+        Span(f"excluded_stay_{row}", desktop=4),
+        Span(f"excluded_amount_{row}", desktop=3),
+        Span(f"excluded_reason_{row}", desktop=5),
+    )
+    for row in range(1, EXCLUSION_ROWS + 1)
+]
 
 
 class CountyApprovalForm(forms.Form):
@@ -84,6 +100,8 @@ class CountyApprovalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "data-show-for": Route.RETURN}),
         required=False,
     )
+
+    layout = Layout(Row("decision"), Row("reasons"), Row("missing"), *EXCLUSION_LAYOUT)
 
     def __init__(self, *args, stays=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from viewflow.workflow.models import Task
 
 from aidflow.calendars.services import remedy_deadlines
-from aidflow.cases.choices import NoticeKind
+from aidflow.cases.choices import DocumentKind, NoticeKind
 from aidflow.cases.forms import PayeeForm, WithdrawForm
 from aidflow.cases.selectors import (
     OPEN_TASK_STATUSES,
@@ -32,6 +32,7 @@ from aidflow.regions.scope import role_of
 from aidflow.regions.stages import Stage, stages_of
 from workflows.confirmations import decision_confirmation, needs_confirmation, withdraw_confirmation
 from workflows.forms import STAGE_FORMS, exclusion_fields, stage_form, stage_payload
+from workflows.verdicts import stays_with_verdicts
 
 STAGE_DONE_MESSAGES = {
     Stage.VILLAGE_CHECK: _("Village check recorded."),
@@ -75,17 +76,15 @@ class ApplicationDetailView(TemplateView):
         may_act = task is not None and can_act(user, application)
         if may_act and form is None:
             form = stage_form(application)
-        # Each stay with what the calculation says of it: counted, or why not.
-        results = {item["index"]: item for item in (application.calculation or {}).get("stays", [])}
-        stays = list(application.stays.all())
-        for stay in stays:
-            stay.result = results.get(stay.index, {})
+        stays = stays_with_verdicts(application)
+        documents = list(application.documents.select_related("uploaded_by"))
         context.update(
             {
                 "application": application,
                 "stays": stays,
                 "members": application.members.all(),
-                "documents": application.documents.select_related("uploaded_by"),
+                "documents": documents,
+                "has_certificate": any(document.kind == DocumentKind.CATEGORY_CERTIFICATE for document in documents),
                 "records": application.records.select_related("actor", "actor__staff"),
                 "clocks": application.clocks.all(),
                 "notices": list(application.notices.all()),

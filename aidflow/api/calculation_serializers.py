@@ -99,6 +99,12 @@ class StayResultSerializer(serializers.Serializer):
     counted = serializers.BooleanField(
         required=False, help_text="false when out of the window or excluded (NOT_ON_ROLL, NOT_DESIGNATED, NO_REFERRAL)"
     )
+    excluded = serializers.CharField(
+        allow_null=True,
+        required=False,
+        help_text="why a stay does not count (EXPENSE_OUT_OF_WINDOW, NOT_ON_ROLL, NOT_DESIGNATED, NO_REFERRAL); "
+        "null when it counts",
+    )
 
 
 class WarningSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -27,6 +28,7 @@ from aidflow.core.downloads import attachment, attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.paging import EstimatedCountPaginator
 from aidflow.core.sheets import XLSX_TYPE
+from aidflow.policy.models import WarningCode
 from aidflow.policy.services import policy_select
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
@@ -35,6 +37,9 @@ from aidflow.reports.desks import desk_sections
 from aidflow.rolls.selectors import hospitals_search
 
 PAGE_SIZE = 50
+# The calculation's warnings a list filters on (INTERFACES section 11): the township and the county
+# find the cases whose figures they must check.
+WARNING_FILTERS = [(WarningCode.INSURANCE_IMPLAUSIBLE, gettext_lazy("Basic insurance implausibly low"))]
 
 
 def export_link(request, name: str) -> str:
@@ -56,6 +61,8 @@ def _list_context(request, queryset):
         "q": filters.q,
         "overdue": filters.overdue,
         "payment": filters.payment,
+        "warning": filters.warning,
+        "warnings": WARNING_FILTERS,
         "today": timezone.localdate(),
         "stages": Stage.choices,
         "statuses": Status.choices,

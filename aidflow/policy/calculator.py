@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from aidflow.core.fields import money_text, rate_text, round_money
 from aidflow.policy.models import CATEGORY_GROUP, AidType, CategoryGroup, ReasonCode
@@ -150,11 +150,13 @@ def _rule_for(request: CalculationRequest, terms: PolicyTerms, group: str | None
 
 
 GATE_MESSAGES = {
-    ReasonCode.NOT_ON_ROLL: _lazy(
+    ReasonCode.NOT_ON_ROLL: gettext_lazy(
         "Stays %(stays)s fall outside every period of the person on the roll of that category."
     ),
-    ReasonCode.NOT_DESIGNATED: _lazy("Stays %(stays)s are not at a designated hospital on their discharge date."),
-    ReasonCode.NO_REFERRAL: _lazy("Stays %(stays)s are outside the paying county without a referral on file."),
+    ReasonCode.NOT_DESIGNATED: gettext_lazy(
+        "Stays %(stays)s are not at a designated hospital on their discharge date."
+    ),
+    ReasonCode.NO_REFERRAL: gettext_lazy("Stays %(stays)s are outside the paying county without a referral on file."),
 }
 
 
@@ -186,8 +188,16 @@ def _stays(request: CalculationRequest, gates: StayGates, explanation: list[str]
         window = in_window(stay.discharge_date, request.filing_date)
         gate = gates.excluded.get(index)
         counts = window and gate is None
+        # Why a stay does not count, for the screens: the claim period, or the gate that left it out.
+        excluded = None if counts else str(ReasonCode.EXPENSE_OUT_OF_WINDOW if not window else gate)
         stays_out.append(
-            {"index": index, "remaining": money_text(stay.remaining), "in_window": window, "counted": counts}
+            {
+                "index": index,
+                "remaining": money_text(stay.remaining),
+                "in_window": window,
+                "counted": counts,
+                "excluded": excluded,
+            }
         )
         explanation.append(_stay_line(index, stay, several))
         if not window:

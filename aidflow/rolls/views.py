@@ -1,4 +1,5 @@
-"""The roll look-up screen: is this person on a roll, and on which, on a given day (audited)."""
+"""The roll look-up screen (is this person on a roll, and on which, on a given day; audited) and the
+referrals screen (转诊备案: record one, read those in scope)."""
 
 from django.contrib import messages
 from django.http import HttpResponseForbidden
@@ -8,10 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from aidflow.cases.selectors import application_get
+from aidflow.cases.services.gates import hospitals_of
 from aidflow.core.errors import ActionForbidden, InputErrors, NotFound
+from aidflow.core.formerrors import add_service_errors
 from aidflow.policy.models import Category
 from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of
+from aidflow.rolls.forms import ReferralForm
 from aidflow.rolls.lookups import roll_lookup
 from aidflow.rolls.referrals import STAFF_ROLES, referral_record, referrals_list
 from aidflow.rolls.selectors import hospitals_list
@@ -52,20 +57,31 @@ class RecipientLookupView(TemplateView):
 
 
 class ReferralsView(TemplateView):
-    """Referrals on file (转诊备案): the form to record one and the referrals in scope, or a person's."""
+    """Referrals on file (转诊备案): the form to record one and the referrals in scope, or a person's.
+    Opened from a case's stay left out for want of a referral (?application=&stay=), the form comes
+    filled in from that stay and, once the referral is recorded, the screen goes back to the case."""
 
     template_name = "rolls/referrals.html"
 
-    def get_context_data(self, form_values=None, errors=None, **kwargs):
+    def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         id_number = (self.request.GET.get("id_number") or "").strip()
+        may_record = role_of(user) in RECORDERS
+        case = None
+        if form is None:
+            case = referral_case(user, self.request.GET) if may_record else None
+            # Opened for a person (from the roll look-up): the form is for that person too.
+            initial = case["initial"] if case else {"id_number": id_number, "date": timezone.localdate().isoformat()}
+            form = ReferralForm(initial=initial)
+        elif form.data.get("application"):
+            case = referral_case(user, form.data)
         context.update(
             {
                 "id_number": id_number,
-                "values": form_values or {"date": timezone.localdate().isoformat()},
-                "errors": errors or {},
-                "may_record": role_of(user) in RECORDERS,
+                "form": form,
+                "case": case,
+                "may_record": may_record,
                 "hospitals": hospitals_list(),
                 "own_hospital": user.staff.hospital if role_of(user) == Role.HOSPITAL_CLERK else None,
             }
@@ -80,14 +96,47 @@ class ReferralsView(TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        fields = ("id_number", "name", "from_hospital_code", "to_hospital_code", "date", "diagnosis")
-        values = {key: (request.POST.get(key) or "").strip() for key in fields}
-        data = {key: value for key, value in values.items() if value or key != "from_hospital_code"}
+        form = ReferralForm(request.POST)
+        form.is_valid()
         try:
-            referral = referral_record(user=request.user, data=data)
+            referral = referral_record(user=request.user, data=form.service_data())
         except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
         except InputErrors as error:
-            return self.render_to_response(self.get_context_data(form_values=values, errors=error.errors), status=400)
+            add_service_errors(form, error.errors)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, _("Referral %(number)s recorded.") % {"number": referral.number})
+        case = referral_case(request.user, request.POST) if request.POST.get("application") else None
+        if case is not None:
+            return redirect("workbench:application", pk=case["application"].pk)
         return redirect(f"{reverse('workbench:referrals')}?id_number={referral.id_number}")
+
+
+def referral_case(user, params) -> dict | None:
+    """The case and stay a referral is recorded for, read in the user's scope: the form's values
+    from the stay (the patient, the hospital on the register, the diagnosis; the date is the
+    referral's own, typed from its paper) and the admission it must precede. None when there is
+    no such case or stay for this user."""
+    try:
+        pk, index = int(params.get("application") or 0), int(params.get("stay") or 0)
+        application = application_get(user=user, pk=pk)
+    except (TypeError, ValueError, NotFound):
+        return None
+    stay = application.stays.filter(index=index).first()
+    if stay is None:
+        return None
+    hospital = hospitals_of([stay])[0]
+    return {
+        "application": application,
+        "stay": stay,
+        "number": index + 1,
+        "initial": {
+            "id_number": application.id_number,
+            "name": application.patient_full_name,
+            "to_hospital_code": hospital.code if hospital else "",
+            "diagnosis": stay.diagnosis,
+            "date": "",
+            "application": application.pk,
+            "stay": index,
+        },
+    }

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from aidflow.core.confirmation import Confirmation
 from aidflow.core.fields import money_text
+from aidflow.settlements.models import RefusalCode
 
 
 def yuan(amount) -> str:
@@ -41,12 +42,27 @@ def reversal_confirmation(settlement, reason: str) -> Confirmation:
     )
 
 
+def refusal_facts(counts: dict) -> list[tuple[str, str]]:
+    """One line per refused settlement: who, how much, refused as what, and why."""
+    facts = []
+    for refusal in counts.get("refusals", []):
+        settlement = refusal["settlement"]
+        lines = [
+            f"{settlement.name} · {yuan(settlement.amount)}",
+            str(RefusalCode(refusal["code"]).label),
+            _("Reason: %(reason)s") % {"reason": refusal["reason"]},
+        ]
+        facts.append((settlement.number, "\n".join(lines)))
+    return facts
+
+
 def review_confirmation(claim, counts: dict, reasons: str) -> Confirmation:
     facts = [(_("Claim"), claim.number), (_("Hospital"), claim.hospital.name)]
     if counts["decision"] == "reject":
         facts += [
             (_("Refused"), settlements_text(counts["refused"], counts["refused_amount"])),
             (_("Reasons"), reasons),
+            *refusal_facts(counts),
         ]
         return Confirmation(
             title=_("Reject the whole claim?"),
@@ -62,10 +78,10 @@ def review_confirmation(claim, counts: dict, reasons: str) -> Confirmation:
         )
     facts.append((_("Approved and paid"), settlements_text(counts["approved"], counts["approved_amount"])))
     if counts["refused"]:
-        facts += [
-            (_("Refused"), settlements_text(counts["refused"], counts["refused_amount"])),
-            (_("Reasons"), reasons),
-        ]
+        facts.append((_("Refused"), settlements_text(counts["refused"], counts["refused_amount"])))
+        if reasons:
+            facts.append((_("Reasons"), reasons))
+        facts += refusal_facts(counts)
     return Confirmation(
         title=_("Approve this claim?"),
         lead=_(

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aidflow.settlements.models import RefusalCode
+
 
 class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
@@ -14,11 +16,68 @@ class ClaimForm(forms.Form):
 
 
 class ClaimReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    reasons = forms.CharField(label=_("Reasons"), max_length=2000, required=False)
+    """The county's review of a claim: for each settlement, paid or refused - as non-compliant (the
+    fund never pays the stay) or for correction (the hospital may settle it again) - with its own
+    reason; the decision; and reasons for the whole claim, which also stand for any refusal
+    without its own."""
 
-    # The service's path of the ticked settlements.
-    SERVICE_FIELDS = {"rejected_settlements": "refused"}
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    reasons = forms.CharField(label=_("Reasons for the review"), max_length=2000, required=False)
+
+    def __init__(self, *args, settlements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.settlements = list(settlements)
+        for settlement in self.settlements:
+            self.fields[f"refusal_{settlement.pk}"] = forms.ChoiceField(
+                label=_("Review of %(number)s") % {"number": settlement.number},
+                choices=[("", _("Pay")), *RefusalCode.choices],
+                required=False,
+            )
+            self.fields[f"refusal_reason_{settlement.pk}"] = forms.CharField(
+                label=_("Why %(number)s is refused") % {"number": settlement.number},
+                max_length=2000,
+                required=False,
+            )
+
+    def rows(self) -> list[tuple]:
+        """(settlement, its review field, its reason field), in the claim's order."""
+        return [(item, self[f"refusal_{item.pk}"], self[f"refusal_reason_{item.pk}"]) for item in self.settlements]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("reasons") or "").strip():
+            for settlement in self.settlements:
+                if (
+                    cleaned.get(f"refusal_{settlement.pk}")
+                    and not (cleaned.get(f"refusal_reason_{settlement.pk}") or "").strip()
+                ):
+                    self.add_error(
+                        f"refusal_reason_{settlement.pk}",
+                        _("Say why this settlement is refused, or give reasons for the whole review below."),
+                    )
+        return cleaned
+
+    def refusals(self) -> list[dict]:
+        """The refused settlements as the service's `rejected_settlements` (INTERFACES section 11)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return [
+            {
+                "id": settlement.pk,
+                "code": data[f"refusal_{settlement.pk}"],
+                "reason": (data.get(f"refusal_reason_{settlement.pk}") or "").strip(),
+            }
+            for settlement in self.settlements
+            if data.get(f"refusal_{settlement.pk}")
+        ]
+
+    def service_fields(self, refusals: list[dict]) -> dict[str, str]:
+        """Where the service's errors about the refusals go: each item's fields on its row."""
+        fields = {}
+        for position, item in enumerate(refusals):
+            fields[f"rejected_settlements[{position}].code"] = f"refusal_{item['id']}"
+            fields[f"rejected_settlements[{position}].reason"] = f"refusal_reason_{item['id']}"
+            fields[f"rejected_settlements[{position}].id"] = f"refusal_{item['id']}"
+        return fields
 
 
 STAY_LABELS = {
@@ -54,3 +113,14 @@ class WindowForm(forms.Form):
         "aid_type": "aid_type",
         **{f"stay.{name}": name for name in STAY_LABELS},
     }
+
+
+def correction_values(settlement) -> dict:
+    """The window's fields filled in from a settlement the county sent back for correction: the
+    clerk corrects what was wrong and settles the same stay again."""
+    values = {"id_number": settlement.id_number, "name": settlement.name, "aid_type": settlement.aid_type}
+    values["insured"] = "on" if settlement.insured else ""
+    for name in STAY_LABELS:
+        value = getattr(settlement, name)
+        values[name] = value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+    return values

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 
 from aidflow.core.errors import NotFound
 from aidflow.policy.requests import History
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of, scope_q
-from aidflow.settlements.models import LIVE_STATUSES, Settlement, SettlementClaim
+from aidflow.settlements.models import LIVE_STATUSES, RefusalCode, Settlement, SettlementClaim, SettlementStatus
 
 ZERO = Decimal("0.00")
 # Who reads settlements and claims: the hospital's clerk (its own), and the paying county's staff.
@@ -77,3 +77,41 @@ def claimable(*, hospital, county: str, through) -> QuerySet[Settlement]:
     return Settlement.objects.filter(
         hospital=hospital, county=county, status="settled", claim__isnull=True, discharge_date__lte=through
     )
+
+
+def _same_stay_live(settlement) -> QuerySet[Settlement]:
+    """The live settlements of the same stay (person, hospital, admission) other than `settlement`."""
+    return Settlement.objects.filter(
+        hospital=settlement.hospital,
+        id_number=settlement.id_number,
+        admission_date=settlement.admission_date,
+        status__in=LIVE_STATUSES,
+    ).exclude(pk=settlement.pk)
+
+
+def settlement_resettled(settlement: Settlement) -> Settlement | None:
+    """For a settlement the county sent back for correction: the hospital's corrected settlement of
+    the same stay, once it has made one."""
+    if settlement.status != SettlementStatus.REFUSED or settlement.refusal_code != RefusalCode.CORRECTION_NEEDED:
+        return None
+    return _same_stay_live(settlement).order_by("-pk").first()
+
+
+def with_resettlement(queryset: QuerySet[Settlement]) -> QuerySet[Settlement]:
+    """Each settlement with `resettled_as`: the number of the live settlement of the same stay made
+    after the county sent it back for correction (None otherwise), read in one query."""
+    later = Settlement.objects.filter(
+        hospital=OuterRef("hospital"),
+        id_number=OuterRef("id_number"),
+        admission_date=OuterRef("admission_date"),
+        status__in=LIVE_STATUSES,
+        pk__gt=OuterRef("pk"),
+    ).order_by("-pk")
+    return queryset.annotate(resettled_as=Subquery(later.values("number")[:1]))
+
+
+def refused_at(hospital, id_number: str) -> list[Settlement]:
+    """The person's settlements at this hospital that the county refused, newest first, each with
+    `resettled_as`: what the window may and may not settle again."""
+    refused = Settlement.objects.filter(hospital=hospital, id_number=id_number.strip().upper(), status="refused")
+    return list(with_resettlement(refused).order_by("-admission_date", "-pk")[:20])

@@ -26,14 +26,17 @@ from aidflow.regions.scope import role_of
 from aidflow.rolls.lookups import roll_lookup
 from aidflow.settlements.confirmations import reversal_confirmation, review_confirmation
 from aidflow.settlements.exports import claims_export, settlements_export
-from aidflow.settlements.forms import ClaimForm, ClaimReviewForm, ReverseForm, WindowForm
-from aidflow.settlements.models import ClaimStatus, SettlementStatus
+from aidflow.settlements.forms import ClaimForm, ClaimReviewForm, ReverseForm, WindowForm, correction_values
+from aidflow.settlements.models import ClaimStatus, RefusalCode, SettlementStatus
 from aidflow.settlements.selectors import (
     claim_get,
     claims_visible,
+    refused_at,
     settlement_get,
+    settlement_resettled,
     settlements_filter,
     settlements_visible,
+    with_resettlement,
 )
 from aidflow.settlements.services.claiming import claim_review, claim_review_check, claim_submit, month_parse
 from aidflow.settlements.services.reversal import settlement_reverse
@@ -79,8 +82,13 @@ class SettlementWindowView(View):
     def get(self, request):
         context = self._context(request, form={"insured": "on", "aid_type": "hospitalization"})
         id_number = (request.GET.get("id_number") or "").strip()
+        correcting = self._correcting(request)
+        if correcting is not None:
+            context.update(form=correction_values(correcting), correcting=correcting)
+            id_number = correcting.id_number
         if id_number:
             context["form"]["id_number"] = id_number
+            context["refused"] = refused_at(context["hospital"], id_number)
             try:
                 result = roll_lookup(user=request.user, id_number=id_number)
                 region = Region.objects.filter(code=result["region"]).first()
@@ -97,6 +105,15 @@ class SettlementWindowView(View):
             except NotFound as error:
                 context["roll_error"] = str(error)
         return render(request, self.template_name, context)
+
+    @staticmethod
+    def _correcting(request):
+        """The settlement of this hospital the county sent back for correction (?correct=), if any."""
+        try:
+            settlement = settlement_get(request.user, int(request.GET.get("correct") or 0))
+        except (NotFound, ValueError):
+            return None
+        return settlement if settlement.refusal_code == RefusalCode.CORRECTION_NEEDED else None
 
     def post(self, request):
         body = window_body(request.POST)
@@ -176,7 +193,9 @@ class SettlementListView(TemplateView):
         context = super().get_context_data(**kwargs)
         params = self.request.GET
         month, state, q, context["errors"] = list_filters(params)
-        queryset = settlements_filter(settlements_visible(self.request.user), month=month, status=state, q=q)
+        queryset = with_resettlement(
+            settlements_filter(settlements_visible(self.request.user), month=month, status=state, q=q)
+        )
         page = Paginator(queryset, 50).get_page(params.get("page"))
         export = {key: value for key, value in {"month": month, "status": state, "q": q}.items() if value}
         context.update(
@@ -203,15 +222,19 @@ class SettlementDetailView(TemplateView):
         except NotFound:
             raise Http404(_("No such settlement.")) from None
         region = Region.objects.filter(code=settlement.region).first()
+        user = self.request.user
+        own = role_of(user) == Role.HOSPITAL_CLERK and user.staff.hospital_id == settlement.hospital_id
+        resettled = settlement_resettled(settlement)
         context.update(
             {
                 "settlement": settlement,
                 "region_name": region.full_name if region else settlement.region,
                 "category_name": CATEGORY_NAMES.get(settlement.category, settlement.category),
                 "aid_type_name": AID_TYPE_NAMES.get(settlement.aid_type, settlement.aid_type),
-                "may_reverse": role_of(self.request.user) == Role.HOSPITAL_CLERK
-                and self.request.user.staff.hospital_id == settlement.hospital_id
-                and settlement.status == SettlementStatus.SETTLED,
+                "may_reverse": own and settlement.status == SettlementStatus.SETTLED,
+                # Sent back for correction: the hospital settles the stay again, corrected.
+                "resettled": resettled,
+                "may_resettle": own and resettled is None and settlement.refusal_code == RefusalCode.CORRECTION_NEEDED,
                 "reverse_form": kwargs.get("reverse_form") or ReverseForm(),
             }
         )
@@ -309,36 +332,41 @@ class ClaimDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         claim = kwargs.get("claim") or self._claim(kwargs["pk"])
         county = Region.objects.filter(code=claim.county).first()
+        settlements = list(claim.settlements.order_by("discharge_date", "pk"))
+        may_review = role_of(self.request.user) == Role.COUNTY_APPROVER and claim.status == ClaimStatus.SUBMITTED
         context.update(
             {
                 "claim": claim,
                 "county_name": county.full_name if county else claim.county,
-                "settlements": claim.settlements.order_by("discharge_date", "pk"),
+                "settlements": settlements,
                 "categories": CATEGORY_NAMES,
-                "may_review": role_of(self.request.user) == Role.COUNTY_APPROVER
-                and claim.status == ClaimStatus.SUBMITTED,
-                "form": kwargs.get("form") or ClaimReviewForm(),
-                "refused": kwargs.get("refused") or [],
+                "may_review": may_review,
             }
         )
+        form = kwargs.get("form") or ClaimReviewForm(settlements=settlements if may_review else ())
+        # Each settlement with its review fields, where the county reviews it now.
+        rows = form.rows() if may_review else [(settlement, None, None) for settlement in settlements]
+        context.update({"form": form, "rows": rows})
         return context
 
     def post(self, request, pk):
-        """The review, once what is paid and what refused is confirmed; on an error the claim is
-        shown again with the ticks and reasons as they were (status 400)."""
+        """The review, once what is paid and what refused (and as what) is confirmed; on an error
+        the claim is shown again with each settlement's choice and reason as they were (400)."""
         claim = self._claim(pk)
-        refused = [int(value) for value in request.POST.getlist("refused") if value.isdigit()]
-        form = ClaimReviewForm(request.POST)
-        form.is_valid()
+        form = ClaimReviewForm(request.POST, settlements=claim.settlements.order_by("discharge_date", "pk"))
+        valid = form.is_valid()
+        refusals = form.refusals()
         data = {
             "decision": request.POST.get("decision"),
-            "rejected_settlements": refused,
-            "reasons": request.POST.get("reasons", ""),
+            "rejected_settlements": refusals,
+            "reasons": (form.cleaned_data.get("reasons") or "").strip(),
         }
-        again = {"claim": claim, "form": form, "refused": refused}
+        again = {"claim": claim, "form": form}
         try:
             counts = claim_review_check(user=request.user, claim=claim, data=data)
-            confirmation = review_confirmation(claim, counts, data["reasons"].strip())
+            if not valid:
+                return self.render_to_response(self.get_context_data(pk=pk, **again), status=400)
+            confirmation = review_confirmation(claim, counts, data["reasons"])
             if not confirmation.given(request.POST):
                 confirmation.carry_post(request.POST)
                 return self.render_to_response(self.get_context_data(pk=pk, confirmation=confirmation, **again))
@@ -348,8 +376,10 @@ class ClaimDetailView(TemplateView):
         except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
         except (InputErrors, Conflict) as error:
-            form.errors.clear()
-            add_service_errors(form, error.errors, ClaimReviewForm.SERVICE_FIELDS)
-            return self.render_to_response(self.get_context_data(pk=pk, **again), status=400)
+            # The form's own errors name the rows; the service's add what the form cannot know.
+            if valid or isinstance(error, Conflict):
+                add_service_errors(form, error.errors, form.service_fields(refusals))
+            status = 409 if isinstance(error, Conflict) else 400
+            return self.render_to_response(self.get_context_data(pk=pk, **again), status=status)
         messages.success(request, _("Claim %(number)s reviewed.") % {"number": claim.number})
         return redirect("workbench:claim", pk=pk)

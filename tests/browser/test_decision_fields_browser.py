@@ -14,7 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def shown(page, name: str):
-    return page.locator(f"#task-form .mdc-layout-grid__cell:has([name='{name}'])")
+    """The grid cell of the field: the innermost, where a form's layout nests rows in a column."""
+    return page.locator(f"#task-form .mdc-layout-grid__cell:has([name='{name}'])").last
 
 
 def test_county_fields_follow_the_decision(page, policy, clerk, reviewer, approver):

@@ -60,7 +60,7 @@ EXAMPLE_RESULT = {
         "annual_cap": "10000.00",
     },
     # Each stay says whether it counts (INTERFACES section 11); warnings are always a list.
-    "stays": [{"index": 0, "remaining": "17000.00", "in_window": True, "counted": True}],
+    "stays": [{"index": 0, "remaining": "17000.00", "in_window": True, "counted": True, "excluded": None}],
     "reasons": [],
     "warnings": [],
 }

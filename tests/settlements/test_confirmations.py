@@ -43,12 +43,12 @@ def test_a_claim_review_is_asked_for_with_what_is_paid_and_refused(window, appro
     client_for(window).post("/api/v1/settlement-claims/", month, content_type="application/json")
     claim = SettlementClaim.objects.get()
     web, url = client_for(approver), f"/workbench/claims/{claim.pk}/"
-    # A refusal without reasons: the error stays, the ticks stay ticked.
-    missing = web.post(url, {"decision": "approve", "refused": [second.pk]})
+    # A refusal without a reason: the error stays beside that settlement, its choice stays chosen.
+    missing = web.post(url, {"decision": "approve", f"refusal_{second.pk}": "non_compliant"})
     page = missing.content.decode()
-    assert missing.status_code == 400 and 'href="#id_reasons"' in page
-    assert f'value="{second.pk}" id="refuse-{second.pk}" checked' in page
-    review = {"decision": "approve", "refused": [second.pk], "reasons": "重复收费"}
+    assert missing.status_code == 400 and f'href="#id_refusal_reason_{second.pk}"' in page
+    assert 'value="non_compliant" selected' in page
+    review = {"decision": "approve", f"refusal_{second.pk}": "non_compliant", "reasons": "重复收费"}
     asked = web.post(url, review)
     page = asked.content.decode()
     assert asked.status_code == 200 and "确认批准此结算申请？" in page
@@ -62,7 +62,7 @@ def test_a_claim_review_is_asked_for_with_what_is_paid_and_refused(window, appro
     assert (claim.status, claim.approved_amount) == ("approved", first.amount)
     # Reviewed already: the refusal stays on the page.
     again = web.post(url, review)
-    assert again.status_code == 400 and 'id="review-errors"' in again.content.decode()
+    assert again.status_code == 409 and 'id="review-errors"' in again.content.decode()
 
 
 def test_a_claim_that_cannot_be_made_says_why_and_stays(window):

@@ -67,10 +67,10 @@ def test_reversal_and_claim_review_through_the_forms(window, approver, outsider)
     assert response["Location"].endswith(f"/claims/{claim.pk}/")
     assert client_for(outsider).get(f"/workbench/claims/{claim.pk}/").status_code == 404
     review = client_for(approver)
-    page = review.get(f"/workbench/claims/{claim.pk}/").content.decode()
-    assert 'name="refused"' in page and "5950.00" in page
     refused = claim.settlements.get()
-    review_form = {"decision": "approve", "refused": [refused.pk], "reasons": "重复收费"}
+    page = review.get(f"/workbench/claims/{claim.pk}/").content.decode()
+    assert f'name="refusal_{refused.pk}"' in page and "5950.00" in page
+    review_form = {"decision": "approve", f"refusal_{refused.pk}": "non_compliant", "reasons": "重复收费"}
     asked = review.post(f"/workbench/claims/{claim.pk}/", review_form).content.decode()
     assert "5950.00" in asked and "data-confirm-dialog" in asked  # refused: 1 settlement, 5950.00
     claim.refresh_from_db()
@@ -79,7 +79,7 @@ def test_reversal_and_claim_review_through_the_forms(window, approver, outsider)
     claim.refresh_from_db()
     refused.refresh_from_db()
     assert (claim.status, claim.approved_amount, refused.status) == ("approved", 0, "refused")
-    assert 'name="refused"' not in review.get(f"/workbench/claims/{claim.pk}/").content.decode()
+    assert f'name="refusal_{refused.pk}"' not in review.get(f"/workbench/claims/{claim.pk}/").content.decode()
 
 
 def test_an_auditor_can_change_no_settlement_or_claim(window, auditor):

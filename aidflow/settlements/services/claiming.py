@@ -180,7 +180,9 @@ def _review_read(claim: SettlementClaim, data: object) -> tuple[str, str, dict[i
     refusals = refusals_read(
         data.get("rejected_settlements"), reader, set(claim.settlements.values_list("pk", flat=True))
     )
-    if (decision == "reject" or refusals) and not reasons:
+    # Every refusal says why: by its own reason, or by the review's reasons, which stand for all.
+    unexplained = any(not reason for _code, reason in refusals.values())
+    if (decision == "reject" or unexplained) and not reasons:
         reader.error("reasons", _("Say why settlements are refused."))
     reader.raise_if_any()
     return decision, reasons, refusals
@@ -190,17 +192,30 @@ def claim_review_check(*, user, claim: SettlementClaim, data: object) -> dict:
     """What the review would decide, checked as claim_review checks it, with nothing written: the
     settlements and amounts approved and refused, for a screen to have the review confirmed."""
     _reviewer_check(user, claim)
-    decision, _reasons, refusals = _review_read(claim, data)
+    decision, reasons, refusals = _review_read(claim, data)
     if claim.status != ClaimStatus.SUBMITTED:
         raise Conflict({"status": [_("This claim was already reviewed.")]})
-    amounts = dict(claim.settlements.values_list("pk", "amount"))
-    refused = set(amounts) if decision == "reject" else set(refusals)
+    settlements = list(claim.settlements.order_by("discharge_date", "pk"))
+    amounts = {settlement.pk: settlement.amount for settlement in settlements}
+    if decision == "reject":
+        refusals = {pk: refusals.get(pk, (RefusalCode.CORRECTION_NEEDED, "")) for pk in amounts}
+    refused = set(refusals)
     return {
         "decision": decision,
         "approved": len(amounts) - len(refused),
         "approved_amount": sum((amount for pk, amount in amounts.items() if pk not in refused), ZERO),
         "refused": len(refused),
         "refused_amount": sum((amounts[pk] for pk in refused), ZERO),
+        # Each refusal as it will be recorded: its code, and its reason (the review's when it has none).
+        "refusals": [
+            {
+                "settlement": settlement,
+                "code": refusals[settlement.pk][0],
+                "reason": refusals[settlement.pk][1] or reasons,
+            }
+            for settlement in settlements
+            if settlement.pk in refused
+        ],
     }
 
 
@@ -244,6 +259,12 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
                 "refusals": {
                     settlement.number: refusals[settlement.pk][0]
                     for settlement in sorted(refused, key=lambda item: item.number)
+                },
+                # A refusal's own reason, where it has one (the others stand on `reasons`).
+                "refusal_reasons": {
+                    settlement.number: refusals[settlement.pk][1]
+                    for settlement in sorted(refused, key=lambda item: item.number)
+                    if refusals[settlement.pk][1]
                 },
                 "reasons": reasons,
             },

@@ -12,4 +12,6 @@
   }
   form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refresh, 500); });
   form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(refresh, 200); });
+  // A form that comes filled in (a settlement taken up for correction): its figures computed at once.
+  if (form.hasAttribute("data-calculate-now")) { refresh(); }
 })();
