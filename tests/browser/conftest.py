@@ -45,10 +45,13 @@ def screenshot(page, name: str) -> Path:
 
 
 def log_in(page, username: str, password: str) -> None:
+    """Sign in and wait until the browser has left the sign-in page (on a busy machine the network
+    can be idle before the redirect after the sign-in arrives)."""
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("#login-submit")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url, timeout=20000)
     page.wait_for_load_state("networkidle")
 
 
