@@ -187,18 +187,24 @@ class SettlementListApi(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        month, state = params.get("month", ""), params.get("status", "")
+        month, state, q = params.get("month", ""), params.get("status", ""), params.get("q", "").strip()
         if month:
             month_parse(month)
         if state and state not in SettlementStatus.values:
             raise InputErrors({"status": [_("Unknown status %(status)r.") % {"status": state}]})
-        return settlements_filter(settlements_visible(self.request.user), month=month, status=state)
+        return settlements_filter(settlements_visible(self.request.user), month=month, status=state, q=q)
 
     @extend_schema(
         summary="Settlements: the clerk's hospital's, or those the user's counties pay",
         parameters=[
             OpenApiParameter("month", str, description="discharge month, YYYY-MM"),
             OpenApiParameter("status", str, enum=SettlementStatus.values),
+            OpenApiParameter(
+                "q",
+                str,
+                description="part of the number or the patient's name; one or two Chinese characters: "
+                "the name's beginning (a surname)",
+            ),
         ],
     )
     def get(self, request, *args, **kwargs):

@@ -129,7 +129,12 @@ class ApplicationListApi(generics.ListAPIView):
                 enum=["unpaid", "paid", "failed"],
                 description="approved applications not paid yet (unpaid, in a batch or not), paid, or failed",
             ),
-            OpenApiParameter("q", str, description="part of the number or the applicant's name"),
+            OpenApiParameter(
+                "q",
+                str,
+                description="a whole number or resident ID; part of the number or the applicant's name; one or "
+                "two Chinese characters: the name's beginning (a surname)",
+            ),
             OpenApiParameter(
                 "warning", str, enum=WarningCode.values, description="only applications whose calculation warns so"
             ),

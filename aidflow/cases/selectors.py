@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
@@ -19,6 +19,7 @@ from aidflow.cases.choices import ClockOutcome, StageAction, Status
 from aidflow.cases.models import Application, StageClock, StageRecord
 from aidflow.core.errors import NotFound
 from aidflow.core.payment import PaymentStatus
+from aidflow.core.search import name_or_number
 from aidflow.policy.models import WarningCode
 from aidflow.policy.requests import History
 from aidflow.regions.models import Role
@@ -95,14 +96,15 @@ APPLICATION_NUMBER = re.compile(r"[0-9]{6}-[0-9]{4}-[0-9]{5,}")
 RESIDENT_ID = re.compile(r"[0-9]{17}[0-9Xx]")
 
 
-def search_q(text: str) -> Q:
+def applications_search(queryset: QuerySet[Application], text: str) -> QuerySet[Application]:
     """The search box: a whole application number or resident ID is looked up exactly (unique and
-    indexed); anything else matches inside names and numbers (trigram indexes on PostgreSQL)."""
+    indexed); one or two Chinese characters are the beginning of the applicant's name (a surname);
+    anything else matches inside names and numbers (aidflow.core.search)."""
     if APPLICATION_NUMBER.fullmatch(text):
-        return Q(number=text)
+        return queryset.filter(number=text)
     if RESIDENT_ID.fullmatch(text):
-        return Q(id_number=text.upper())
-    return Q(number__icontains=text) | Q(applicant_name__icontains=text)
+        return queryset.filter(id_number=text.upper())
+    return name_or_number(queryset, text, name="applicant_name", number="number")
 
 
 def applications_filter(queryset: QuerySet[Application], filters: ListFilters) -> QuerySet[Application]:
@@ -113,7 +115,7 @@ def applications_filter(queryset: QuerySet[Application], filters: ListFilters) -
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.q:
-        queryset = queryset.filter(search_q(filters.q))
+        queryset = applications_search(queryset, filters.q)
     if filters.overdue:
         queryset = overdue_filter(queryset)
     if filters.payment:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 
 from aidflow.core.errors import NotFound
+from aidflow.core.search import name_or_number
 from aidflow.policy.requests import History
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of, scope_q
@@ -43,14 +44,15 @@ def settlements_visible(user) -> QuerySet[Settlement]:
 
 
 def settlements_filter(queryset: QuerySet[Settlement], *, month: str = "", status: str = "", q: str = ""):
-    """The list filters: discharge month (YYYY-MM, already checked), status, name or number."""
+    """The list filters: discharge month (YYYY-MM, already checked), status, name or number (one or two
+    Chinese characters: the beginning of the name, aidflow.core.search)."""
     if month:
         year, number = (int(part) for part in month.split("-"))
         queryset = queryset.filter(discharge_date__year=year, discharge_date__month=number)
     if status:
         queryset = queryset.filter(status=status)
     if q:
-        queryset = queryset.filter(Q(number__icontains=q) | Q(name__icontains=q))
+        queryset = name_or_number(queryset, q, name="name", number="number")
     return queryset
 
 

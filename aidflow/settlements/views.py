@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NoAidDue, NotFound
 from aidflow.core.formerrors import add_service_errors
+from aidflow.core.paging import EstimatedCountPaginator
 from aidflow.core.sheets import XLSX_TYPE
 from aidflow.policy.requests import AID_TYPE_NAMES, CATEGORY_NAMES
 from aidflow.regions.codes import code_at
@@ -196,7 +197,7 @@ class SettlementListView(TemplateView):
         queryset = with_resettlement(
             settlements_filter(settlements_visible(self.request.user), month=month, status=state, q=q)
         )
-        page = Paginator(queryset, 50).get_page(params.get("page"))
+        page = EstimatedCountPaginator(queryset, 50).get_page(params.get("page"))
         export = {key: value for key, value in {"month": month, "status": state, "q": q}.items() if value}
         context.update(
             {

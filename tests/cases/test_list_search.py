@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from aidflow.cases.models import Application
-from aidflow.cases.selectors import ListFilters, applications_filter, applications_visible, search_q
+from aidflow.cases.selectors import ListFilters, applications_filter, applications_search, applications_visible
 from aidflow.core.paging import EstimatedCountPaginator
 from tests.factories import ApplicationFactory, person
 
@@ -13,9 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_search_takes_the_exact_path_for_a_whole_number_or_resident_id():
-    assert search_q("371403-2026-00001").children == [("number", "371403-2026-00001")]
-    assert search_q("37140319520418022x").children == [("id_number", "37140319520418022X")]
-    assert len(search_q("王秀").children) == 2
+    everything = Application.objects.all()
+    assert applications_search(everything, "371403-2026-00001").query.where.children[0].rhs == "371403-2026-00001"
+    assert applications_search(everything, "37140319520418022x").query.where.children[0].rhs == "37140319520418022X"
+    # Three characters match inside the name or the number (two lookups); a surname is one.
+    assert len(applications_search(everything, "王秀英").query.where.children[0].children) == 2
+    assert len(applications_search(everything, "王秀").query.where.children) == 1
 
 
 def test_search_finds_by_number_id_and_name(policy, clerk, approver):
