@@ -102,7 +102,7 @@ def drive(n: int, profile: bool) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from aidflow.cases.demo import DEMO_PDF, _filing, _stay, demo_id
+    from aidflow.cases.demo import COUNTY_HOSPITAL, DEMO_PDF, _filing, _stay, demo_id
     from aidflow.cases.selectors import open_task
     from aidflow.cases.services.documents import UploadedDocument
     from aidflow.cases.services.filing import application_file
@@ -139,7 +139,7 @@ def drive(n: int, profile: bool) -> dict:
     def filing():
         birth = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(30_000))
         id_number = demo_id("371403", birth, f"{rng.randrange(1000):03d}")
-        stays = [_stay("德州市人民医院", 3, 40, 14, "52000.00", "30000.00", "5000.00", ("肺恶性肿瘤", "C34.9"))]
+        stays = [_stay(COUNTY_HOSPITAL, 40, 14, "52000.00", "30000.00", "5000.00", ("肺恶性肿瘤", "C34.9"))]
         return _filing("371403105201", "王秀英", id_number, "1200.00", 3, stays)
 
     decisions = (
