@@ -1,7 +1,7 @@
 """Benchmark: a province's caseload on one PostgreSQL database (docs/PERFORMANCE.md).
 
     .venv/bin/python benchmarks/scale.py [--n 1000000] [--runs 50] [--fresh] [--db aidflow_scale]
-        [--only pages,sweep,verify,notice,throughput,pgbench] [--json FILE]
+        [--only pages,sweep,verify,notice,throughput,pgbench] [--pages REGEX] [--json FILE]
 
 Creates (or reuses) the database `--db` (a name starting with aidflow_scale), migrates it, seeds the
 demo data and bulk-loads N synthetic applications in the real schema (benchmarks/scale_load.py).
@@ -46,6 +46,7 @@ def arguments():
         default=",".join(PARTS),
         help=f"comma-separated parts to measure after the load (default all: {','.join(PARTS)})",
     )
+    parser.add_argument("--pages", default="", help="only the pages whose name matches this regular expression")
     parser.add_argument("--throughput-worker", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--render-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -256,10 +257,11 @@ def main() -> None:
     if "pages" in args.only:
         # DEBUG off, as gunicorn runs: the hashed names' manifest is written.
         manage = [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"]
-        subprocess.run(manage, check=True, env={**os.environ, "DEBUG": "False"})  # noqa: S603
+        if not os.environ.get("SCALE_STATIC_DONE"):  # set it to reuse the files a run before collected
+            subprocess.run(manage, check=True, env={**os.environ, "DEBUG": "False"})  # noqa: S603
         server = gunicorn_start()
         try:
-            result["pages"] = measure_pages(sample_case(), args.runs, log=log)
+            result["pages"] = measure_pages(sample_case(), args.runs, log=log, only=args.pages)
         finally:
             server.terminate()
             server.wait()

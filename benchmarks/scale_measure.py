@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import http.client
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -183,9 +184,12 @@ def quote(text: str) -> str:
     return url_quote(text)
 
 
-def measure_pages(sample: dict, runs: int, log=print) -> list[dict]:
+def measure_pages(sample: dict, runs: int, log=print, only: str = "") -> list[dict]:
+    """Every page of `pages`, or those whose name matches the regular expression `only`."""
     cookies, tokens, results = {}, {}, []
     for group, name, persona, path in pages(sample):
+        if only and not re.search(only, name):
+            continue
         if group == "web":
             cookies.setdefault(persona, session_cookie(persona))
             headers = {"Cookie": cookies[persona], "Accept-Language": "zh-hans"}

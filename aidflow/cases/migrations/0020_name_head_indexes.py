@@ -12,7 +12,9 @@ from django.db import migrations
 from aidflow.core.postgres_sql import postgresql_only
 
 ORDER = "stage_due_date ASC NULLS LAST, filed_at DESC, id DESC"
-COVERED = "village_id, stage, status, payment_status"
+# The name itself too: PostgreSQL reads a query through an expression index alone (an index-only
+# scan) only when the index also holds every column the expression is made of.
+COVERED = "village_id, stage, status, payment_status, applicant_name"
 
 
 def name_head_index(length: int):
@@ -28,4 +30,10 @@ class Migration(migrations.Migration):
     atomic = False
     dependencies = [("cases", "0019_notification_payment_kinds")]
 
-    operations = [name_head_index(1), name_head_index(2)]
+    operations = [
+        name_head_index(1),
+        name_head_index(2),
+        # Statistics on the new expressions, so the planner knows how many names a surname begins
+        # (until then it guesses 0.5% of the table). ANALYZE does not block writes.
+        postgresql_only("ANALYZE cases_application;", "SELECT 1;"),
+    ]
