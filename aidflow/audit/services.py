@@ -4,7 +4,9 @@
 if the event cannot be written, the change rolls back. Events form one linear chain: each takes the
 next sequence number and hashes the previous event's hash with its own canonical JSON. On
 PostgreSQL a transaction-scoped advisory lock serialises writers (taken last in each transaction,
-so no other lock is ever awaited while holding it); SQLite serialises writing transactions itself.
+so no other lock is ever awaited while holding it: the audit tables carry no foreign-key constraint
+whose check at commit would lock an application another writer holds, see NO_ROW_LOCKS in the
+models); SQLite serialises writing transactions itself.
 
 Reads of case files do not queue on that lock: `audit_read` inserts them into PendingRead, and
 `audit_seal_reads` appends them to the chain in batches (every minute, and before the log is read
