@@ -17,6 +17,9 @@ class AuditAction(models.TextChoices):
     """Audited acts other than a stage's decision (those are recorded under the cases' StageAction)."""
 
     CASE_VIEWED = "case_viewed", _("case viewed")
+    SETTLEMENT_VIEWED = "settlement_viewed", _("one-stop settlement viewed")
+    CLAIM_VIEWED = "claim_viewed", _("settlement claim viewed")
+    LIST_VIEWED = "list_viewed", _("list viewed")
     DOCUMENT_UPLOADED = "document_uploaded", _("document uploaded")
     DOCUMENT_DOWNLOADED = "document_downloaded", _("document downloaded")
     NOTICE_ISSUED = "notice_issued", _("notice issued")
@@ -121,7 +124,8 @@ class AuditCheckpoint(models.Model):
 
 
 class PendingRead(models.Model):
-    """A look at a case file, waiting to be sealed into the chain.
+    """A look at personal data (a case file, a settlement, a list of people), waiting to be sealed
+    into the chain.
 
     Reads are the busiest audited act. Writing each straight into the chain would make every reader
     of a province wait on the chain's one lock; instead a read is a plain insert here, and

@@ -165,15 +165,29 @@ def audit_record_many(
     return events
 
 
-def audit_read(*, actor, action: str, application=None, details: dict | None = None) -> PendingRead:
+def audit_read(*, actor, action: str, application=None, details: dict | None = None, region: str = "") -> PendingRead:
     """Record a read without taking the chain's lock: it waits in PendingRead to be sealed."""
     return PendingRead.objects.create(
         at=timezone.now(),
-        **_who(actor, application, ""),
+        **_who(actor, application, region),
         action=action,
         application=application,
         details=_json_safe(details or {}),
         client_address=client_address.get(),
+    )
+
+
+def audit_list_read(*, actor, list_name: str, shown, details: dict | None = None) -> PendingRead | None:
+    """A list that shows people (names, ID numbers, diagnoses, accounts) was read: one waiting read
+    naming the list and the records on the page (`shown`: their numbers). An empty page shows
+    nobody and records nothing."""
+    shown = [str(number) for number in shown]
+    if not shown:
+        return None
+    return audit_read(
+        actor=actor,
+        action=AuditAction.LIST_VIEWED,
+        details={"list": list_name, "shown": shown, **(details or {})},
     )
 
 

@@ -19,14 +19,12 @@ from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NoAidDue, NotFound
 from aidflow.core.formerrors import add_service_errors
 from aidflow.core.paging import EstimatedCountPaginator
-from aidflow.core.sheets import XLSX_TYPE
 from aidflow.policy.requests import AID_TYPE_NAMES, CATEGORY_NAMES
 from aidflow.regions.codes import code_at
 from aidflow.regions.models import Level, Region, Role
 from aidflow.regions.scope import role_of
 from aidflow.rolls.lookups import roll_lookup
 from aidflow.settlements.confirmations import reversal_confirmation, review_confirmation
-from aidflow.settlements.exports import claims_export, settlements_export
 from aidflow.settlements.forms import ClaimForm, ClaimReviewForm, ReverseForm, WindowForm, correction_values
 from aidflow.settlements.models import ClaimStatus, RefusalCode, SettlementStatus
 from aidflow.settlements.selectors import (
@@ -40,6 +38,7 @@ from aidflow.settlements.selectors import (
     with_resettlement,
 )
 from aidflow.settlements.services.claiming import claim_review, claim_review_check, claim_submit, month_parse
+from aidflow.settlements.services.reads import claim_view, claims_listed, settlement_view, settlements_listed
 from aidflow.settlements.services.reversal import settlement_reverse
 from aidflow.settlements.services.slip import slip_pdf
 from aidflow.settlements.services.window import STAY_FIELDS, settlement_quote, settlement_record
@@ -170,21 +169,6 @@ def list_filters(params) -> tuple[str, str, str, str]:
     return month, state if state in SettlementStatus.values else "", q, error
 
 
-class SettlementListExportView(View):
-    def get(self, request):
-        month, state, q, _error = list_filters(request.GET)
-        data = settlements_export(user=request.user, month=month, status=state, q=q)
-        name = f"一站式结算-{timezone.localdate().isoformat()}.xlsx"
-        return attachment_bytes(data, filename=name, content_type=XLSX_TYPE)
-
-
-class ClaimListExportView(View):
-    def get(self, request):
-        data = claims_export(user=request.user)
-        name = f"月度结算申请-{timezone.localdate().isoformat()}.xlsx"
-        return attachment_bytes(data, filename=name, content_type=XLSX_TYPE)
-
-
 class SettlementListView(TemplateView):
     """Settlements by discharge month and status: the clerk's hospital's, or those a county pays."""
 
@@ -199,6 +183,7 @@ class SettlementListView(TemplateView):
         )
         page = EstimatedCountPaginator(queryset, 50).get_page(params.get("page"))
         export = {key: value for key, value in {"month": month, "status": state, "q": q}.items() if value}
+        settlements_listed(user=self.request.user, settlements=page.object_list, filters=export)
         context.update(
             {
                 "export_query": urlencode(export),
@@ -214,12 +199,22 @@ class SettlementListView(TemplateView):
 
 
 class SettlementDetailView(TemplateView):
+    """A settlement: the patient, the stay and its calculation; opening it is a recorded read."""
+
     template_name = "settlements/detail.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            settlement = settlement_view(user=request.user, pk=kwargs["pk"])
+        except NotFound:
+            raise Http404(_("No such settlement.")) from None
+        return self.render_to_response(self.get_context_data(settlement=settlement, **kwargs))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        settlement = kwargs.get("settlement")
         try:
-            settlement = settlement_get(self.request.user, kwargs["pk"])
+            settlement = settlement or settlement_get(self.request.user, kwargs["pk"])
         except NotFound:
             raise Http404(_("No such settlement.")) from None
         region = Region.objects.filter(code=settlement.region).first()
@@ -290,6 +285,7 @@ class ClaimListView(TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         page = Paginator(claims_visible(user), 50).get_page(self.request.GET.get("page"))
+        claims_listed(user=user, claims=page.object_list)
         form = kwargs.get("form") or ClaimForm(initial={"month": timezone.localdate().strftime("%Y-%m")})
         context.update({"page": page, "month": timezone.localdate().strftime("%Y-%m"), "form": form})
         if role_of(user) == Role.HOSPITAL_CLERK and user.staff.hospital_id:
@@ -328,6 +324,13 @@ class ClaimDetailView(TemplateView):
             return claim_get(self.request.user, pk)
         except NotFound:
             raise Http404(_("No such claim.")) from None
+
+    def get(self, request, *args, **kwargs):
+        try:
+            claim = claim_view(user=request.user, pk=kwargs["pk"])
+        except NotFound:
+            raise Http404(_("No such claim.")) from None
+        return self.render_to_response(self.get_context_data(claim=claim, **kwargs))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
