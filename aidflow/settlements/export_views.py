@@ -8,7 +8,7 @@ from django.views import View
 from aidflow.core.downloads import attachment_bytes
 from aidflow.core.sheets import XLSX_TYPE
 from aidflow.settlements.exports import claims_export, settlements_export
-from aidflow.settlements.views import list_filters
+from aidflow.settlements.forms import list_filters
 
 
 class SettlementListExportView(View):

@@ -25,7 +25,14 @@ from aidflow.regions.models import Level, Region, Role
 from aidflow.regions.scope import role_of
 from aidflow.rolls.lookups import roll_lookup
 from aidflow.settlements.confirmations import reversal_confirmation, review_confirmation
-from aidflow.settlements.forms import ClaimForm, ClaimReviewForm, ReverseForm, WindowForm, correction_values
+from aidflow.settlements.forms import (
+    ClaimForm,
+    ClaimReviewForm,
+    ReverseForm,
+    WindowForm,
+    correction_values,
+    list_filters,
+)
 from aidflow.settlements.models import ClaimStatus, RefusalCode, SettlementStatus
 from aidflow.settlements.selectors import (
     claim_get,
@@ -37,7 +44,7 @@ from aidflow.settlements.selectors import (
     settlements_visible,
     with_resettlement,
 )
-from aidflow.settlements.services.claiming import claim_review, claim_review_check, claim_submit, month_parse
+from aidflow.settlements.services.claiming import claim_review, claim_review_check, claim_submit
 from aidflow.settlements.services.reads import claim_view, claims_listed, settlement_view, settlements_listed
 from aidflow.settlements.services.reversal import settlement_reverse
 from aidflow.settlements.services.slip import slip_pdf
@@ -155,18 +162,6 @@ class SettlementWindowView(View):
         form.is_valid()
         add_service_errors(form, error.errors, WindowForm.SERVICE_FIELDS)
         return {"errors": error.errors, "window_form": form}
-
-
-def list_filters(params) -> tuple[str, str, str, str]:
-    """(month, status, search, error) of the settlement list; a bad month is dropped with its error."""
-    month, state, q = params.get("month", ""), params.get("status", ""), params.get("q", "").strip()
-    error = ""
-    try:
-        if month:
-            month_parse(month)
-    except InputErrors as bad:
-        error, month = bad.text(), ""
-    return month, state if state in SettlementStatus.values else "", q, error
 
 
 class SettlementListView(TemplateView):
