@@ -155,3 +155,59 @@ def test_the_audit_tables_lock_no_row_of_another_table():
             """
         )
         assert cursor.fetchall() == []
+
+
+def test_readers_audit_pages_and_reviews_at_once_answer_no_server_error(policy, clerk, reviewer, auditor):
+    """Free running, over HTTP: reviewers complete township reviews through the API while others open
+    those cases, load the audit screen (which seals the waiting reads) and seal in the background."""
+    import json
+
+    from django.test import Client
+
+    from tests.concurrency import run_in_threads
+
+    applications = _township_reviews(clerk, 12)
+    payload = json.dumps({"decision": "forward", "visit_date": today().isoformat(), "findings": "入户核实属实"})
+    tasks = [open_task(application).pk for application in applications]
+
+    def client(user):
+        signed_in = Client(raise_request_exception=False)
+        signed_in.force_login(user)
+        return signed_in
+
+    reviewers = [client(reviewer) for _index in range(3)]
+    readers = [client(auditor) for _index in range(4)]
+
+    def review(index):
+        def run():
+            return [
+                reviewers[index].post(f"/api/v1/tasks/{task}/complete/", payload, content_type="application/json")
+                for task in tasks[index::3]
+            ]
+
+        return run
+
+    def read(index):
+        def run():
+            answers = []
+            for application in applications[index::2] * 2:
+                answers.append(readers[index].get(f"/workbench/applications/{application.pk}/"))
+                answers.append(readers[index].get(f"/api/v1/applications/{application.pk}/"))
+            return answers
+
+        return run
+
+    def audit_pages():
+        return [readers[2 + index % 2].get("/workbench/audit/") for index in range(6)]
+
+    def seal():
+        return [audit_seal_reads() for _index in range(20)]
+
+    results = run_in_threads([review(0), review(1), review(2), read(0), read(1), audit_pages, seal])
+    errors = [result for result in results if isinstance(result, Exception)]
+    assert errors == []
+    answers = [answer for result in results[:6] for answer in result]
+    assert sorted({answer.status_code for answer in answers}) == [200]
+    assert Application.objects.filter(pk__in=[a.pk for a in applications], stage="county_approval").count() == 12
+    audit_seal_reads()
+    assert not PendingRead.objects.exists() and audit_verify(full=True).ok
