@@ -8,9 +8,9 @@ so no other lock is ever awaited while holding it: the audit tables carry no for
 whose check at commit would lock an application another writer holds, see NO_ROW_LOCKS in the
 models); SQLite serialises writing transactions itself.
 
-Reads of case files do not queue on that lock: `audit_read` inserts them into PendingRead, and
-`audit_seal_reads` appends them to the chain in batches (every minute, and before the log is read
-or verified).
+Reads of personal data (case files, settlements, claims, lists of people) do not queue on that
+lock: `audit_read` and `audit_list_read` insert them into PendingRead, and `audit_seal_reads`
+appends them to the chain in batches (every minute, and before the log is read or verified).
 """
 
 from __future__ import annotations
