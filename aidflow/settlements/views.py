@@ -45,7 +45,13 @@ from aidflow.settlements.selectors import (
     with_resettlement,
 )
 from aidflow.settlements.services.claiming import claim_review, claim_review_check, claim_submit
-from aidflow.settlements.services.reads import claim_view, claims_listed, settlement_view, settlements_listed
+from aidflow.settlements.services.reads import (
+    claim_view,
+    claims_listed,
+    settlement_read,
+    settlement_view,
+    settlements_listed,
+)
 from aidflow.settlements.services.reversal import settlement_reverse
 from aidflow.settlements.services.slip import slip_pdf
 from aidflow.settlements.services.window import STAY_FIELDS, settlement_quote, settlement_record
@@ -120,7 +126,10 @@ class SettlementWindowView(View):
             settlement = settlement_get(request.user, int(request.GET.get("correct") or 0))
         except (NotFound, ValueError):
             return None
-        return settlement if settlement.refusal_code == RefusalCode.CORRECTION_NEEDED else None
+        if settlement.refusal_code != RefusalCode.CORRECTION_NEEDED:
+            return None
+        settlement_read(user=request.user, settlement=settlement)  # the form shows its patient and stay
+        return settlement
 
     def post(self, request):
         body = window_body(request.POST)

@@ -13,13 +13,18 @@ from aidflow.settlements.selectors import claim_get, settlement_get
 def settlement_view(*, user, pk) -> Settlement:
     """One settlement for its page or the API; who looked is recorded."""
     settlement = settlement_get(user, pk)
+    settlement_read(user=user, settlement=settlement)
+    return settlement
+
+
+def settlement_read(*, user, settlement: Settlement) -> None:
+    """The settlement was shown (its page, the API, the window's form for its correction)."""
     audit_read(
         actor=user,
         action=AuditAction.SETTLEMENT_VIEWED,
         region=settlement.region,
         details={"settlement": settlement.number, "hospital": settlement.hospital.code},
     )
-    return settlement
 
 
 def claim_view(*, user, pk) -> SettlementClaim:
