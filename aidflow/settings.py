@@ -250,7 +250,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "aidflow.sweep_deadlines", "schedule": 15 * 60},
     # Notices whose PDF is still missing (a lost task, a worker killed mid-render).
     "render-pending-notices": {"task": "aidflow.render_pending_notices", "schedule": 5 * 60},
-    # Case-file reads waiting to be sealed into the audit chain (aidflow.audit.models.PendingRead).
+    # Reads of personal data waiting to be sealed into the audit chain (aidflow.audit.models.PendingRead).
     "seal-audit-reads": {"task": "aidflow.seal_audit_reads", "schedule": 60},
     # Closed stage clocks into the on-time rollup; what is not folded yet is counted live meanwhile.
     "ontime-rollup": {"task": "aidflow.ontime_rollup", "schedule": 10 * 60},

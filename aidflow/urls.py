@@ -35,12 +35,11 @@ from aidflow.regions.views import HomeView
 from aidflow.reports.public import DisclosureView
 from aidflow.reports.views import OnTimeView, StatisticsExportView, StatisticsView
 from aidflow.rolls.views import RecipientLookupView, ReferralsView
+from aidflow.settlements.export_views import ClaimListExportView, SettlementListExportView
 from aidflow.settlements.views import (
     ClaimDetailView,
-    ClaimListExportView,
     ClaimListView,
     SettlementDetailView,
-    SettlementListExportView,
     SettlementListView,
     SettlementReverseView,
     SettlementSlipView,

@@ -193,9 +193,14 @@ def pgbench() -> dict:
 
 
 def table(result: dict) -> str:
-    lines = [f"{'page':<48}{'p50 ms':>10}{'p95 ms':>10}  status"]
+    lines = [f"{'page':<48}{'p50 ms':>10}{'p95 ms':>10}  status  5xx"]
     for row in result.get("pages", []):
-        lines.append(f"{row['group'] + ' ' + row['name']:<48}{row['p50_ms']:>10}{row['p95_ms']:>10}  {row['status']}")
+        lines.append(
+            f"{row['group'] + ' ' + row['name']:<48}{row['p50_ms']:>10}{row['p95_ms']:>10}  {row['status']:>6}"
+            f"  {row.get('server_errors', 0):>3}"
+        )
+    if pages := result.get("pages"):
+        lines.append(f"server errors (5xx): {sum(row.get('server_errors', 0) for row in pages)} in all")
     if sweep := result.get("sweep"):
         lines.append(
             f"sweep first: {sweep['first']['ms']} ms, {sweep['first']['queries']} queries "

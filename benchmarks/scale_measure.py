@@ -83,9 +83,10 @@ def api_token(username: str) -> str:
 
 
 def measure(path: str, headers: dict, runs: int, warmup: int = 3) -> dict:
-    """p50/p95/max of `runs` GETs after `warmup` unmeasured ones; the status of the last answer."""
+    """p50/p95/max of `runs` GETs after `warmup` unmeasured ones; the status of the last answer and
+    how many answers of all were server errors (5xx)."""
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=300)
-    times, status, size = [], None, 0
+    times, status, size, server_errors = [], None, 0, 0
     for index in range(warmup + runs):
         started = time.perf_counter()
         connection.request("GET", path, headers=headers)
@@ -93,6 +94,7 @@ def measure(path: str, headers: dict, runs: int, warmup: int = 3) -> dict:
         body = response.read()
         elapsed = (time.perf_counter() - started) * 1000
         status, size = response.status, len(body)
+        server_errors += status >= 500
         if index >= warmup:
             times.append(elapsed)
     connection.close()
@@ -102,6 +104,7 @@ def measure(path: str, headers: dict, runs: int, warmup: int = 3) -> dict:
         "p95_ms": round(times[max(0, -(-95 * len(times) // 100) - 1)], 1),
         "max_ms": round(times[-1], 1),
         "status": status,
+        "server_errors": server_errors,
         "bytes": size,
         "runs": runs,
     }
@@ -198,6 +201,10 @@ def measure_pages(sample: dict, runs: int, log=print, only: str = "") -> list[di
             headers = {"Authorization": tokens[persona], "Accept": "application/json"}
         figures = measure(path, headers, runs)
         results.append({"group": group, "name": name, "persona": persona, "path": path, **figures})
-        log(f"  {group} {name:<38} p50 {figures['p50_ms']:>8} ms  p95 {figures['p95_ms']:>8} ms  [{figures['status']}]")
+        errors = f"  {figures['server_errors']} x 5xx" if figures["server_errors"] else ""
+        log(
+            f"  {group} {name:<38} p50 {figures['p50_ms']:>8} ms  p95 {figures['p95_ms']:>8} ms"
+            f"  [{figures['status']}]{errors}"
+        )
         sys.stdout.flush()
     return results

@@ -14,6 +14,7 @@ from aidflow.payments.models import PaymentBatch, PaymentLine
 from aidflow.payments.selectors import batch_get, batches_visible
 from aidflow.payments.services.batching import batch_create
 from aidflow.payments.services.exports import bank_file
+from aidflow.payments.services.reads import batch_view
 from aidflow.payments.services.results import results_record
 
 CONFLICT = OpenApiResponse(s.ErrorSerializer, description="Nothing payable, or a line already has its result")
@@ -82,7 +83,7 @@ class BatchDetailApi(APIView):
 
     @extend_schema(summary="One payment batch with its lines (accounts masked) and what was skipped")
     def get(self, request, pk):
-        return Response(BatchSerializer(batch_get(request.user, pk)).data)
+        return Response(BatchSerializer(batch_view(user=request.user, pk=pk)).data)
 
 
 @extend_schema(

@@ -28,6 +28,7 @@ from aidflow.settlements.selectors import (
     settlements_visible,
 )
 from aidflow.settlements.services.claiming import claim_review, claim_submit, month_parse
+from aidflow.settlements.services.reads import claim_view, claims_listed, settlement_view, settlements_listed
 from aidflow.settlements.services.reversal import settlement_reverse
 from aidflow.settlements.services.slip import slip_pdf
 from aidflow.settlements.services.window import settlement_record
@@ -194,6 +195,15 @@ class SettlementListApi(generics.ListAPIView):
             raise InputErrors({"status": [_("Unknown status %(status)r.") % {"status": state}]})
         return settlements_filter(settlements_visible(self.request.user), month=month, status=state, q=q)
 
+    def paginate_queryset(self, queryset):
+        """The page answered; reading it is recorded (patients' names, ID numbers, diagnoses)."""
+        page = super().paginate_queryset(queryset)
+        filters = {key: self.request.query_params.get(key) for key in ("month", "status", "q")}
+        settlements_listed(
+            user=self.request.user, settlements=page or [], filters={k: v for k, v in filters.items() if v}
+        )
+        return page
+
     @extend_schema(
         summary="Settlements: the clerk's hospital's, or those the user's counties pay",
         parameters=[
@@ -226,7 +236,7 @@ class SettlementDetailApi(APIView):
 
     @extend_schema(summary="One settlement with its calculation and its claim")
     def get(self, request, pk):
-        return Response(SettlementSerializer(settlement_get(request.user, pk)).data)
+        return Response(SettlementSerializer(settlement_view(user=request.user, pk=pk)).data)
 
 
 @extend_schema(
@@ -269,6 +279,11 @@ class ClaimListApi(generics.ListAPIView):
     def get_queryset(self):
         return claims_visible(self.request.user)
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        claims_listed(user=self.request.user, claims=page or [])
+        return page
+
     @extend_schema(summary="Monthly claims: the clerk's hospital's, or those the user's counties pay")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -291,7 +306,7 @@ class ClaimDetailApi(APIView):
 
     @extend_schema(summary="One monthly claim")
     def get(self, request, pk):
-        return Response(ClaimSerializer(claim_get(request.user, pk)).data)
+        return Response(ClaimSerializer(claim_view(user=request.user, pk=pk)).data)
 
 
 @extend_schema(

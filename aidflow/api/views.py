@@ -35,6 +35,7 @@ from aidflow.cases.services.documents import document_add
 from aidflow.cases.services.filing import application_file
 from aidflow.cases.services.payees import payee_change
 from aidflow.cases.services.tasks import task_complete
+from aidflow.cases.services.viewing import application_view
 from aidflow.core.dates import date_range
 from aidflow.core.downloads import attachment
 from aidflow.core.errors import InputErrors, NotFound
@@ -159,7 +160,9 @@ class ApplicationDetailApi(APIView):
 
     @extend_schema(summary="One application with its calculation and the tasks of every stage")
     def get(self, request, pk):
-        return detail_response(request, pk)
+        """The whole case (full names, ID numbers, diagnoses): a recorded read, as its page is."""
+        application = detail_queryset().get(pk=application_view(user=request.user, pk=pk).pk)
+        return Response(s.ApplicationDetailSerializer(application).data)
 
 
 @extend_schema(

@@ -41,6 +41,10 @@ DETAIL_KEYS = {
     "list": _("list"),
     "filters": _("filters"),
     "capped": _("cut at the limit"),
+    "shown": _("shown"),
+    "settlement": _("settlement"),
+    "claim": _("claim"),
+    "batch": _("batch"),
 }
 
 

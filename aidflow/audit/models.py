@@ -4,11 +4,22 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# NO_ROW_LOCKS: the audit tables' links to the application and the user carry no foreign-key
+# constraint in the database. A constraint's check locks the row it points to (FOR KEY SHARE, at
+# commit): a transaction appending to the chain would then wait for a case another transaction
+# holds FOR UPDATE while that one waits for the chain's lock, a deadlock (sealing reads of a case
+# while its task is completed was one). Without them, a transaction holding the chain's lock never
+# waits on another lock. Django still refuses to delete an application or a user an event names
+# (on_delete=PROTECT); neither is ever deleted by AidFlow.
+
 
 class AuditAction(models.TextChoices):
     """Audited acts other than a stage's decision (those are recorded under the cases' StageAction)."""
 
     CASE_VIEWED = "case_viewed", _("case viewed")
+    SETTLEMENT_VIEWED = "settlement_viewed", _("one-stop settlement viewed")
+    CLAIM_VIEWED = "claim_viewed", _("settlement claim viewed")
+    LIST_VIEWED = "list_viewed", _("list viewed")
     DOCUMENT_UPLOADED = "document_uploaded", _("document uploaded")
     DOCUMENT_DOWNLOADED = "document_downloaded", _("document downloaded")
     NOTICE_ISSUED = "notice_issued", _("notice issued")
@@ -60,14 +71,24 @@ class AuditEvent(models.Model):
     seq = models.BigIntegerField(_("sequence number"), unique=True)
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,  # see NO_ROW_LOCKS
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=20, blank=True)
     region = models.CharField(_("region"), max_length=12, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=40, db_index=True)
     application = models.ForeignKey(
-        "cases.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+        "cases.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        db_constraint=False,  # see NO_ROW_LOCKS
     )
     stage = models.CharField(_("stage"), max_length=20, blank=True)
     details = models.JSONField(_("details"), default=dict)
@@ -103,7 +124,8 @@ class AuditCheckpoint(models.Model):
 
 
 class PendingRead(models.Model):
-    """A look at a case file, waiting to be sealed into the chain.
+    """A look at personal data (a case file, a settlement, a list of people), waiting to be sealed
+    into the chain.
 
     Reads are the busiest audited act. Writing each straight into the chain would make every reader
     of a province wait on the chain's one lock; instead a read is a plain insert here, and
@@ -114,14 +136,24 @@ class PendingRead(models.Model):
 
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,  # see NO_ROW_LOCKS
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=20, blank=True)
     region = models.CharField(_("region"), max_length=12, blank=True)
     action = models.CharField(_("action"), max_length=40)
     application = models.ForeignKey(
-        "cases.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "cases.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,  # see NO_ROW_LOCKS
     )
     details = models.JSONField(_("details"), default=dict)
     client_address = models.CharField(_("client address"), max_length=45, blank=True)

@@ -4,11 +4,13 @@
 if the event cannot be written, the change rolls back. Events form one linear chain: each takes the
 next sequence number and hashes the previous event's hash with its own canonical JSON. On
 PostgreSQL a transaction-scoped advisory lock serialises writers (taken last in each transaction,
-so no other lock is ever awaited while holding it); SQLite serialises writing transactions itself.
+so no other lock is ever awaited while holding it: the audit tables carry no foreign-key constraint
+whose check at commit would lock an application another writer holds, see NO_ROW_LOCKS in the
+models); SQLite serialises writing transactions itself.
 
-Reads of case files do not queue on that lock: `audit_read` inserts them into PendingRead, and
-`audit_seal_reads` appends them to the chain in batches (every minute, and before the log is read
-or verified).
+Reads of personal data (case files, settlements, claims, lists of people) do not queue on that
+lock: `audit_read` and `audit_list_read` insert them into PendingRead, and `audit_seal_reads`
+appends them to the chain in batches (every minute, and before the log is read or verified).
 """
 
 from __future__ import annotations
@@ -163,15 +165,29 @@ def audit_record_many(
     return events
 
 
-def audit_read(*, actor, action: str, application=None, details: dict | None = None) -> PendingRead:
+def audit_read(*, actor, action: str, application=None, details: dict | None = None, region: str = "") -> PendingRead:
     """Record a read without taking the chain's lock: it waits in PendingRead to be sealed."""
     return PendingRead.objects.create(
         at=timezone.now(),
-        **_who(actor, application, ""),
+        **_who(actor, application, region),
         action=action,
         application=application,
         details=_json_safe(details or {}),
         client_address=client_address.get(),
+    )
+
+
+def audit_list_read(*, actor, list_name: str, shown, details: dict | None = None) -> PendingRead | None:
+    """A list that shows people (names, ID numbers, diagnoses, accounts) was read: one waiting read
+    naming the list and the records on the page (`shown`: their numbers). An empty page shows
+    nobody and records nothing."""
+    shown = [str(number) for number in shown]
+    if not shown:
+        return None
+    return audit_read(
+        actor=actor,
+        action=AuditAction.LIST_VIEWED,
+        details={"list": list_name, "shown": shown, **(details or {})},
     )
 
 

@@ -73,7 +73,7 @@ def audit_metrics():
     )
     waiting = PendingRead.objects.aggregate(count=Count("pk"), oldest=Min("at"))
     yield GaugeMetricFamily(
-        "aidflow_audit_pending_reads", "Case-file reads waiting to be sealed into the chain", waiting["count"]
+        "aidflow_audit_pending_reads", "Reads of personal data waiting to be sealed into the chain", waiting["count"]
     )
     yield GaugeMetricFamily(
         "aidflow_audit_oldest_pending_read_age_seconds",

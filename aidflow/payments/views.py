@@ -31,6 +31,7 @@ from aidflow.payments.selectors import batch_get, batches_visible, month_payment
 from aidflow.payments.services.batching import batch_create, payable_preview
 from aidflow.payments.services.exports import bank_file
 from aidflow.payments.services.lists import payable_export, report_export
+from aidflow.payments.services.reads import batch_listed, payable_listed, payments_listed
 from aidflow.payments.services.results import results_check, results_import
 from aidflow.payments.services.results_template import results_template_csv, results_template_xlsx
 from aidflow.regions.models import Region, Role
@@ -64,6 +65,7 @@ class PayableView(TemplateView):
         lines, skipped = payable_preview(user=self.request.user, county=county)
         for line in lines:
             line["masked"] = mask_account(line["account"])
+        payable_listed(user=self.request.user, county=county, lines=lines)
         context.update(
             {
                 "county": Region.objects.filter(code=county).first(),
@@ -119,6 +121,7 @@ class BatchDetailView(TemplateView):
         lines = list(batch.lines.select_related("application", "claim").order_by("seq"))
         for line in lines:
             line.masked = mask_account(line.account)
+        batch_listed(user=self.request.user, batch=batch, refs=[line.ref for line in lines])
         context.update(
             {
                 "batch": batch,
@@ -206,6 +209,7 @@ class PaymentReportView(TemplateView):
         context = super().get_context_data(**kwargs)
         day, context["error"] = report_month(self.request)
         report = month_payments(self.request.user, year=day.year, month=day.month)
+        payments_listed(user=self.request.user, month=day.strftime("%Y-%m"), lines=report["lines"])
         paid = [row for row in report["rows"] if row["status"] == "paid"]
         context.update(
             {

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aidflow.settlements.models import RefusalCode
+from aidflow.core.errors import InputErrors
+from aidflow.settlements.models import RefusalCode, SettlementStatus
+from aidflow.settlements.services.claiming import month_parse
 
 
 class ReverseForm(forms.Form):
@@ -124,3 +126,15 @@ def correction_values(settlement) -> dict:
         value = getattr(settlement, name)
         values[name] = value.isoformat() if hasattr(value, "isoformat") else str(value or "")
     return values
+
+
+def list_filters(params) -> tuple[str, str, str, str]:
+    """(month, status, search, error) of the settlement list; a bad month is dropped with its error."""
+    month, state, q = params.get("month", ""), params.get("status", ""), params.get("q", "").strip()
+    error = ""
+    try:
+        if month:
+            month_parse(month)
+    except InputErrors as bad:
+        error, month = bad.text(), ""
+    return month, state if state in SettlementStatus.values else "", q, error

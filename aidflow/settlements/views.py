@@ -19,15 +19,20 @@ from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NoAidDue, NotFound
 from aidflow.core.formerrors import add_service_errors
 from aidflow.core.paging import EstimatedCountPaginator
-from aidflow.core.sheets import XLSX_TYPE
 from aidflow.policy.requests import AID_TYPE_NAMES, CATEGORY_NAMES
 from aidflow.regions.codes import code_at
 from aidflow.regions.models import Level, Region, Role
 from aidflow.regions.scope import role_of
 from aidflow.rolls.lookups import roll_lookup
 from aidflow.settlements.confirmations import reversal_confirmation, review_confirmation
-from aidflow.settlements.exports import claims_export, settlements_export
-from aidflow.settlements.forms import ClaimForm, ClaimReviewForm, ReverseForm, WindowForm, correction_values
+from aidflow.settlements.forms import (
+    ClaimForm,
+    ClaimReviewForm,
+    ReverseForm,
+    WindowForm,
+    correction_values,
+    list_filters,
+)
 from aidflow.settlements.models import ClaimStatus, RefusalCode, SettlementStatus
 from aidflow.settlements.selectors import (
     claim_get,
@@ -39,7 +44,14 @@ from aidflow.settlements.selectors import (
     settlements_visible,
     with_resettlement,
 )
-from aidflow.settlements.services.claiming import claim_review, claim_review_check, claim_submit, month_parse
+from aidflow.settlements.services.claiming import claim_review, claim_review_check, claim_submit
+from aidflow.settlements.services.reads import (
+    claim_view,
+    claims_listed,
+    settlement_read,
+    settlement_view,
+    settlements_listed,
+)
 from aidflow.settlements.services.reversal import settlement_reverse
 from aidflow.settlements.services.slip import slip_pdf
 from aidflow.settlements.services.window import STAY_FIELDS, settlement_quote, settlement_record
@@ -114,7 +126,10 @@ class SettlementWindowView(View):
             settlement = settlement_get(request.user, int(request.GET.get("correct") or 0))
         except (NotFound, ValueError):
             return None
-        return settlement if settlement.refusal_code == RefusalCode.CORRECTION_NEEDED else None
+        if settlement.refusal_code != RefusalCode.CORRECTION_NEEDED:
+            return None
+        settlement_read(user=request.user, settlement=settlement)  # the form shows its patient and stay
+        return settlement
 
     def post(self, request):
         body = window_body(request.POST)
@@ -158,33 +173,6 @@ class SettlementWindowView(View):
         return {"errors": error.errors, "window_form": form}
 
 
-def list_filters(params) -> tuple[str, str, str, str]:
-    """(month, status, search, error) of the settlement list; a bad month is dropped with its error."""
-    month, state, q = params.get("month", ""), params.get("status", ""), params.get("q", "").strip()
-    error = ""
-    try:
-        if month:
-            month_parse(month)
-    except InputErrors as bad:
-        error, month = bad.text(), ""
-    return month, state if state in SettlementStatus.values else "", q, error
-
-
-class SettlementListExportView(View):
-    def get(self, request):
-        month, state, q, _error = list_filters(request.GET)
-        data = settlements_export(user=request.user, month=month, status=state, q=q)
-        name = f"一站式结算-{timezone.localdate().isoformat()}.xlsx"
-        return attachment_bytes(data, filename=name, content_type=XLSX_TYPE)
-
-
-class ClaimListExportView(View):
-    def get(self, request):
-        data = claims_export(user=request.user)
-        name = f"月度结算申请-{timezone.localdate().isoformat()}.xlsx"
-        return attachment_bytes(data, filename=name, content_type=XLSX_TYPE)
-
-
 class SettlementListView(TemplateView):
     """Settlements by discharge month and status: the clerk's hospital's, or those a county pays."""
 
@@ -199,6 +187,7 @@ class SettlementListView(TemplateView):
         )
         page = EstimatedCountPaginator(queryset, 50).get_page(params.get("page"))
         export = {key: value for key, value in {"month": month, "status": state, "q": q}.items() if value}
+        settlements_listed(user=self.request.user, settlements=page.object_list, filters=export)
         context.update(
             {
                 "export_query": urlencode(export),
@@ -214,12 +203,22 @@ class SettlementListView(TemplateView):
 
 
 class SettlementDetailView(TemplateView):
+    """A settlement: the patient, the stay and its calculation; opening it is a recorded read."""
+
     template_name = "settlements/detail.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            settlement = settlement_view(user=request.user, pk=kwargs["pk"])
+        except NotFound:
+            raise Http404(_("No such settlement.")) from None
+        return self.render_to_response(self.get_context_data(settlement=settlement, **kwargs))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        settlement = kwargs.get("settlement")
         try:
-            settlement = settlement_get(self.request.user, kwargs["pk"])
+            settlement = settlement or settlement_get(self.request.user, kwargs["pk"])
         except NotFound:
             raise Http404(_("No such settlement.")) from None
         region = Region.objects.filter(code=settlement.region).first()
@@ -290,6 +289,7 @@ class ClaimListView(TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         page = Paginator(claims_visible(user), 50).get_page(self.request.GET.get("page"))
+        claims_listed(user=user, claims=page.object_list)
         form = kwargs.get("form") or ClaimForm(initial={"month": timezone.localdate().strftime("%Y-%m")})
         context.update({"page": page, "month": timezone.localdate().strftime("%Y-%m"), "form": form})
         if role_of(user) == Role.HOSPITAL_CLERK and user.staff.hospital_id:
@@ -328,6 +328,13 @@ class ClaimDetailView(TemplateView):
             return claim_get(self.request.user, pk)
         except NotFound:
             raise Http404(_("No such claim.")) from None
+
+    def get(self, request, *args, **kwargs):
+        try:
+            claim = claim_view(user=request.user, pk=kwargs["pk"])
+        except NotFound:
+            raise Http404(_("No such claim.")) from None
+        return self.render_to_response(self.get_context_data(claim=claim, **kwargs))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -11,6 +11,7 @@ from aidflow.audit.models import AuditEvent, PendingRead
 from aidflow.audit.services import ADVISORY_LOCK_KEY, audit_seal_reads, audit_verify
 from aidflow.audit.tasks import seal_audit_reads
 from tests.factories import ApplicationFactory
+from tests.settlements.conftest import register, window  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,40 @@ def test_postgresql_refuses_to_change_a_waiting_read(policy, clerk, auditor):
     with pytest.raises(InternalError, match="append-only"), transaction.atomic():
         PendingRead.objects.update(actor_name="someone else")
     audit_seal_reads()
+
+
+def test_settlements_and_claims_read_on_screen_and_over_the_api_are_recorded(window, approver, auditor):  # noqa: F811
+    from aidflow.settlements.models import Settlement
+    from tests.factories import today
+    from tests.settlements.conftest import settle_body
+
+    window_client, reader = Client(), Client()
+    window_client.force_login(window)
+    reader.force_login(auditor)
+    assert window_client.post("/api/v1/settlements/", settle_body(), content_type="application/json").status_code == 201
+    month = today().strftime("%Y-%m")
+    claim = window_client.post("/api/v1/settlement-claims/", {"month": month}, content_type="application/json")
+    settlement = Settlement.objects.get()
+    PendingRead.objects.all().delete()
+    for path in (
+        f"/workbench/settlements/{settlement.pk}/",
+        f"/api/v1/settlements/{settlement.pk}/",
+        "/workbench/settlements/",
+        "/api/v1/settlements/",
+        f"/workbench/claims/{claim.json()['id']}/",
+        "/api/v1/settlement-claims/",
+    ):
+        assert reader.get(path).status_code == 200, path
+    reads = [(read.action, read.actor_name, read.region, read.details) for read in PendingRead.objects.order_by("pk")]
+    seen = {"settlement": settlement.number, "hospital": "H-LC"}
+    listed = {"list": "settlements", "shown": [settlement.number], "filters": {}}
+    claimed = {"claim": claim.json()["number"], "hospital": "H-LC", "count": 1}
+    assert reads == [
+        ("settlement_viewed", "auditor", settlement.region, seen),
+        ("settlement_viewed", "auditor", settlement.region, seen),
+        ("list_viewed", "auditor", "371403", listed),
+        ("list_viewed", "auditor", "371403", listed),
+        ("claim_viewed", "auditor", settlement.county, claimed),
+        ("list_viewed", "auditor", "371403", {"list": "claims", "shown": [claim.json()["number"]]}),
+    ]
+    assert audit_seal_reads() == 6 and audit_verify(full=True).ok

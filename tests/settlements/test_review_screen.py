@@ -155,6 +155,11 @@ def test_the_hospital_sees_what_it_may_settle_again_and_settles_a_correction(cla
     assert f"正在更正结算 {third.number}" in correcting and "合规费用有误" in correcting
     assert 'value="11000.00"' in correcting and f'value="{third.admission_date.isoformat()}"' in correcting
     assert "data-calculate-now" in correcting
+    from aidflow.audit.models import PendingRead
+
+    # The form shows the patient and the stay again: a recorded read of that settlement.
+    reads = PendingRead.objects.filter(action="settlement_viewed", actor=window)
+    assert reads.filter(details__settlement=third.number).exists()
     # Another settlement's page is not taken up: nothing is filled in.
     assert "正在更正结算" not in web.get(f"/workbench/settlements/window/?correct={second.pk}").content.decode()
     # The non-compliant stay is refused at the window, naming the refused settlement.

@@ -1,0 +1,315 @@
+"""Every read of personal data is audited.
+
+Every URL pattern is classified here, by hand and reviewed: PERSONAL (shows someone's full name, ID
+number, diagnosis or bank account) or NOT_PERSONAL (with the reason). With one person's case, a
+settlement, a claim and a payment batch on file, each pattern is fetched (GET) by someone who may see
+it: a PERSONAL one must have recorded a read (waiting or in the chain); a NOT_PERSONAL one must show
+none of the person's name, ID number, diagnoses or full account. A pattern added without being
+classified fails the test, and so does a classification that no longer matches the pattern list.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from aidflow.audit.models import AuditEvent, PendingRead
+from aidflow.cases.selectors import open_task
+from aidflow.notices.models import Notice
+from aidflow.settlements.models import Settlement, SettlementClaim
+from tests.factories import FilingFactory, advance, certificate, make_staff, today
+from tests.payments.conftest import ACCOUNT, approved, payee
+from tests.settlements.conftest import ZHANG, register, settle_body, window  # noqa: F401 - fixtures
+from tests.workflows.helpers import client_for
+
+pytestmark = pytest.mark.django_db
+
+# Shows at least one of: a full name, a full ID number, a diagnosis, a full bank account.
+PERSONAL = {
+    "api:application": "the case: applicant, patient, diagnoses",
+    "api:application_form": "the application form PDF",
+    "api:batch": "a payment batch: payees' full names",
+    "api:batch_export": "the bank file: full accounts",
+    "api:notice_pdf": "a decision notice PDF",
+    "api:recipient": "a roll look-up by ID number",
+    "api:referrals": "referrals: patients and diagnoses",
+    "api:settlement": "a settlement: patient's name, diagnosis",
+    "api:settlement_slip": "the settlement slip PDF",
+    "api:settlements": "settlements: patients' names, diagnoses",
+    "workbench:application": "the case page",
+    "workbench:application_form": "the application form PDF",
+    "workbench:batch": "a payment batch: payees' full names",
+    "workbench:batch_export": "the bank file: full accounts",
+    "workbench:claim": "a claim lists each settlement's patient",
+    "workbench:document": "a document of the case",
+    "workbench:notice_pdf": "a decision notice PDF",
+    "workbench:payable": "what is payable: payees' full names",
+    "workbench:payable_export": "the payable list as a workbook",
+    "workbench:payment_report": "the month's payments, line by line: payees",
+    "workbench:payment_report_export": "the month's payments as a workbook",
+    "workbench:recipients": "a roll look-up by ID number",
+    "workbench:referrals": "referrals: patients and diagnoses",
+    "workbench:settlement": "a settlement: patient's name, ID number, diagnosis",
+    "workbench:settlement_reverse": "the settlement page again (GET)",
+    "workbench:settlement_slip": "the settlement slip PDF",
+    "workbench:settlement_window": "the window's roll look-up by ID number",
+    "workbench:settlements": "settlements: patients' names, ID numbers",
+    "workbench:settlements_export": "the settlement list as a workbook",
+    "workbench:survey_form": "the home-visit survey form PDF",
+    "workbench:applications_export": "the application list as a workbook",
+    "workbench:inbox_export": "the inbox as a workbook",
+    "workbench:claims_export": "the claims as a workbook",
+    "workbench:task": "the case page, with the task's form",
+    "workbench:payee": "the case page, with the payee's form",
+    "workbench:withdraw": "the case page, with the withdrawal's form",
+}
+
+# Each with the reason it shows no personal data (names and ID numbers masked, or none at all).
+NOT_PERSONAL = {
+    "index": "redirects to the workbench",
+    "two_factor": "the user's own second sign-in step",
+    "login": "sign-in",
+    "logout": "sign-out",
+    "password_change": "the user's own password",
+    "password_change_done": "the user's own password",
+    "set_language": "language switch",
+    "javascript-catalog": "translations",
+    "verify": "public notice check: the name masked",
+    "disclosure": "public disclosure: names masked as the policy publishes them",
+    "api:token": "sign-in",
+    "api:logout": "sign-out",
+    "api:applications": "list: names and ID numbers masked",
+    "api:documents": "upload only (POST); the upload is audited",
+    "api:notices": "notice numbers and hashes",
+    "api:history": "the case's audited acts: staff, actions, amounts",
+    "api:tasks": "open tasks: names masked",
+    "api:task_complete": "a decision (POST), audited as the decision",
+    "api:verify": "public notice check: the name masked",
+    "api:calculate": "a calculation of the figures sent (POST)",
+    "api:ontime": "counts per township",
+    "api:hospitals": "the register of designated hospitals",
+    "api:settlement_reverse": "a reversal (POST), audited",
+    "api:claims": "claims: hospitals, counties, totals",
+    "api:claim": "a claim: hospital, county, totals",
+    "api:claim_review": "a review (POST), audited",
+    "api:payee": "a payee change (PATCH), audited",
+    "api:batches": "batches: numbers and totals",
+    "api:batch_results": "results upload (POST), audited",
+    "api:statistics_monthly": "aggregate statistics",
+    "api:statistics_workbook": "aggregate statistics",
+    "api:statistics_submit": "a month's submission (POST), audited",
+    "api:schema": "the API's description",
+    "api:docs": "the API's description",
+    "api:not_found": "a JSON 404",
+    "workbench:index": "the home page: counts and links",
+    "workbench:inbox": "open tasks: names masked",
+    "workbench:applications": "list: names and ID numbers masked",
+    "workbench:filing": "an empty filing form",
+    "workbench:filing_preview": "a calculation of what the clerk types (POST)",
+    "workbench:filing_hospitals": "the register of designated hospitals",
+    "workbench:statistics": "aggregate statistics",
+    "workbench:statistics_export": "aggregate statistics",
+    "workbench:ontime": "counts per township",
+    "workbench:blank_survey_form": "an empty form",
+    "workbench:notifications": "the user's notifications: case numbers",
+    "workbench:audit": "the audit log: staff acts (its export is audited)",
+    "workbench:audit_export": "the audit log's export, itself audited",
+    "workbench:application_history": "the case's audited acts: staff, actions, amounts",
+    "workbench:claims": "claims: hospitals, counties, totals",
+    "workbench:batches": "batches: numbers and totals",
+    "workbench:results_template_csv": "a batch's results form: line numbers, references, amounts",
+    "workbench:results_template_xlsx": "a batch's results form: line numbers, references, amounts",
+}
+
+# The admin site: its own pages and each registered model, none an applicant's or patient's record.
+ADMIN_MODELS = {
+    "policy_policyversion": "policy versions",
+    "audit_auditevent": "audit events (superuser, read-only)",
+    "regions_region": "regions",
+    "regions_staffprofile": "staff",
+    "rolls_hospital": "the hospital register: a hospital's account, no person's",
+    "auth_user": "staff accounts",
+    "auth_group": "permission groups",
+    "axes_accessattempt": "failed sign-ins",
+    "axes_accesslog": "sign-ins",
+    "axes_accessfailurelog": "failed sign-ins",
+    "authtoken_tokenproxy": "API tokens",
+    "viewflow_process": "workflow processes: states and dates",
+    "viewflow_task": "workflow tasks: states and owners",
+    "otp_totp_totpdevice": "staff authenticators",
+    "otp_static_staticdevice": "staff recovery codes",
+}
+ADMIN_PAGES = {"index", "login", "logout", "password_change", "password_change_done", "jsi18n", "app_list"}
+ADMIN_PAGES |= {"view_on_site", "autocomplete", ""}  # "": the admin's catch-all (a redirect or 404)
+
+
+def url_patterns(patterns=None, prefix="", namespace=""):
+    """(route, full name) of every pattern the site resolves."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), namespace + (pattern.name or "")
+
+
+def admin_classified(name: str) -> bool:
+    page = name.removeprefix("admin:")
+    return page in ADMIN_PAGES or any(page.startswith(f"{model}_") for model in ADMIN_MODELS)
+
+
+def test_every_url_pattern_is_classified():
+    names = {name for _route, name in url_patterns()}
+    assert "" not in names, "every URL pattern is named, so that it can be classified"
+    site = {name for name in names if not name.startswith("admin:")}
+    assert set(PERSONAL) & set(NOT_PERSONAL) == set()
+    assert site - set(PERSONAL) - set(NOT_PERSONAL) == set(), "classify these in PERSONAL or NOT_PERSONAL"
+    assert (set(PERSONAL) | set(NOT_PERSONAL)) - site == set(), "classified but no longer routed"
+    assert {name for name in names - site if not admin_classified(name)} == set(), "classify the admin's"
+
+
+@pytest.fixture
+def world(policy, clerk, reviewer, approver, auditor, window, capture_on_commit):  # noqa: F811
+    """One person's case (with a document, a payee and a notice), a settlement of another person, an
+    approved claim, and a payment batch paying both."""
+    from aidflow.cases.services.filing import application_file
+    from aidflow.rolls.models import Hospital
+
+    finance = make_staff("finance", "county_finance", "371403", "郑红")
+    data = FilingFactory()
+    data["payee"] = payee()
+    application = application_file(user=clerk, data=data, documents=certificate())
+    application = advance(application, to="notice_delivery", capture=capture_on_commit)
+    Hospital.objects.filter(code="H-LC").update(bank="农业银行陵城支行", account="6200000000000371403")
+    settled = client_for(window).post("/api/v1/settlements/", settle_body(), content_type="application/json")
+    assert settled.status_code == 201, settled.content
+    claim = client_for(window).post(
+        "/api/v1/settlement-claims/", {"month": today().strftime("%Y-%m")}, content_type="application/json"
+    )
+    assert claim.status_code == 201, claim.content
+    review = client_for(approver).post(
+        f"/api/v1/settlement-claims/{claim.json()['id']}/review/",
+        {"decision": "approve"},
+        content_type="application/json",
+    )
+    assert review.status_code == 200, review.content
+    batch = client_for(finance).post("/api/v1/payment-batches/", {"county": "371403"}, content_type="application/json")
+    assert batch.status_code == 201, batch.content
+    line = next(line for line in batch.json()["lines"] if line["ref"] == application.number)
+    paid = client_for(finance).post(
+        f"/api/v1/payment-batches/{batch.json()['id']}/results/",
+        {"results": [{"line": line["id"], "status": "paid", "paid_on": today().isoformat()}]},
+        content_type="application/json",
+    )
+    assert paid.status_code == 200, paid.content
+    approved(clerk, order="041")  # payable, in no batch yet
+    notice = Notice.objects.get(application=application)
+    return {
+        "application": application,
+        "task": open_task(application),
+        "document": application.documents.first(),
+        "notice": notice,
+        "settlement": Settlement.objects.get(),
+        "claim": SettlementClaim.objects.get(),
+        "batch_id": batch.json()["id"],
+        "finance": finance,
+        "secrets": {
+            "name": data["applicant"]["name"],
+            "ID number": data["applicant"]["id_number"],
+            "diagnosis": data["stays"][0]["diagnosis"],
+            "account": ACCOUNT,
+            "member": data["household"]["members"][0]["name"],
+            "patient": "张秀兰",
+            "patient's ID number": ZHANG,
+            "patient's diagnosis": settle_body()["stay"]["diagnosis"],
+        },
+    }
+
+
+@pytest.fixture
+def capture_on_commit(django_capture_on_commit_callbacks):
+    return django_capture_on_commit_callbacks
+
+
+def _path(route: str, world) -> str:
+    """The route with the world's records in its parameters."""
+    values = {
+        "task_pk": world["task"].pk,
+        "document_pk": world["document"].pk,
+        "code": world["notice"].verification_code,
+        "id_number": ZHANG,
+        "county": "371403",
+        "month": today().strftime("%Y-%m"),
+    }
+    by_collection = {
+        "applications": world["application"].pk,
+        "notices": world["notice"].pk,
+        "settlements": world["settlement"].pk,
+        "claims": world["claim"].pk,
+        "settlement-claims": world["claim"].pk,
+        "batches": world["batch_id"],
+        "payment-batches": world["batch_id"],
+        "tasks": world["task"].pk,
+    }
+
+    def value(match):
+        name = match.group(2)
+        if name == "pk":
+            collection = route[: match.start()].rstrip("/").split("/")[-1]
+            return str(by_collection[collection])
+        return str(values[name])
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route).replace("^", "")
+
+
+QUERY = {
+    "workbench:recipients": {"id_number": ZHANG},
+    "workbench:settlement_window": {"id_number": ZHANG},
+    "api:referrals": {"id_number": ZHANG},
+    "workbench:referrals": {"id_number": ZHANG},
+}
+
+
+def _persona(name: str, world, users):
+    if name in {"workbench:settlement_window"}:
+        return users["window"]
+    if "payable" in name or "results_template" in name or name in {"workbench:payment_report"}:
+        return world["finance"]
+    return users["auditor"]
+
+
+def _reads_by(user) -> int:
+    return (
+        PendingRead.objects.filter(actor=user).count()
+        + AuditEvent.objects.filter(actor=user).exclude(action__in=["login", "logout"]).count()
+    )
+
+
+def test_every_view_showing_personal_data_records_the_read(world, auditor, window):  # noqa: F811
+    users = {"auditor": auditor, "window": window}
+    silent, leaking, unreachable = [], [], []
+    for route, name in url_patterns():
+        if name.startswith("admin:") or name in {"api:not_found", "logout", "api:logout"}:
+            continue
+        user = _persona(name, world, users)
+        client = client_for(user)
+        before = _reads_by(user)
+        path, query = _path(route, world), QUERY.get(name, {})
+        response = client.get(path, query)
+        recorded = _reads_by(user) > before
+        body = b"".join(response) if response.streaming else response.content
+        text = body.decode("utf-8", errors="replace")
+        shown = sorted(label for label, secret in world["secrets"].items() if secret in text)
+        textual = response.get("Content-Type", "").startswith(("text/html", "application/json"))
+        if name in PERSONAL:
+            # A look-up by ID number tells of the person asked for, whatever it shows (names masked).
+            asked = ZHANG in path or ZHANG in query.values()
+            if response.status_code != 200 or (textual and not shown and not asked):
+                unreachable.append((name, response.status_code, shown))
+            elif not recorded:
+                silent.append(name)
+        elif shown:
+            leaking.append((name, shown))
+    assert unreachable == [], "each personal-data view is fetched showing someone: fix its path, persona or data"
+    assert silent == [], "these show personal data and record no read"
+    assert leaking == [], "classified NOT_PERSONAL, yet they show personal data"
