@@ -80,7 +80,7 @@ def test_batch_statuses_and_every_reason_warning_and_check_have_chinese_names():
         assert named != "未列明的代码" and not named.isascii(), check["code"]
     assert labels.label("check", "AID_WITHIN_ELIGIBLE") == "救助金额不超过合规费用"
     assert labels.label("check", "SUM_BY_COUNTY") == "按县（市、区）：各组之和等于合计"
-    assert labels.label("reason", "NOT_ON_ROLL") == "不在该类救助对象名册上"
+    assert labels.label("reason", "NOT_ON_ROLL") == "出院时不在救助对象名册上"
     assert labels.label("category", "dibao") == "低保对象"
 
 

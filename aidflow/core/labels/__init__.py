@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from aidflow.core.labels.codes import CHECK, KINDS
@@ -72,6 +74,28 @@ def label(kind: str, code) -> str:
         raise KeyError(f"no label table {kind!r}")
     found = table.get(code)
     return str(found) if found is not None else _unknown(kind, code)
+
+
+class Chinese(Mapping):
+    """A table's names in Chinese whatever the request's language, as a read-only dict
+    (`CATEGORY_NAMES.get(code, code)`): for the texts that are Chinese on paper and in the stored
+    explanation of a calculation. Read on use, so it may be made at import time."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def _names(self) -> dict[str, str]:
+        with translation.override("zh-hans"):
+            return {code: str(name) for code, name in KINDS[self.kind].items()}
+
+    def __getitem__(self, code):
+        return self._names()[code]
+
+    def __iter__(self):
+        return iter(KINDS[self.kind])
+
+    def __len__(self):
+        return len(KINDS[self.kind])
 
 
 def any_label(code) -> str | None:
@@ -174,6 +198,7 @@ def region_name(code) -> str:
 
 __all__ = [
     "CHECK",
+    "Chinese",
     "any_label",
     "detail_key",
     "detail_lines",

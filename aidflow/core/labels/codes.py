@@ -111,21 +111,23 @@ ROLE = {
     "hospital_clerk": _("Hospital settlement clerk"),
     "county_finance": _("County finance officer"),
 }
-HOSPITAL_LEVEL = {"1": _("Grade I hospital"), "2": _("Grade II hospital"), "3": _("Grade III hospital")}
+HOSPITAL_LEVEL = {"1": _("Level 1"), "2": _("Level 2"), "3": _("Level 3")}
 # Why a calculation came out as it did (INTERFACES section 4); a stay left out by a gate (section 11).
 REASON = {
     "NO_POLICY": _("No medical-aid policy applies on the filing date"),
     "RULE_NOT_CONFIGURED": _("The county has set no standard for this category and aid type"),
     "INCOME_ABOVE_LIMIT": _("Household income above the low-income limit"),
     "NO_QUALIFYING_CONDITION": _("Not elderly, a minor, severely disabled or seriously ill"),
-    "NOT_INSURED": _("Not in basic medical insurance"),
-    "NO_SERIOUS_ILLNESS_INSURANCE": _("No serious-illness insurance payment"),
-    "NOT_ON_ROLL": _("Not on the roll of this category"),
-    "EXPENSE_OUT_OF_WINDOW": _("Discharged outside the claim period"),
+    "NOT_INSURED": _("Not in basic medical insurance, and the county has set no standard for the uninsured"),
+    "NO_SERIOUS_ILLNESS_INSURANCE": _(
+        "Major-disease aid follows serious-illness insurance, which paid nothing for these stays"
+    ),
+    "NOT_ON_ROLL": _("Not on the roll of recipients at discharge"),
+    "EXPENSE_OUT_OF_WINDOW": _("The stay's costs are past the claim period"),
     "BELOW_DEDUCTIBLE": _("Below the deductible"),
     "CAP_REACHED": _("The yearly cap is reached"),
     "NOTHING_REMAINING": _("Nothing left after insurance and help"),
-    "NOT_DESIGNATED": _("Not a designated hospital on the discharge date"),
+    "NOT_DESIGNATED": _("The hospital was not designated on the discharge date"),
     "NO_REFERRAL": _("Outside the paying county without a referral"),
 }
 WARNING = {"INSURANCE_IMPLAUSIBLE": _("Basic insurance implausibly low")}
