@@ -2,10 +2,16 @@
 by links from the home page (the navigation, the inbox and the lists, and from them each case,
 settlement, claim, batch and report page) - and the visible text of each page, with tags, scripts,
 styles and attributes taken out, must hold no snake_case word (`discharge_date`, `NOT_ON_ROLL`).
-A failure names the page, the role and the word."""
+The files those pages link to are read too: the text of each PDF (notices, paper forms, slips,
+the monthly report) and every cell of each XLSX and CSV, but for the columns kept for programs
+(headed 代码, JSON or by an English code name). A failure names the page, the role and the word.
+
+Not counted as codes: sign-in names (`clerk_beijie`, a person's own identifier, shown as the actor
+in the audit log), and what a page shows in <code> or <kbd> - a command to type, as it is typed."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections import deque
@@ -23,11 +29,14 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 SNAKE = re.compile(r"(?<![\w./-])(?:[a-z]+_[a-z_]+|[A-Z]{2,}_[A-Z_]+)(?![\w/.-])")
-# Links that are not screens: files, actions, and places outside the workbench.
-SKIP = re.compile(
-    r"(\.pdf|\.xlsx|\.csv|/export/|/logout/|/admin/|/i18n/|/jsi18n/|/static/|/api/|/accounts/|/documents/|/verify/)"
-)
+# Links that are not screens: actions, and places outside the workbench; files are read apart.
+SKIP = re.compile(r"(/logout/|/admin/|/i18n/|/jsi18n/|/static/|/api/|/accounts/|/documents/|/verify/)")
+FILES = re.compile(r"(\.pdf|\.xlsx|\.csv|/export/)")
 PAGES_PER_ROLE = 400
+# Files of one kind (the same path but for its numbers) read per role: they share a template.
+FILES_PER_KIND = 2
+# Columns a file keeps for programs, by their heading.
+CODE_COLUMNS = {"代码", "详情（JSON）", "role", "action", "stage"}
 
 
 class VisibleText(HTMLParser):
@@ -70,12 +79,39 @@ def visible(html: str) -> tuple[str, list[str]]:
     return " ".join(" ".join(parser.parts).split()), parser.links
 
 
+def file_text(response) -> str:
+    """The text a reader sees in a PDF, XLSX or CSV answer (columns kept for programs left out)."""
+    kind = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if "pdf" in kind:
+        from pypdf import PdfReader
+
+        return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
+    if "spreadsheet" in kind:
+        from openpyxl import load_workbook
+
+        sheets = [list(sheet.iter_rows(values_only=True)) for sheet in load_workbook(io.BytesIO(body)).worksheets]
+    elif "csv" in kind:
+        sheets = [list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))]
+    else:
+        return ""
+    words = []
+    for rows in sheets:
+        hidden: set[int] = set()
+        for row in rows:
+            if any(cell in CODE_COLUMNS for cell in row):  # a heading row: the columns below it
+                hidden = {index for index, cell in enumerate(row) if cell in CODE_COLUMNS}
+            words += [str(cell) for index, cell in enumerate(row) if cell is not None and index not in hidden]
+    return " ".join(words)
+
+
 def walk(client: Client) -> dict[str, list[str]]:
-    """Every page reachable from the home page, each path once (the first query string seen); the
-    snake_case words each shows."""
+    """Every page reachable from the home page, each path once (the first query string seen), and
+    the files they link to; the snake_case words each shows."""
     seen: set[str] = set()
     queue = deque(["/workbench/"])
     found: dict[str, list[str]] = {}
+    files: dict[str, list[str]] = {}
     while queue and len(seen) < PAGES_PER_ROLE:
         url = queue.popleft()
         path = urlsplit(url).path
@@ -96,7 +132,21 @@ def walk(client: Client) -> dict[str, list[str]]:
                 continue
             if not parts.path.startswith("/") or SKIP.search(parts.path) or parts.path in seen:
                 continue
-            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if FILES.search(parts.path):
+                kind = files.setdefault(re.sub(r"\d+", "N", parts.path), [])
+                if len(kind) < FILES_PER_KIND and target not in kind:
+                    kind.append(target)
+                continue
+            queue.append(target)
+    for targets in files.values():
+        for url in targets:
+            response = client.get(url)
+            seen.add(url)
+            if response.status_code == 200:
+                words = sorted(set(SNAKE.findall(" ".join(file_text(response).split()))))
+                if words:
+                    found[url] = words
     return found, seen
 
 
@@ -108,17 +158,33 @@ def demo(db):
 def test_no_snake_case_on_any_screen(demo):
     usernames = [row[0] for row in DEMO_STAFF] + [row[0] for row in DEMO_HOSPITAL_CLERKS]
     problems = []
-    walked = 0
+    walked: set[str] = set()
     for username in usernames:
         client = Client()
         client.force_login(User.objects.get(username=username))
         found, seen = walk(client)
-        walked += len(seen)
+        walked |= {re.sub(r"\?.*", "", url) for url in seen}
         # Sign-in names are the people's own identifiers (the audit log's actor), not codes.
         problems += [
             f"{username} {url}: {', '.join(bad)}"
             for url, words in found.items()
             if (bad := [word for word in words if word not in usernames])
         ]
-    assert walked > 50
+    # Every kind of screen and file was reached: the walk is not stopped short by a broken link.
+    for kind in (
+        "/workbench/applications/N/",
+        "/workbench/applications/N/history/",
+        "/workbench/applications/new/",
+        "/workbench/settlements/N/",
+        "/workbench/claims/N/",
+        "/workbench/payments/batches/N/",
+        "/workbench/reports/monthly/",
+        "/workbench/audit/",
+        "/workbench/notices/N/pdf/",
+        "/workbench/applications/N/form.pdf",
+        "/workbench/settlements/N/slip.pdf",
+        "/workbench/reports/monthly/export/",
+        "/workbench/audit/export.csv",
+    ):
+        assert kind in {re.sub(r"\d+", "N", url) for url in walked}, kind
     assert not problems, "internal names on screens:\n" + "\n".join(problems)

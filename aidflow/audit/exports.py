@@ -12,7 +12,7 @@ from aidflow.audit.models import AuditAction
 from aidflow.audit.selectors import filtered_events
 from aidflow.audit.services import audit_record
 from aidflow.core.cells import csv_row
-from aidflow.core.labels import region_name
+from aidflow.core.labels import actor_label, region_name
 
 # People read the first columns; programs read the codes at the end.
 EXPORT_COLUMNS = [
@@ -48,7 +48,7 @@ def audit_export(*, user, filters: dict, out) -> int:
                 [
                     event.seq,
                     timezone.localtime(event.at).isoformat(),
-                    event.actor_name,
+                    actor_label(event.actor_name),
                     str(roles.get(event.role, event.role)),
                     regions.setdefault(event.region, region_name(event.region)) if event.region else "",
                     str(actions.get(event.action, event.action)),

@@ -179,6 +179,11 @@ def detail_lines(details, _prefix: str = "", _changed: bool = False) -> list[str
     return lines
 
 
+def actor_label(name) -> str:
+    """The audit log's actor: a command or job by its name for people, a person by sign-in name."""
+    return str(KINDS["system_actor"].get(name, name or ""))
+
+
 def region_names(codes) -> dict[str, str]:
     """{code: name} of the regions with these codes (the regions' own table, read once)."""
     from django.apps import apps
@@ -199,6 +204,7 @@ def region_name(code) -> str:
 __all__ = [
     "CHECK",
     "Chinese",
+    "actor_label",
     "any_label",
     "detail_key",
     "detail_lines",

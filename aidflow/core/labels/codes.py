@@ -162,6 +162,16 @@ FIGURE = {
 # Where recorded payment results came from.
 SOURCE = {"api": _("Through the API"), "file": _("From the bank's file"), "seed_demo": _("Demo data")}
 
+# The audit log's actors that are no person: the commands and jobs that record events.
+SYSTEM_ACTOR = {
+    "load_policy": _("Policy loading"),
+    "import_regions": _("Region import"),
+    "purge_audit": _("Audit log purge"),
+    "seed_demo": _("Demo data"),
+    "manage.py": _("Command line"),
+    "notices": _("Notice service"),
+}
+
 KINDS = {
     "category": CATEGORY,
     "category_group": CATEGORY_GROUP,
@@ -193,4 +203,5 @@ KINDS = {
     "breakdown": BREAKDOWN,
     "figure": FIGURE,
     "source": SOURCE,
+    "system_actor": SYSTEM_ACTOR,
 }
