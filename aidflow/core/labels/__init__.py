@@ -203,6 +203,7 @@ def region_name(code) -> str:
 
 __all__ = [
     "CHECK",
+    "KINDS",
     "Chinese",
     "actor_label",
     "any_label",
