@@ -31,7 +31,7 @@ User = get_user_model()
 SNAKE = re.compile(r"(?<![\w./-])(?:[a-z]+_[a-z_]+|[A-Z]{2,}_[A-Z_]+)(?![\w/.-])")
 # Links that are not screens: actions, and places outside the workbench; files are read apart.
 SKIP = re.compile(r"(/logout/|/admin/|/i18n/|/jsi18n/|/static/|/api/|/accounts/|/documents/|/verify/)")
-FILES = re.compile(r"(\.pdf|\.xlsx|\.csv|/export/)")
+FILES = re.compile(r"(\.pdf|/pdf/|\.xlsx|\.csv|/export/)")
 PAGES_PER_ROLE = 400
 # Files of one kind (the same path but for its numbers) read per role: they share a template.
 FILES_PER_KIND = 2
