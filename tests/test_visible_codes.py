@@ -33,6 +33,9 @@ SNAKE = re.compile(r"(?<![\w./-])(?:[a-z]+_[a-z_]+|[A-Z]{2,}_[A-Z_]+)(?![\w/.-])
 SKIP = re.compile(r"(/logout/|/admin/|/i18n/|/jsi18n/|/static/|/api/|/accounts/|/documents/|/verify/)")
 FILES = re.compile(r"(\.pdf|/pdf/|\.xlsx|\.csv|/export/)")
 PAGES_PER_ROLE = 400
+# Answers reached by a search form rather than a link: a roll look-up of two demo recipients (the
+# second one also on a form that records a referral).
+SEARCHES = ["/workbench/recipients/?id_number=371403194603090150", "/workbench/referrals/?id_number=37140319550721033X"]
 # Files of one kind (the same path but for its numbers) read per role: they share a template.
 FILES_PER_KIND = 2
 # Columns a file keeps for programs, by their heading.
@@ -109,7 +112,7 @@ def walk(client: Client) -> dict[str, list[str]]:
     """Every page reachable from the home page, each path once (the first query string seen), and
     the files they link to; the snake_case words each shows."""
     seen: set[str] = set()
-    queue = deque(["/workbench/"])
+    queue = deque(["/workbench/", *SEARCHES])
     found: dict[str, list[str]] = {}
     files: dict[str, list[str]] = {}
     while queue and len(seen) < PAGES_PER_ROLE:
