@@ -151,3 +151,15 @@ def test_region_codes_are_named_by_the_regions_table(regions):
     assert labels.region_name("371403") == "陵城区"
     assert labels.region_names(["371403", "371426", "999999"]) == {"371403": "陵城区", "371426": "平原县"}
     assert labels.region_name("999999") == "999999"
+
+
+def test_messages_name_the_field_and_the_accepted_codes():
+    from aidflow.core.errors import InputErrors
+    from aidflow.core.fields import FieldReader
+
+    error = InputErrors({"stays[0].discharge_date": ["不能早于入院日期。"], "": ["请检查。"]})
+    assert error.text() == "第 1 次住院 · 出院日期：不能早于入院日期。 请检查。"
+    reader = FieldReader()
+    reader.choice({"category": "moon"}, "category", "category", ["dibao", "tekun", "extra"])
+    (message,) = reader.errors["category"]
+    assert "dibao（低保对象）, tekun（特困人员）, extra" in message
