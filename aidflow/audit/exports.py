@@ -12,6 +12,7 @@ from aidflow.audit.models import AuditAction
 from aidflow.audit.selectors import filtered_events
 from aidflow.audit.services import audit_record
 from aidflow.core.cells import csv_row
+from aidflow.core.labels import actor_label, region_name
 
 # People read the first columns; programs read the codes at the end.
 EXPORT_COLUMNS = [
@@ -40,15 +41,16 @@ def audit_export(*, user, filters: dict, out) -> int:
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     roles, actions, stages = role_labels(), action_labels(), stage_labels()
+    regions: dict[str, str] = {}
     for event in filtered_events(user, filters).iterator(chunk_size=2000):
         writer.writerow(
             csv_row(
                 [
                     event.seq,
                     timezone.localtime(event.at).isoformat(),
-                    event.actor_name,
+                    actor_label(event.actor_name),
                     str(roles.get(event.role, event.role)),
-                    event.region,
+                    regions.setdefault(event.region, region_name(event.region)) if event.region else "",
                     str(actions.get(event.action, event.action)),
                     event.application.number if event.application_id else "",
                     str(stages.get(event.stage, event.stage)),

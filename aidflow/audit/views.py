@@ -14,6 +14,7 @@ from aidflow.audit.selectors import audit_filters, filtered_events
 from aidflow.audit.services import audit_seal_reads
 from aidflow.cases.selectors import application_get
 from aidflow.core.errors import NotFound
+from aidflow.core.labels import region_names
 from aidflow.core.paging import EstimatedCountPaginator
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
@@ -47,6 +48,7 @@ class AuditSearchView(AuditorOnlyMixin, TemplateView):
                 "action_labels": action_labels(),
                 "role_labels": role_labels(),
                 "stage_labels": stage_labels(),
+                "region_labels": region_names({event.region for event in page.object_list}),
                 "query": self.request.GET.urlencode(),
             }
         )

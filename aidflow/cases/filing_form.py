@@ -13,6 +13,7 @@ from aidflow.cases.services.documents import UploadedDocument
 from aidflow.cases.services.kept_uploads import kept_describe, kept_discard, upload_kept, uploads_keep
 from aidflow.core.errors import InputErrors
 from aidflow.core.formerrors import add_service_errors, error_entries
+from aidflow.core.labels import field_label
 
 # The service's paths of the applicant form's fields.
 SERVICE_FIELD_TO_FORM = {
@@ -146,7 +147,7 @@ def filing_errors(errors: dict, *, form, stays, members, documents, rows: Filled
         elif path in fields:
             add_service_errors(form, {path: messages}, fields)
         else:
-            add_service_errors(form, {"": messages}, {})
+            add_service_errors(form, {path: messages}, {})
 
 
 def preview_errors(form, stays) -> list[dict]:
@@ -171,6 +172,8 @@ def rows_of(error, form, rows: FilledRows) -> dict:
                 label = _("%(row)s: %(label)s") % {"row": label, "label": StayForm.base_fields[name].label}
         elif path in SERVICE_FIELD_TO_FORM and SERVICE_FIELD_TO_FORM[path] in form.fields:
             label = str(form.fields[SERVICE_FIELD_TO_FORM[path]].label)
+        elif path:
+            label = field_label(path)
         entries.extend({"target": "", "label": label, "message": str(message)} for message in messages)
     return {"errors": error.errors, "stays": by_row, "entries": entries}
 

@@ -11,8 +11,11 @@ class InputErrors(Exception):
         self.errors = errors
 
     def text(self) -> str:
-        """All messages on one line, for a flash message."""
-        return " ".join(message for messages in self.errors.values() for message in messages)
+        """All messages on one line, for a flash message, each with the field it concerns named by
+        the label table ("患者 · 身份证号：..."), never by its path."""
+        from aidflow.core.formerrors import named
+
+        return " ".join(named(path, message) for path, messages in self.errors.items() for message in messages)
 
 
 class ActionForbidden(Exception):

@@ -31,6 +31,13 @@ def _encodable(text: str) -> bool:
     return "\x00" not in text
 
 
+def choices_text(choices) -> str:
+    """The codes a field accepts, each with its name where the label table has one: "dibao（低保对象）"."""
+    from aidflow.core.labels import any_label
+
+    return ", ".join(f"{code}（{name}）" if (name := any_label(code)) else str(code) for code in choices)
+
+
 class FieldReader:
     """Collects errors while reading fields, so one pass reports every bad field at once."""
 
@@ -88,7 +95,8 @@ class FieldReader:
         if value not in choices:
             self.error(
                 path,
-                _("Unknown value %(value)r; use one of %(choices)s.") % {"value": value, "choices": ", ".join(choices)},
+                _("Unknown value %(value)r; use one of %(choices)s.")
+                % {"value": value, "choices": choices_text(choices)},
             )
             return None
         return value

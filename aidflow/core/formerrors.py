@@ -9,15 +9,24 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from aidflow.core.labels import field_label
+
 
 def add_service_errors(form: forms.Form, errors: Mapping[str, Iterable[str]], fields: Mapping[str, str] = ()) -> None:
     """Put a service's errors ({"path": [message]}) on the form: on the field `fields` names for the
-    path, else on the field the path begins with, else on the form as a whole."""
+    path, else on the field the path begins with, else on the form as a whole - there named by the
+    label table ("第 1 次住院 · 出院日期：..."), never by the path itself."""
     fields = dict(fields)
     for path, messages in errors.items():
         target = fields.get(path) or path.split(".")[0].split("[")[0]
+        on_field = target in form.fields
         for message in messages:
-            form.add_error(target if target in form.fields else None, str(message))
+            form.add_error(target if on_field else None, str(message) if on_field else named(path, message))
+
+
+def named(path: str, message) -> str:
+    """A message with the field it concerns named for people; as it is when it concerns no field."""
+    return _("%(field)s: %(message)s") % {"field": field_label(path), "message": message} if path else str(message)
 
 
 def _row_name(row: int, row_label) -> str:

@@ -12,26 +12,18 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
+from aidflow.core.labels import Chinese
+
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 COST_FIELDS = ("eligible_cost", "basic_insurance", "serious_illness_insurance", "other_insurance", "charity")
 # More stays than this are summed in one clause: the form's table lists each.
 FEW_STAYS = 3
-# Why there is no aid, for the applicant: by the reason's code, so the words are Chinese whatever the
-# language the calculation's messages were written in; a code not listed keeps its stored message.
-REASON_WORDS = {
-    "NO_POLICY": "申请日该地区没有适用的医疗救助政策",
-    "RULE_NOT_CONFIGURED": "县级尚未规定该类人员该类救助的标准",
-    "INCOME_ABOVE_LIMIT": "家庭人均月收入高于低收入人员的收入标准",
-    "NO_QUALIFYING_CONDITION": "不属于老年人、未成年人、重度残疾人或重病患者",
-    "NOT_INSURED": "未参加基本医疗保险，县级亦未规定未参保人员的救助标准",
-    "NO_SERIOUS_ILLNESS_INSURANCE": "重特大疾病医疗救助须在大病保险报销后给予，这些住院未获大病保险报销",
-    "NOT_ON_ROLL": "出院时不在救助对象名册上",
-    "EXPENSE_OUT_OF_WINDOW": "住院费用超过救助时限",
-    "NOTHING_REMAINING": "保险报销和帮扶后没有剩余费用",
-    "NOT_DESIGNATED": "住院的医院出院之日不是定点医疗机构",
-    "NO_REFERRAL": "在县外医院住院，未办理转诊备案",
-}
+# Why there is no aid, for the applicant: by the reason's code, in the label table's Chinese
+# (aidflow.core.labels), whatever the language the calculation's messages were written in; below the
+# deductible or at the cap, and a code not listed, keep the stored message, which names the amounts.
+REASON_WORDS = Chinese("reason")
+OWN_MESSAGE = {"BELOW_DEDUCTIBLE", "CAP_REACHED"}
 COUNT_WORDS = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
 
 
@@ -187,7 +179,12 @@ def amount_in_words(*, stays: Sequence, calculation: dict, excluded_costs=()) ->
     policy = calculation.get("policy") or {}
     if not calculation.get("eligible"):
         found = calculation.get("reasons") or []
-        reasons = "；".join(REASON_WORDS.get(reason.get("code"), reason.get("message", "")) for reason in found)
+        reasons = "；".join(
+            reason.get("message", "")
+            if reason.get("code") in OWN_MESSAGE or reason.get("code") not in REASON_WORDS
+            else REASON_WORDS[reason["code"]]
+            for reason in found
+        )
         because = f"（{reasons}）" if reasons else ""
         sentences.append(f"按政策计算不符合救助条件{because}，救助金额0元。")
         return sentences

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from aidflow.core.errors import InputErrors
 from aidflow.core.fields import MISSING, FieldReader, money_text
 from aidflow.core.identity import ResidentId, parse_resident_id
+from aidflow.core.labels import Chinese
 from aidflow.policy.models import CATEGORY_GROUP, AidType, Category
 from aidflow.regions.codes import normalise_code
 
@@ -25,15 +26,10 @@ MAX_STAYS = 50
 # A capital letter, two digits, then optionally a dot and up to 8 letters or digits (C34.9, C34.900x001).
 ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[A-Za-z0-9]{1,8})?$")
 
-CATEGORY_NAMES = {
-    "dibao": "低保对象",
-    "tekun": "特困人员",
-    "orphan": "孤儿",
-    "child_in_distress": "困境儿童",
-    "low_income": "低收入人员",
-}
-AID_TYPE_NAMES = {"hospitalization": "住院救助", "major_disease": "重特大疾病医疗救助", "outpatient": "门诊救助"}
-RESIDENCE_NAMES = {"rural": "农村", "urban": "城市"}
+# Chinese whatever the request's language: the calculation's explanation is stored in Chinese.
+CATEGORY_NAMES = Chinese("category")
+AID_TYPE_NAMES = Chinese("aid_type")
+RESIDENCE_NAMES = Chinese("residence")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from aidflow.audit.services import audit_record
 from aidflow.cases.models import AidLedgerMonth
 from aidflow.core.dates import month_value
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.core.labels import label
 from aidflow.regions.codes import level_of, normalise_code
 from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import in_scope, role_of, scope_codes
@@ -126,7 +127,7 @@ def late_corrections(report: MonthlyReport, live: dict) -> list[str]:
     changes = []
     for name in ("persons", "person_times", "total_cost", "eligible_cost", "aid"):
         if frozen["totals"].get(name) != live["totals"].get(name):
-            changes.append(f"{name}: {frozen['totals'].get(name)} → {live['totals'].get(name)}")
+            changes.append(f"{label('figure', name)}: {frozen['totals'].get(name)} → {live['totals'].get(name)}")
     if not changes and figures_hash(frozen) != figures_hash(live):
         changes.append(_("a breakdown differs"))
     return changes

@@ -8,8 +8,7 @@ from django.utils import translation
 
 from aidflow.notices.rendering import CJK_FONT_FAMILY, NoticeFontMissing, cjk_font_available
 from aidflow.regions.models import Region
-from aidflow.reports.statistics import BREAKDOWN_TITLES
-from aidflow.reports.workbook import KEY_NAMES
+from aidflow.reports.groups import check_lines, named_tables
 
 
 def monthly_pdf(figures: dict, report=None) -> bytes:
@@ -18,24 +17,16 @@ def monthly_pdf(figures: dict, report=None) -> bytes:
     from weasyprint import HTML
 
     region = Region.objects.filter(code=figures["region"]).first()
-    tables = [
-        (
-            title,
-            [
-                (code, block.get("name") or KEY_NAMES.get(code, code), block)
-                for code, block in sorted(figures[name].items())
-            ],
-        )
-        for name, title in BREAKDOWN_TITLES.items()
-        if name in figures
-    ]
     with translation.override("zh-hans"):
+        tables = [(title, rows) for title, _name, rows in named_tables(figures)]
+        checks = check_lines(figures)
         html = render_to_string(
             "reports/monthly_pdf.html",
             {
                 "figures": figures,
                 "region_name": region.full_name if region else figures["region"],
                 "tables": tables,
+                "checks": checks,
                 "report": report,
                 "font_family": CJK_FONT_FAMILY,
             },

@@ -18,6 +18,7 @@ from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of, scope_codes
 from aidflow.reports.confirmations import signoff_confirmation
+from aidflow.reports.groups import check_lines, group_name, named_tables
 from aidflow.reports.ledger import (
     READERS,
     late_corrections,
@@ -28,8 +29,8 @@ from aidflow.reports.ledger import (
 )
 from aidflow.reports.pdf import monthly_pdf
 from aidflow.reports.services import chart_bars, ontime_statistics, report_scope
-from aidflow.reports.statistics import BREAKDOWN_TITLES, monthly_figures, monthly_series
-from aidflow.reports.workbook import KEY_NAMES, monthly_workbook
+from aidflow.reports.statistics import monthly_figures, monthly_series
+from aidflow.reports.workbook import monthly_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -102,8 +103,8 @@ class StatisticsView(TemplateView):
             "region_name": names.get(region, region),
             "month": f"{year:04d}-{month:02d}",
             "figures": figures,
-            "tables": [(BREAKDOWN_TITLES[name], name, figures[name]) for name in BREAKDOWN_TITLES if name in figures],
-            "key_names": KEY_NAMES,
+            "tables": named_tables(figures),
+            "checks": check_lines(figures),
             "report": report,
             "late": late_corrections(report, figures) if report else [],
             "may_submit": report is None and role_of(request.user) == Role.COUNTY_APPROVER and len(region) == 6,
@@ -117,7 +118,7 @@ class StatisticsView(TemplateView):
                     for code, values in sorted(series["by_region"].items())
                 ],
                 "by_category": [
-                    {"label": KEY_NAMES.get(code, code), "data": values}
+                    {"label": group_name("by_category", code), "data": values}
                     for code, values in sorted(series["by_category"].items())
                 ],
                 "ontime": _ontime_by_stage(rows),

@@ -6,27 +6,15 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.utils import translation
+
 from aidflow.core.cells import xlsx_text
-from aidflow.reports.statistics import BREAKDOWN_TITLES, MONEY
+from aidflow.core.labels import region_name
+from aidflow.reports.groups import check_lines, named_tables
+from aidflow.reports.statistics import MONEY
 
 HEADER = ["代码", "名称", "人数", "人次", "总费用", "合规费用", "基本医保", "大病保险", "其他支付", "救助金额"]
 MONEY_FORMAT = "#,##0.00"
-KEY_NAMES = {
-    "application": "申请审批",
-    "settlement": "一站式结算",
-    "dibao": "低保对象",
-    "tekun": "特困人员",
-    "orphan": "孤儿",
-    "child_in_distress": "困境儿童",
-    "low_income": "低收入人员",
-    "hospitalization": "住院救助",
-    "major_disease": "重特大疾病医疗救助",
-    "outpatient": "门诊救助",
-    "1": "一级",
-    "2": "二级",
-    "3": "三级",
-    "unknown": "未填写",
-}
 
 
 def _row(code: str, name: str, block: dict) -> list:
@@ -43,10 +31,16 @@ def monthly_workbook(figures: dict, *, signer: str = "", signed_at: str = "", sh
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    with translation.override("zh-hans"):
+        return _workbook(Workbook, Font, figures, signer=signer, signed_at=signed_at, sha256=sha256)
+
+
+def _workbook(Workbook, Font, figures: dict, *, signer: str, signed_at: str, sha256: str) -> bytes:
+    region = figures["region"]
     workbook = Workbook()
     summary = workbook.active
     summary.title = "汇总"
-    summary.append([f"医疗救助月报 {figures['region']} {figures['month']}"])
+    summary.append([f"医疗救助月报 {region_name(region)}（{region}） {figures['month']}"])
     summary["A1"].font = Font(bold=True, size=13)
     summary.append(
         ["报送状态", f"已报送：{signer} {signed_at}（SHA-256 {sha256}）" if signer else "未报送（实时数据）"]
@@ -55,20 +49,19 @@ def monthly_workbook(figures: dict, *, signer: str = "", signed_at: str = "", sh
     summary.append(_row(figures["region"], "合计", figures["totals"]))
     _format(summary, 4)
     summary.append([])
-    summary.append(["逻辑校验", "结果", "说明"])
-    for check in figures["checks"]:
-        summary.append([check["code"], "通过" if check["ok"] else "不通过", check["message"]])
-    for name, title in BREAKDOWN_TITLES.items():
-        if name not in figures:
-            continue
+    # The checks' codes stay in a last column, for programs; people read the names.
+    summary.append(["逻辑校验", "结果", "说明", "代码"])
+    for check in check_lines(figures):
+        summary.append([check["label"], "通过" if check["ok"] else "不通过", check["message"], check["code"]])
+    for title, breakdown, rows in named_tables(figures):
         sheet = workbook.create_sheet(title)
         sheet.append(HEADER)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for code, block in sorted(figures[name].items()):
+        for (_code, name, block), code in zip(rows, sorted(figures[breakdown]), strict=True):
             sheet.append(_row(code, None, block))
             xlsx_text(sheet, sheet.max_row, 1, code)
-            xlsx_text(sheet, sheet.max_row, 2, block.get("name") or KEY_NAMES.get(code, code))
+            xlsx_text(sheet, sheet.max_row, 2, name)
         totals = sheet.max_row + 1
         sheet.append(_row("", "合计", figures["totals"]))
         persons_note = "（人数按人去重，不等于各组之和）"

@@ -39,10 +39,11 @@ def test_a_clerk_settles_at_the_window_and_the_county_reviews_the_claim(page, wi
     expect(page.locator("[role=status]")).to_contain_text("低保对象")
     expect(page.locator("[role=status]")).to_contain_text("张*兰")
 
-    # A person on the roll only since yesterday, discharged earlier: no aid, with the reason code.
+    # A person on the roll only since yesterday, discharged earlier: no aid, the reason named, not coded.
     before = today() - datetime.timedelta(days=3)
     fill_window(page, LI, "李四", before - datetime.timedelta(days=5), before)
-    expect(page.locator("[data-testid=quote-reasons]")).to_contain_text("NOT_ON_ROLL")
+    expect(page.locator("[data-testid=quote-reasons]")).to_contain_text("出院时不在救助对象名册上")
+    expect(page.locator("[data-testid=quote-reasons]")).not_to_contain_text("NOT_ON_ROLL")
 
     discharge = max(today() - datetime.timedelta(days=3), datetime.date(today().year, 1, 1))
     admission = discharge - datetime.timedelta(days=min(10, discharge.timetuple().tm_yday - 1))

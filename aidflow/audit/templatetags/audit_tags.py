@@ -3,6 +3,7 @@
 from django import template
 
 from aidflow.audit.labels import details_summary
+from aidflow.core.labels import actor_label
 
 register = template.Library()
 
@@ -19,3 +20,9 @@ def label(code, mapping):
 def audit_summary(details, limit=240):
     """Event details as short "key: value" lines for a table cell."""
     return details_summary(details, limit)
+
+
+@register.filter
+def actor(name):
+    """The event's actor: a command or job named for people, a person by sign-in name."""
+    return actor_label(name)

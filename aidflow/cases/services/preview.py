@@ -4,21 +4,19 @@ check, and beside each stay what the register and the referrals on file say of i
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from aidflow.cases.services.calculation import CalculationRun, calculation_run
 from aidflow.cases.services.gates import referral_on_file
+from aidflow.core.labels import label
 from aidflow.policy.models import ReasonCode
 from aidflow.policy.requests import in_window
 from aidflow.regions.codes import county_of
 from aidflow.regions.models import Region
 
-LEVEL_NAMES = {1: gettext_lazy("Level 1"), 2: gettext_lazy("Level 2"), 3: gettext_lazy("Level 3")}
-
 
 def hospital_detail(county: str, level: int) -> str:
     """A designated hospital's county and level in a few words ("陵城区 · 二级")."""
-    return _("%(county)s, %(level)s") % {"county": county, "level": LEVEL_NAMES.get(level, level)}
+    return _("%(county)s, %(level)s") % {"county": county, "level": label("hospital_level", level)}
 
 
 def _county_names(codes: set[str]) -> dict[str, str]:

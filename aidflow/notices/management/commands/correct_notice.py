@@ -28,5 +28,5 @@ class Command(BaseCommand):
         except (ActionForbidden, NotFound, NoticeCorrectionRefused) as error:
             raise CommandError(str(error)) from None
         except InputErrors as error:
-            raise CommandError("; ".join(f"{key}: {' '.join(value)}" for key, value in error.errors.items())) from None
+            raise CommandError(error.text()) from None
         self.stdout.write(f"Issued {new.number}, replacing {number}.")
