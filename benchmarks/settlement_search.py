@@ -57,8 +57,8 @@ def load(n: int) -> int:
         "name": "(string_to_array(%(surnames)s, NULL))[1 + g %% %(s)s]"
         " || (string_to_array(%(given)s, NULL))[1 + (g / 7) %% %(g)s]"
         " || CASE WHEN g %% 2 = 0 THEN (string_to_array(%(given)s, NULL))[1 + (g / 11) %% %(g)s] ELSE '' END",
-        "region": "(%(villages)s::text[])[1 + (g * 7919) %% %(v)s]",
-        "county": "left((%(villages)s::text[])[1 + (g * 7919) %% %(v)s], 6)",
+        "region": "(%(villages)s::text[])[1 + (g::bigint * 7919) %% %(v)s]",
+        "county": "left((%(villages)s::text[])[1 + (g::bigint * 7919) %% %(v)s], 6)",
         "settled_at": f"now() - ({days} || ' days')::interval - ((g %% 86400) || ' seconds')::interval",
         "discharge_date": f"(now() - ({days} || ' days')::interval)::date",
         "admission_date": f"(now() - ({days} + 10 || ' days')::interval)::date",
