@@ -20,7 +20,14 @@ from aidflow.cases.views import (
     ListExportView,
     NotificationsView,
 )
-from aidflow.notices.views import ApplicationFormPdfView, NoticePdfView, SurveyFormPdfView, VerifyView
+from aidflow.notices.views import (
+    ApplicationFormPdfView,
+    NoticePdfView,
+    ReceiptPdfView,
+    SurveyFormPdfView,
+    VerifyView,
+)
+from aidflow.notify.views import StatusView
 from aidflow.payments.views import (
     BatchDetailView,
     BatchExportView,
@@ -79,6 +86,7 @@ class WorkbenchApp(Application):
         "applications/<int:pk>/form.pdf", ApplicationFormPdfView.as_view(), name="application_form"
     )
     survey_form_path = path("applications/<int:pk>/survey.pdf", SurveyFormPdfView.as_view(), name="survey_form")
+    receipt_path = path("applications/<int:pk>/receipt.pdf", ReceiptPdfView.as_view(), name="receipt")
     blank_survey_form_path = path("forms/survey.pdf", SurveyFormPdfView.as_view(), name="blank_survey_form")
     notifications_path = path("notifications/", NotificationsView.as_view(), name="notifications")
     audit_path = path("audit/", AuditSearchView.as_view(), name="audit")
@@ -153,6 +161,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("verify/<str:code>", VerifyView.as_view(), name="verify"),
+    path("status/", StatusView.as_view(), name="status"),
     path("public/disclosure/<str:county>/<str:month>/", DisclosureView.as_view(), name="disclosure"),
     # The API authenticates with tokens or sessions itself and answers 401/403 as JSON, not redirects.
     path("api/v1/", include("aidflow.api.urls")),
