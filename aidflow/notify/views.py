@@ -18,7 +18,8 @@ class StatusView(View):
     def get(self, request):
         number = (request.GET.get("number") or "").strip()[:40]
         code = (request.GET.get("code") or "").strip()[:40]
-        context = {"number": number, "asked": bool(number or code)}
+        # The answer never echoes what was typed: a wrong code and an unknown number read the same.
+        context = {"asked": bool(number or code)}
         if not context["asked"]:
             return render(request, "notify/status.html", context)
         # Only look-ups count against the address's limit, the empty form does not.
