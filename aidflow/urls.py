@@ -40,7 +40,7 @@ from aidflow.payments.views import (
 )
 from aidflow.regions.views import HomeView
 from aidflow.reports.public import DisclosureView
-from aidflow.reports.views import OnTimeView, StatisticsExportView, StatisticsView
+from aidflow.reports.views import OnTimeView, PersonFileView, StatisticsExportView, StatisticsView
 from aidflow.rolls.views import RecipientLookupView, ReferralsView
 from aidflow.settlements.views import (
     ClaimDetailView,
@@ -94,6 +94,7 @@ class WorkbenchApp(Application):
     application_history_path = path(
         "applications/<int:pk>/history/", ApplicationHistoryView.as_view(), name="application_history"
     )
+    person_path = path("persons/<str:id_number>/", PersonFileView.as_view(), name="person")
     recipients_path = path("recipients/", RecipientLookupView.as_view(), name="recipients")
     referrals_path = path("referrals/", ReferralsView.as_view(), name="referrals")
     settlement_window_path = path("settlements/window/", SettlementWindowView.as_view(), name="settlement_window")
