@@ -95,6 +95,8 @@ class WorkbenchApp(Application):
         "applications/<int:pk>/history/", ApplicationHistoryView.as_view(), name="application_history"
     )
     person_path = path("persons/<str:id_number>/", PersonFileView.as_view(), name="person")
+    # The roll look-up's button sends the ID number typed there (?id_number=), never written into the page again.
+    persons_path = path("persons/", PersonFileView.as_view(), name="persons")
     recipients_path = path("recipients/", RecipientLookupView.as_view(), name="recipients")
     referrals_path = path("referrals/", ReferralsView.as_view(), name="referrals")
     settlement_window_path = path("settlements/window/", SettlementWindowView.as_view(), name="settlement_window")

@@ -200,7 +200,8 @@ class PersonFileView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         try:
-            context["person"] = person_file(user=self.request.user, id_number=kwargs["id_number"])
+            number = kwargs.get("id_number") or self.request.GET.get("id_number", "")
+            context["person"] = person_file(user=self.request.user, id_number=number)
         except NotFound:
             raise Http404(_("No person with this ID number in your region.")) from None
         return context

@@ -58,8 +58,10 @@ def test_the_person_file_holds_rolls_applications_settlements_and_years(
     assert person_url in client_for(clerk).get(f"/workbench/applications/{application.pk}/").content.decode()
     settlement_page = client_for(window).get(f"/workbench/settlements/{settled.json()['id']}/")
     assert person_url in settlement_page.content.decode()
-    lookup = client_for(clerk).get("/workbench/recipients/", {"id_number": ZHANG})
-    assert person_url in lookup.content.decode()
+    # The roll look-up writes the ID number into its page once only: its button sends the typed one.
+    lookup = client_for(clerk).get("/workbench/recipients/", {"id_number": ZHANG}).content.decode()
+    assert 'formaction="/workbench/persons/"' in lookup and lookup.count(ZHANG) == 1
+    assert application.number in client_for(clerk).get("/workbench/persons/", {"id_number": ZHANG}).content.decode()
 
 
 def test_another_countys_staff_and_unknown_people_get_404(policy, clerk, outsider):
