@@ -116,9 +116,11 @@ def results_record(*, user, batch: PaymentBatch, data: object, source: str = "ap
             ]
         )
         # The applicant hears that the money left (the hospital's claims have no applicant to tell).
+        told = Application.objects.select_related("village__parent").in_bulk([line.application_id for line in paid])
         for line in paid:
-            application = Application.objects.select_related("village__parent").get(pk=line.application_id)
-            message_queue(application=application, kind=MessageKind.PAID, amount=line.amount, paid_on=line.paid_on)
+            message_queue(
+                application=told[line.application_id], kind=MessageKind.PAID, amount=line.amount, paid_on=line.paid_on
+            )
         if not batch.lines.filter(status=LineStatus.PENDING).exists():
             batch.status, batch.closed_at = BatchStatus.CLOSED, now
             batch.save(update_fields=["status", "closed_at"])
