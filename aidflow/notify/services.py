@@ -54,8 +54,8 @@ def message_text(application, kind: str, **facts) -> str:
                 ) % {**values, "amount": application.amount}
             return (
                 _(
-                    "[Medical aid] Application %(number)s is not approved. The notice gives the reasons and how "
-                    "to appeal; it is delivered by %(township)s, where it can also be collected."
+                    "[Medical aid] Application %(number)s is not approved. The written notice gives the reasons; "
+                    "it is delivered by %(township)s, where it can also be collected."
                 )
                 % values
             )
