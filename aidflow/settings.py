@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "aidflow.calendars",
     "aidflow.reports",
     "aidflow.notices",
+    "aidflow.notify",
     "aidflow.api",
     "aidflow.ops",
     "workflows",
@@ -291,6 +292,9 @@ API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 8, minimum=1)
 # The day of a month from which the county signs it off (月报, seed 000 line ~41: 每月28日前上报).
 MONTHLY_REPORT_DAY = env_int("MONTHLY_REPORT_DAY", 28, minimum=1)
 
+# The public status page and its API: look-ups per client address and minute (INTERFACES section 13).
+STATUS_LOOKUPS_PER_MINUTE = env_int("STATUS_LOOKUPS_PER_MINUTE", 10, minimum=1)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "aidflow.api.authentication.ExpiringTokenAuthentication",
@@ -302,6 +306,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("API_LOGIN_RATE", "20/min"),
         "verify": env_str("API_VERIFY_RATE", "30/min"),
+        "status": f"{STATUS_LOOKUPS_PER_MINUTE}/min",
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Throttles key on the address the deployment trusts, never on a forgeable header.
@@ -376,6 +381,14 @@ VIEWFLOW = {}
 AIDFLOW_PUBLIC_URL = env_str("AIDFLOW_PUBLIC_URL", "http://127.0.0.1:8000")
 if not AIDFLOW_PUBLIC_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("The environment variable AIDFLOW_PUBLIC_URL must start with http:// or https://.")
+
+# Messages to applicants' phones: an SMS gateway over HTTP (JSON POST) when set, else the log.
+SMS_URL = env_str("SMS_URL", "")
+if SMS_URL and not SMS_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("The environment variable SMS_URL must start with http:// or https://.")
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 5, minimum=1)
+# A dotted path to another sender class (tests, another gateway's protocol); empty: by SMS_URL.
+SMS_SENDER = env_str("SMS_SENDER", "")
 
 # The site's display name in the menu and title bar.
 AIDFLOW_SITE_TITLE = _("AidFlow medical aid")

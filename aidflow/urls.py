@@ -20,7 +20,14 @@ from aidflow.cases.views import (
     ListExportView,
     NotificationsView,
 )
-from aidflow.notices.views import ApplicationFormPdfView, NoticePdfView, SurveyFormPdfView, VerifyView
+from aidflow.notices.views import (
+    ApplicationFormPdfView,
+    NoticePdfView,
+    ReceiptPdfView,
+    SurveyFormPdfView,
+    VerifyView,
+)
+from aidflow.notify.views import StatusView
 from aidflow.payments.views import (
     BatchDetailView,
     BatchExportView,
@@ -33,7 +40,7 @@ from aidflow.payments.views import (
 )
 from aidflow.regions.views import HomeView
 from aidflow.reports.public import DisclosureView
-from aidflow.reports.views import OnTimeView, StatisticsExportView, StatisticsView
+from aidflow.reports.views import OnTimeView, PersonFileView, StatisticsExportView, StatisticsView
 from aidflow.rolls.views import RecipientLookupView, ReferralsView
 from aidflow.settlements.export_views import ClaimListExportView, SettlementListExportView
 from aidflow.settlements.views import (
@@ -78,6 +85,7 @@ class WorkbenchApp(Application):
         "applications/<int:pk>/form.pdf", ApplicationFormPdfView.as_view(), name="application_form"
     )
     survey_form_path = path("applications/<int:pk>/survey.pdf", SurveyFormPdfView.as_view(), name="survey_form")
+    receipt_path = path("applications/<int:pk>/receipt.pdf", ReceiptPdfView.as_view(), name="receipt")
     blank_survey_form_path = path("forms/survey.pdf", SurveyFormPdfView.as_view(), name="blank_survey_form")
     notifications_path = path("notifications/", NotificationsView.as_view(), name="notifications")
     audit_path = path("audit/", AuditSearchView.as_view(), name="audit")
@@ -85,6 +93,9 @@ class WorkbenchApp(Application):
     application_history_path = path(
         "applications/<int:pk>/history/", ApplicationHistoryView.as_view(), name="application_history"
     )
+    person_path = path("persons/<str:id_number>/", PersonFileView.as_view(), name="person")
+    # The roll look-up's button sends the ID number typed there (?id_number=), never written into the page again.
+    persons_path = path("persons/", PersonFileView.as_view(), name="persons")
     recipients_path = path("recipients/", RecipientLookupView.as_view(), name="recipients")
     referrals_path = path("referrals/", ReferralsView.as_view(), name="referrals")
     settlement_window_path = path("settlements/window/", SettlementWindowView.as_view(), name="settlement_window")
@@ -152,6 +163,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("verify/<str:code>", VerifyView.as_view(), name="verify"),
+    path("status/", StatusView.as_view(), name="status"),
     path("public/disclosure/<str:county>/<str:month>/", DisclosureView.as_view(), name="disclosure"),
     # The API authenticates with tokens or sessions itself and answers 401/403 as JSON, not redirects.
     path("api/v1/", include("aidflow.api.urls")),

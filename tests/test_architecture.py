@@ -34,6 +34,7 @@ LAYERS = {
     "aidflow.rolls": 3,
     "aidflow.accounts": 3,
     "aidflow.cases": 4,
+    "aidflow.notify": 4,  # messages to applicants and their status page; the cases' services send them
     "workflows": 5,
     "aidflow.notices": 6,
     "aidflow.settlements": 6,

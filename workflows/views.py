@@ -28,6 +28,7 @@ from aidflow.cases.services.viewing import application_view
 from aidflow.cases.services.withdrawal import application_withdraw, withdraw_check
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
 from aidflow.core.formerrors import add_service_errors
+from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
 from aidflow.regions.stages import Stage, stages_of
 from workflows.confirmations import decision_confirmation, needs_confirmation, withdraw_confirmation
@@ -103,6 +104,9 @@ class ApplicationDetailView(TemplateView):
                 "works_an_inbox": bool(stages_of(role_of(user))),
                 "may_set_payee": can_set_payee(user, application),
                 "payee_form": payee_form or PayeeForm(initial={"name": application.applicant_name}),
+                # The village clerk hands the applicant the receipt with the status code.
+                "hands_receipts": role_of(user) == Role.VILLAGE_CLERK,
+                "applicant_messages": application.applicant_messages.all(),
             }
         )
         return context

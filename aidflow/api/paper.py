@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from aidflow.api.common import ERRORS, StaffOnly
 from aidflow.core.downloads import attachment_bytes
 from aidflow.notices.application_form import application_form_filename, application_form_pdf
+from aidflow.notices.receipt import receipt_filename, receipt_pdf
 
 
 @extend_schema(
@@ -20,3 +21,16 @@ class ApplicationFormApi(APIView):
     def get(self, request, pk):
         application, data = application_form_pdf(user=request.user, pk=pk)
         return attachment_bytes(data, filename=application_form_filename(application), content_type="application/pdf")
+
+
+@extend_schema(
+    tags=["applications"],
+    summary="The filing receipt (受理回执) with the number and the status code, as a PDF (A4); recorded as a read",
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: ERRORS[404]},
+)
+class ReceiptApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def get(self, request, pk):
+        application, data = receipt_pdf(user=request.user, pk=pk)
+        return attachment_bytes(data, filename=receipt_filename(application), content_type="application/pdf")

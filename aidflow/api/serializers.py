@@ -151,6 +151,15 @@ class ExcludedCostSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ApplicantMessageSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    phone = serializers.CharField(help_text="masked")
+    text = serializers.CharField()
+    status = serializers.ChoiceField(choices=["pending", "sent", "failed", "skipped"])
+    error = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
 class ApplicationDetailSerializer(ApplicationListSerializer):
     applicant = serializers.SerializerMethodField()
     patient = serializers.SerializerMethodField()
@@ -163,10 +172,16 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     tasks = TaskInfoSerializer(source="clocks", many=True)
     computed_amount = MoneyField()
     missing_materials = serializers.ListField(child=serializers.CharField())
+    status_code = serializers.CharField(
+        help_text="the applicant's status code, printed on the receipt; with the number it opens /status/"
+    )
+    messages = ApplicantMessageSerializer(source="applicant_messages", many=True)
 
     class Meta(ApplicationListSerializer.Meta):
         fields = [
             *ApplicationListSerializer.Meta.fields,
+            "status_code",
+            "messages",
             "computed_amount",
             "missing_materials",
             "calculation",

@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from aidflow.api import paper, payments, rolls, settlements, statistics, views
 from aidflow.api.common import StaffOnly
 from aidflow.api.fallbacks import api_not_found
+from aidflow.api.persons import PersonFileApi
+from aidflow.api.status import StatusApi
 
 app_name = "api"
 
@@ -31,6 +33,9 @@ urlpatterns = [
         login_not_required(paper.ApplicationFormApi.as_view()),
         name="application_form",
     ),
+    path("applications/<int:pk>/receipt.pdf", login_not_required(paper.ReceiptApi.as_view()), name="receipt"),
+    path("status/", login_not_required(StatusApi.as_view()), name="status"),
+    path("persons/<str:id_number>/", login_not_required(PersonFileApi.as_view()), name="person"),
     path("tasks/", login_not_required(views.TaskListApi.as_view()), name="tasks"),
     path("tasks/<int:pk>/complete/", login_not_required(views.TaskCompleteApi.as_view()), name="task_complete"),
     path("notices/<int:pk>/pdf/", login_not_required(views.NoticePdfApi.as_view()), name="notice_pdf"),

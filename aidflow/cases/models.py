@@ -125,6 +125,8 @@ class Application(PaymentFields):
     excluded_costs = models.JSONField(_("costs excluded on review"), default=list, blank=True)
     # The calculation's warning codes, comma-framed (",INSURANCE_IMPLAUSIBLE,"), for the list filter.
     warning_codes = models.CharField(_("warnings"), max_length=200, blank=True, default="")
+    # The applicant's status code (受理回执): with the number, it opens the public status page.
+    status_code = models.CharField(_("status code"), max_length=8, blank=True, default="")
 
     class Meta(PaymentFields.Meta):
         abstract = False

@@ -12,6 +12,7 @@ from aidflow.core.clients import client_ip, window_count
 from aidflow.core.downloads import attachment, attachment_bytes
 from aidflow.core.errors import NotFound
 from aidflow.notices.application_form import application_form_filename, application_form_pdf
+from aidflow.notices.receipt import receipt_filename, receipt_pdf
 from aidflow.notices.services import notice_filename, notice_open, notice_verification
 from aidflow.notices.survey_form import survey_form_filename, survey_form_pdf
 
@@ -69,4 +70,16 @@ class SurveyFormPdfView(View):
         except NotFound:
             raise Http404(_("No such application.")) from None
         filename = survey_form_filename(application)
+        return attachment_bytes(data, filename=filename, content_type="application/pdf", inline=True)
+
+
+class ReceiptPdfView(View):
+    """The filing receipt (受理回执) with the status code, for the village clerk to print and hand over."""
+
+    def get(self, request, pk):
+        try:
+            application, data = receipt_pdf(user=request.user, pk=pk)
+        except NotFound:
+            raise Http404(_("No such application.")) from None
+        filename = receipt_filename(application)
         return attachment_bytes(data, filename=filename, content_type="application/pdf", inline=True)

@@ -48,6 +48,7 @@ PROJECT_APPS = (
     "calendars",
     "cases",
     "notices",
+    "notify",
     "payments",
     "policy",
     "regions",

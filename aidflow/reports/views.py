@@ -28,6 +28,7 @@ from aidflow.reports.ledger import (
     month_submitted,
 )
 from aidflow.reports.pdf import monthly_pdf
+from aidflow.reports.person_file import person_file
 from aidflow.reports.services import chart_bars, ontime_statistics, report_scope
 from aidflow.reports.statistics import monthly_figures, monthly_series
 from aidflow.reports.workbook import monthly_workbook
@@ -190,3 +191,18 @@ class StatisticsExportView(View):
                 "sha256": report.sha256,
             }
         return attachment_bytes(monthly_workbook(figures, **signer), filename=f"{name}.xlsx", content_type=XLSX)
+
+
+class PersonFileView(TemplateView):
+    """Everything on one person within the user's region (a recorded read, like a case file)."""
+
+    template_name = "reports/person.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            number = kwargs.get("id_number") or self.request.GET.get("id_number", "")
+            context["person"] = person_file(user=self.request.user, id_number=number)
+        except NotFound:
+            raise Http404(_("No person with this ID number in your region.")) from None
+        return context

@@ -35,6 +35,9 @@ from aidflow.core.errors import ActionForbidden, InputErrors
 from aidflow.core.fields import FieldReader
 from aidflow.core.identity import parse_resident_id
 from aidflow.core.numbering import take_next
+from aidflow.notify.models import MessageKind
+from aidflow.notify.services import message_queue
+from aidflow.notify.status import status_code_new
 from aidflow.policy.calculator import calculate
 from aidflow.policy.requests import medical_year, parse_request
 from aidflow.policy.services import policy_select, policy_terms
@@ -313,6 +316,7 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
             calculation_input=stored_input,
             medical_year=year,
             stage=Stage.VILLAGE_CHECK,
+            status_code=status_code_new(),
         )
         if payee:
             application.payee_name, application.payee_bank = payee["name"], payee["bank"]
@@ -351,4 +355,5 @@ def application_file(*, user, data: dict, documents: list[UploadedDocument] | No
             stage=Stage.VILLAGE_CHECK,
             entries=[(StageAction.FILED, filed), *document_audit_entries(stored)],
         )
+        message_queue(application=application, kind=MessageKind.FILED)
     return application

@@ -29,10 +29,19 @@ from aidflow.cases.services.notices import notice_owed_for, notice_request
 from aidflow.cases.services.payloads import payload_clean
 from aidflow.core.errors import ActionForbidden, NotFound, TaskNotOpen
 from aidflow.core.fields import money_text
+from aidflow.notify.models import MessageKind
+from aidflow.notify.services import message_queue
 from aidflow.regions.scope import in_scope, role_of
 from aidflow.regions.stages import DECISION_STAGES, STAGE_RULES, Stage, stages_of
 from workflows.medical_aid import MedicalAidFlow
 from workflows.models import Route
+
+# The steps the applicant hears of on their phone.
+MESSAGE_OF_ACTION = {
+    StageAction.RETURNED: MessageKind.RETURNED,
+    StageAction.APPROVED: MessageKind.DECIDED,
+    StageAction.REJECTED: MessageKind.DECIDED,
+}
 
 
 def task_not_open_error(task: Task) -> TaskNotOpen:
@@ -216,4 +225,7 @@ def task_complete(*, user, task_id, payload: dict, documents: list[UploadedDocum
             stage=stage,
             entries=[(record.action, decided), *document_audit_entries(outcome.documents)],
         )
+        kind = MESSAGE_OF_ACTION.get(record.action)
+        if kind is not None:
+            message_queue(application=application, kind=kind)
     return application

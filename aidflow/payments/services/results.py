@@ -20,6 +20,8 @@ from aidflow.core.errors import Conflict, InputErrors
 from aidflow.core.fields import FieldReader
 from aidflow.core.payment import PaymentStatus
 from aidflow.core.tables import date_text, table_upload
+from aidflow.notify.models import MessageKind
+from aidflow.notify.services import message_queue
 from aidflow.payments.models import BatchStatus, LineStatus, PaymentBatch, PaymentLine
 from aidflow.payments.services.batching import finance_check
 from aidflow.settlements.models import SettlementClaim
@@ -95,6 +97,7 @@ def results_record(*, user, batch: PaymentBatch, data: object, source: str = "ap
         results = _read(batch, data, today)
         _none_recorded(results)
         now = timezone.now()
+        paid = []
         for line, result in results:
             line.status, line.paid_on, line.reason = result["status"], result["paid_on"], result["reason"]
             line.result_at, line.result_by = now, user
@@ -102,6 +105,8 @@ def results_record(*, user, batch: PaymentBatch, data: object, source: str = "ap
             item_status = PaymentStatus.PAID if line.status == LineStatus.PAID else PaymentStatus.FAILED
             model, pk = (Application, line.application_id) if line.application_id else (SettlementClaim, line.claim_id)
             model.objects.filter(pk=pk).update(payment_status=item_status, paid_on=line.paid_on)
+            if line.application_id and line.status == LineStatus.PAID:
+                paid.append(line)
         # The village clerk fetches the right card from the applicant: told at once, with the reason.
         payment_failures_notify(
             failures=[
@@ -110,6 +115,12 @@ def results_record(*, user, batch: PaymentBatch, data: object, source: str = "ap
                 if line.status == LineStatus.FAILED and line.application_id
             ]
         )
+        # The applicant hears that the money left (the hospital's claims have no applicant to tell).
+        told = Application.objects.select_related("village__parent").in_bulk([line.application_id for line in paid])
+        for line in paid:
+            message_queue(
+                application=told[line.application_id], kind=MessageKind.PAID, amount=line.amount, paid_on=line.paid_on
+            )
         if not batch.lines.filter(status=LineStatus.PENDING).exists():
             batch.status, batch.closed_at = BatchStatus.CLOSED, now
             batch.save(update_fields=["status", "closed_at"])
