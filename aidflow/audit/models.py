@@ -19,6 +19,8 @@ class AuditAction(models.TextChoices):
     CASE_VIEWED = "case_viewed", _("case viewed")
     SETTLEMENT_VIEWED = "settlement_viewed", _("one-stop settlement viewed")
     CLAIM_VIEWED = "claim_viewed", _("settlement claim viewed")
+    PERSON_FILE_READ = "person_file_read", _("person file viewed")
+    RECEIPT_PRINTED = "receipt_printed", _("filing receipt printed")
     LIST_VIEWED = "list_viewed", _("list viewed")
     DOCUMENT_UPLOADED = "document_uploaded", _("document uploaded")
     DOCUMENT_DOWNLOADED = "document_downloaded", _("document downloaded")

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
+from aidflow.audit.models import AuditAction
 from aidflow.cases.models import Application
 from aidflow.cases.selectors import application_get
 from aidflow.notices.paper import paper_pdf, paper_read
 from aidflow.regions.stages import Stage
 
 # Recorded like the other prints of a case (a read of its file).
-RECEIPT_PRINTED = "receipt_printed"
+RECEIPT_PRINTED = AuditAction.RECEIPT_PRINTED
 
 
 def receipt_context(application: Application) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_read
 from aidflow.cases.selectors import applications_visible, history_sums
 from aidflow.core.errors import NotFound
@@ -18,7 +19,7 @@ from aidflow.regions.scope import scope_q
 from aidflow.rolls.models import RollPeriod
 from aidflow.settlements.selectors import settlements_visible
 
-PERSON_FILE_READ = "person_file_read"
+PERSON_FILE_READ = AuditAction.PERSON_FILE_READ
 
 
 def _number(id_number: str) -> str:

@@ -26,6 +26,11 @@ pytestmark = pytest.mark.django_db
 
 # Shows at least one of: a full name, a full ID number, a diagnosis, a full bank account.
 PERSONAL = {
+    "api:person": "the person file: rolls, cases, settlements, payments",
+    "workbench:person": "the person file: rolls, cases, settlements, payments",
+    "workbench:persons": "the person file, the ID number asked in the query",
+    "api:receipt": "the filing receipt PDF: the applicant's name",
+    "workbench:receipt": "the filing receipt PDF: the applicant's name",
     "api:application": "the case: applicant, patient, diagnoses",
     "api:application_form": "the application form PDF",
     "api:batch": "a payment batch: payees' full names",
@@ -66,6 +71,8 @@ PERSONAL = {
 
 # Each with the reason it shows no personal data (names and ID numbers masked, or none at all).
 NOT_PERSONAL = {
+    "status": "the public status page: stage, due date and outcome only",
+    "api:status": "the public status answer: stage, due date and outcome only",
     "index": "redirects to the workbench",
     "two_factor": "the user's own second sign-in step",
     "login": "sign-in",
@@ -267,6 +274,7 @@ QUERY = {
     "workbench:settlement_window": {"id_number": ZHANG},
     "api:referrals": {"id_number": ZHANG},
     "workbench:referrals": {"id_number": ZHANG},
+    "workbench:persons": {"id_number": ZHANG},
 }
 
 
