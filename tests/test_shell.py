@@ -11,9 +11,10 @@ from tests.factories import PASSWORD
 # Routes an anonymous user may open: the login pages, what the login page itself loads, and the
 # public verification page of notices.
 # The public disclosure (公示) of a county's month is public by law (tests/reports/test_disclosure.py).
-PUBLIC_ROUTES = {"login", "admin:login", "set_language", "javascript-catalog", "verify", "disclosure"}
+# The applicant's status page is public too (INTERFACES section 13): number and status code only.
+PUBLIC_ROUTES = {"login", "admin:login", "set_language", "javascript-catalog", "verify", "disclosure", "status"}
 # The API answers machines: 401 instead of a redirect; these parts are public by design.
-PUBLIC_API_ROUTES = {"api:token", "api:verify", "api:not_found"}
+PUBLIC_API_ROUTES = {"api:token", "api:verify", "api:not_found", "api:status"}
 LOGIN_PREFIXES = ("/accounts/login/", "/admin/login/")
 
 # Sample values for the parameters of routes, so every route can be requested.
