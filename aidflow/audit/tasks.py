@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from aidflow.audit.heads import head_write
 from aidflow.audit.services import audit_seal_reads
-from aidflow.audit.signing import head_write
 
 
 @shared_task(name="aidflow.seal_audit_reads")

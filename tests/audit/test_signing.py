@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
+from aidflow.audit.heads import head_file_check
 from aidflow.audit.models import AuditCheckpoint, AuditEvent
 from aidflow.audit.services import GENESIS, audit_verify, event_hash
-from aidflow.audit.signing import head_file_check, sign
+from aidflow.audit.signing import sign
 from tests.factories import ApplicationFactory, person
 
 pytestmark = pytest.mark.django_db

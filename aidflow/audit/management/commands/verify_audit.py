@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from aidflow.audit.heads import head_file_check
 from aidflow.audit.services import audit_verify
-from aidflow.audit.signing import head_file_check
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from aidflow.audit.signing import ChainBroken, head_write
+from aidflow.audit.heads import ChainBroken, head_write
 
 
 class Command(BaseCommand):
