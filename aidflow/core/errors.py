@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.utils.translation import gettext as _
 
 # A file of 150,000 bad rows is not read back to its sender one message a row: the first this many
