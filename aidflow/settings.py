@@ -81,6 +81,10 @@ MIDDLEWARE = [
     "aidflow.ops.middleware.RequestLogMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Security headers on every answer, the refusals of the middleware below included (a missing
+    # second step, a control character, a sign-in required).
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # /healthz, /readyz and /metrics answer here: no session, sign-in, locale or rate limit.
     "aidflow.ops.middleware.OpsEndpointsMiddleware",
     "aidflow.core.middleware.ControlCharacterMiddleware",
@@ -96,11 +100,9 @@ MIDDLEWARE = [
     # The report screens read from the replica, when there is one (aidflow.core.replica).
     "aidflow.ops.middleware.ReplicaRoutingMiddleware",
     "aidflow.core.middleware.NoStoreMiddleware",
-    "csp.middleware.CSPMiddleware",
     "aidflow.audit.middleware.AuditContextMiddleware",
     "aidflow.audit.middleware.LoginAddressLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
     # It sees the authentication outcome of every login view.

@@ -63,3 +63,23 @@ def test_errors_renamed_after_capping_keep_the_true_count():
     again = InputErrors({"file": [*(f"row {index}" for index in range(60)), MoreErrors(70)]})
     assert len(again.errors["file"]) == ERRORS_LISTED + 1 and again.errors["file"][-1].count == 80
     assert InputErrors({"a": ["x"]}).errors == {"a": ["x"]}
+
+
+def test_a_result_without_its_line_says_the_field_is_required(batch, finance):
+    """It printed "No line <object object at 0x...> in batch ...": the missing-field marker."""
+    web = client_for(finance)
+    web.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = web.post(
+        f"/api/v1/payment-batches/{batch.pk}/results/",
+        {"results": [{"status": "failed", "reason": "x"}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"results[0].line": ["This field is required."]}
+    assert "object at" not in response.content.decode()
+
+
+def test_the_missing_marker_prints_as_missing():
+    from aidflow.core.fields import MISSING
+
+    assert repr(MISSING) == str(MISSING) == "missing" and not MISSING
