@@ -85,6 +85,8 @@ MIDDLEWARE = [
     # second step, a control character, a sign-in required).
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An over-long address (414) or oversized headers (431), in JSON on the API.
+    "aidflow.core.middleware.RequestSizeMiddleware",
     # /healthz, /readyz and /metrics answer here: no session, sign-in, locale or rate limit.
     "aidflow.ops.middleware.OpsEndpointsMiddleware",
     "aidflow.core.middleware.ControlCharacterMiddleware",
