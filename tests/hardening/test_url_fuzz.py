@@ -31,6 +31,7 @@ HOSTILE = (
     "\x00",
     "a\x1b\x07b",
     "x" * 10_000,
+    "y" * 3_000,  # long, yet under the 414 limit: reaches the views
     "0001-01",
     "9999-12",
     "0001-01-01",
