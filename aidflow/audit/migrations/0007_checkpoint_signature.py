@@ -9,8 +9,8 @@ from django.db import migrations, models
 def sign_existing(apps, schema_editor):
     from aidflow.audit.signing import sign
 
-    checkpoint_model = apps.get_model("audit", "AuditCheckpoint")
-    for checkpoint in checkpoint_model.objects.filter(signature="").iterator():
+    AuditCheckpoint = apps.get_model("audit", "AuditCheckpoint")  # noqa: N806
+    for checkpoint in AuditCheckpoint.objects.filter(signature="").iterator():
         checkpoint.signature = sign(checkpoint.seq, checkpoint.hash)
         checkpoint.save(update_fields=["signature"])
 
