@@ -80,9 +80,14 @@ def checkpoint_check(checkpoint: AuditCheckpoint, event_hash: str | None, *, pur
 def checkpoints_verify() -> CheckpointFailure | None:
     """Every checkpoint against its signature and the event it vouches for, oldest first."""
     first = AuditEvent.objects.order_by("seq").values_list("seq", flat=True).first()
-    for checkpoint in AuditCheckpoint.objects.order_by("seq", "pk").iterator():
-        current = AuditEvent.objects.filter(seq=checkpoint.seq).values_list("hash", flat=True).first()
-        reason = checkpoint_check(checkpoint, current, purged_below=first)
-        if reason:
-            return CheckpointFailure(checkpoint, reason)
+    checkpoints = list(AuditCheckpoint.objects.order_by("seq", "pk"))
+    for start in range(0, len(checkpoints), 5000):
+        batch = checkpoints[start : start + 5000]
+        hashes = dict(
+            AuditEvent.objects.filter(seq__in={checkpoint.seq for checkpoint in batch}).values_list("seq", "hash")
+        )
+        for checkpoint in batch:
+            reason = checkpoint_check(checkpoint, hashes.get(checkpoint.seq), purged_below=first)
+            if reason:
+                return CheckpointFailure(checkpoint, reason)
     return None

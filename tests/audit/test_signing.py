@@ -150,3 +150,27 @@ def test_deploy_check_requires_the_signing_key():
         assert "aidflow.E002" in {message.id for message in run_checks(include_deployment_checks=True)}
     with override_settings(AUDIT_SIGNING_KEY=KEY):
         assert "aidflow.E002" not in {message.id for message in run_checks(include_deployment_checks=True)}
+
+
+def test_a_checkpoint_of_purged_events_still_holds(policy, clerk):
+    """A purge deletes the oldest events; a checkpoint over them is then checked by its signature."""
+    ApplicationFactory(user=clerk)
+    assert audit_verify(full=False).ok
+    old = AuditCheckpoint.objects.get()
+    ApplicationFactory(user=clerk, data__person=person("002"))
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL lets a purge delete only events six months old (test_purge_* covers it)")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq <= %s", [old.seq])
+    report = audit_verify(full=True)
+    assert report.ok, report
+
+
+def test_a_missing_checkpoint_event_after_the_first_kept_one_fails():
+    from aidflow.audit.signing import checkpoint_check
+
+    checkpoint = AuditCheckpoint(pk=7, seq=10, hash="a" * 64, signature=sign(10, "a" * 64))
+    assert checkpoint_check(checkpoint, None, purged_below=11) == ""
+    assert checkpoint_check(checkpoint, None, purged_below=5) == "its event is missing"
+    assert checkpoint_check(checkpoint, "a" * 64, purged_below=1) == ""
+    assert "no longer has the signed hash" in checkpoint_check(checkpoint, "b" * 64, purged_below=1)
