@@ -81,12 +81,9 @@ MIDDLEWARE = [
     "aidflow.ops.middleware.RequestLogMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Security headers on every answer, the refusals of the middleware below included (a missing
-    # second step, a control character, a sign-in required).
-    "csp.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",  # early: the refusals of the middleware below carry it too
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # An over-long address (414) or oversized headers (431), in JSON on the API.
-    "aidflow.core.middleware.RequestSizeMiddleware",
+    "aidflow.core.middleware.RequestSizeMiddleware",  # 414 and 431, in JSON on the API
     # /healthz, /readyz and /metrics answer here: no session, sign-in, locale or rate limit.
     "aidflow.ops.middleware.OpsEndpointsMiddleware",
     "aidflow.core.middleware.ControlCharacterMiddleware",
@@ -259,7 +256,6 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit-reads": {"task": "aidflow.seal_audit_reads", "schedule": 60},
     # Closed stage clocks into the on-time rollup; what is not folded yet is counted live meanwhile.
     "ontime-rollup": {"task": "aidflow.ontime_rollup", "schedule": 10 * 60},
-    # The signed head of the audit chain, written to AUDIT_HEAD_DIR for the operator to archive.
     "write-audit-head": {"task": "aidflow.write_audit_head", "schedule": 24 * 60 * 60},
 }
 # A task is acknowledged when it has finished, so a worker killed mid-task leaves it queued.
@@ -381,13 +377,8 @@ LOGGING = {
 # GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` when it is set.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
-# The key that signs the audit chain's checkpoints; never stored in the database. Unset, a key derived
-# from SECRET_KEY is used (the demo, the tests); `check --deploy` reports its absence (aidflow.E002).
-AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY", "")
-if AUDIT_SIGNING_KEY and len(AUDIT_SIGNING_KEY) < 32:
-    raise ImproperlyConfigured("The environment variable AUDIT_SIGNING_KEY must be at least 32 characters long.")
-# Where `write_audit_head` writes the signed chain head each day, for the operator to archive elsewhere.
-AUDIT_HEAD_DIR = Path(env_str("AUDIT_HEAD_DIR", str(BASE_DIR / "audit-heads")))
+AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY", "")  # never in the database; see aidflow.audit.signing
+AUDIT_HEAD_DIR = Path(env_str("AUDIT_HEAD_DIR", str(BASE_DIR / "audit-heads")))  # write_audit_head's files
 
 VIEWFLOW = {}
 

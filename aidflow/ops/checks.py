@@ -19,6 +19,8 @@ def metrics_token_check(app_configs, **kwargs):
 
 @register(Tags.security, deploy=True)
 def audit_signing_key_check(app_configs, **kwargs):
+    if settings.AUDIT_SIGNING_KEY and len(settings.AUDIT_SIGNING_KEY) < 32:
+        return [Error("AUDIT_SIGNING_KEY is shorter than 32 characters.", id="aidflow.E003")]
     if settings.AUDIT_SIGNING_KEY or settings.DEBUG:
         return []
     return [

@@ -149,7 +149,11 @@ def test_deploy_check_requires_the_signing_key():
     with override_settings(AUDIT_SIGNING_KEY=""):
         assert "aidflow.E002" in {message.id for message in run_checks(include_deployment_checks=True)}
     with override_settings(AUDIT_SIGNING_KEY=KEY):
-        assert "aidflow.E002" not in {message.id for message in run_checks(include_deployment_checks=True)}
+        assert not {"aidflow.E002", "aidflow.E003"} & {
+            message.id for message in run_checks(include_deployment_checks=True)
+        }
+    with override_settings(AUDIT_SIGNING_KEY="short"):
+        assert "aidflow.E003" in {message.id for message in run_checks(include_deployment_checks=True)}
 
 
 def test_a_checkpoint_of_purged_events_still_holds(policy, clerk):

@@ -16,7 +16,7 @@ def sign_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0006_seq_covering")]
+    dependencies = [("audit", "0007_audit_links_without_row_locks")]
 
     operations = [
         migrations.AddField(
