@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "aidflow.ops.middleware.RequestLogMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # early: the refusals of the middleware below carry it too
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "aidflow.core.middleware.RequestSizeMiddleware",  # 414 and 431, in JSON on the API
     # /healthz, /readyz and /metrics answer here: no session, sign-in, locale or rate limit.
     "aidflow.ops.middleware.OpsEndpointsMiddleware",
     "aidflow.core.middleware.ControlCharacterMiddleware",
@@ -96,11 +99,9 @@ MIDDLEWARE = [
     # The report screens read from the replica, when there is one (aidflow.core.replica).
     "aidflow.ops.middleware.ReplicaRoutingMiddleware",
     "aidflow.core.middleware.NoStoreMiddleware",
-    "csp.middleware.CSPMiddleware",
     "aidflow.audit.middleware.AuditContextMiddleware",
     "aidflow.audit.middleware.LoginAddressLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
     # It sees the authentication outcome of every login view.
@@ -255,6 +256,7 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit-reads": {"task": "aidflow.seal_audit_reads", "schedule": 60},
     # Closed stage clocks into the on-time rollup; what is not folded yet is counted live meanwhile.
     "ontime-rollup": {"task": "aidflow.ontime_rollup", "schedule": 10 * 60},
+    "write-audit-head": {"task": "aidflow.write_audit_head", "schedule": 24 * 60 * 60},
 }
 # A task is acknowledged when it has finished, so a worker killed mid-task leaves it queued.
 CELERY_TASK_ACKS_LATE = True
@@ -374,6 +376,9 @@ LOGGING = {
 
 # GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` when it is set.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
+AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY", "")  # never in the database; see aidflow.audit.signing
+AUDIT_HEAD_DIR = Path(env_str("AUDIT_HEAD_DIR", str(BASE_DIR / "audit-heads")))  # write_audit_head's files
 
 VIEWFLOW = {}
 

@@ -3,21 +3,21 @@
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from aidflow.api.authentication import token_expired
+from aidflow.api.authentication import token_expired, token_key, token_passed_second_step
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 
 
-def token_issue(*, user) -> str:
-    """The user's API token: the current one while it is valid, a new one after it expired; each
-    issue is audited."""
+def token_issue(*, user, second_step: bool = False) -> str:
+    """The user's API token: the current one while it is valid, a new one after it expired or when
+    this sign-in passed the second step and the current token did not; each issue is audited."""
     with transaction.atomic():
         token = Token.objects.select_for_update().filter(user=user).first()
-        if token is not None and token_expired(token):
+        if token is not None and (token_expired(token) or (second_step and not token_passed_second_step(token))):
             token.delete()
             token = None
         if token is None:
-            token = Token.objects.create(user=user)
+            token = Token.objects.create(user=user, key=token_key(second_step=second_step))
         audit_record(actor=user, action=AuditAction.TOKEN_ISSUED)
     return token.key
 

@@ -83,7 +83,8 @@ class TokenApi(APIView):
         user = authenticate(request._request, username=username, password=password)
         if user is None or not user.is_active:
             raise InputErrors({"password": [_("Unable to log in with the username and password given.")]})
-        if two_factor_required(user):
+        second_step = two_factor_required(user)
+        if second_step:
             otp = data.get("otp")
             if not enrolled(user):
                 raise InputErrors({"otp": [_("Set up the authenticator by signing in on the web first.")]})
@@ -91,7 +92,7 @@ class TokenApi(APIView):
                 raise InputErrors({"otp": [_("Your role signs in with a second step: send the authenticator's code.")]})
             if code_device(user, otp) is None:
                 raise InputErrors({"otp": [_("That code is not right; send the current one.")]})
-        return Response({"token": token_issue(user=user)})
+        return Response({"token": token_issue(user=user, second_step=second_step)})
 
 
 @extend_schema(

@@ -109,12 +109,15 @@ class AuditEvent(models.Model):
 
 
 class AuditCheckpoint(models.Model):
-    """The last event a verification found intact: the next `verify_audit` starts after it."""
+    """The last event a verification found intact, signed: the next `verify_audit` starts after it."""
 
     seq = models.BigIntegerField(_("sequence number"))
     hash = models.CharField(_("hash"), max_length=64)
     verified_at = models.DateTimeField(_("verified at"), auto_now_add=True)
     full = models.BooleanField(_("full verification"), default=False)
+    # HMAC-SHA256 of seq and hash under AUDIT_SIGNING_KEY, a key the database never holds
+    # (aidflow.audit.signing): a rewrite of the whole chain cannot re-sign its checkpoints.
+    signature = models.CharField(_("signature"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit checkpoint")

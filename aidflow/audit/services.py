@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from aidflow.audit import signing
 from aidflow.audit.models import AuditAction, AuditCheckpoint, AuditEvent, PendingRead
 
 GENESIS = "0" * 64
@@ -241,15 +242,19 @@ def audit_verify(*, batch_size: int = 5000, full: bool = True) -> ChainReport:
 
     `full=False` starts after the last checkpoint (the last event a verification found intact),
     checking that the checkpoint's event still carries the hash it had then; a daily run so reads
-    only the day's events. Each successful run records a new checkpoint.
+    only the day's events, after checking that checkpoint's signature. `full=True` also checks
+    every checkpoint's signature and event (aidflow.audit.signing), naming the first that fails.
+    Each successful run records a new, signed checkpoint.
     """
     audit_seal_reads()
     previous_hash = previous_seq = None
     # Plain named rows, not model instances: canonical() reads only these attributes, and a
     # province's chain is millions of rows.
     events = AuditEvent.objects.order_by("seq").values_list(*VERIFIED_FIELDS, named=True)
-    checkpoint = None if full else AuditCheckpoint.objects.order_by("-seq").first()
+    checkpoint = None if full else AuditCheckpoint.objects.order_by("-seq", "-pk").first()
     if checkpoint is not None:
+        if not signing.signature_ok(checkpoint.seq, checkpoint.hash, checkpoint.signature):
+            return ChainReport(False, 0, checkpoint.seq, f"checkpoint {checkpoint.pk}: signature does not match")
         anchor = AuditEvent.objects.filter(seq=checkpoint.seq).values_list("hash", flat=True).first()
         if anchor is not None and anchor != checkpoint.hash:
             return ChainReport(False, 0, checkpoint.seq, "the checkpoint's event no longer has its verified hash")
@@ -268,8 +273,13 @@ def audit_verify(*, batch_size: int = 5000, full: bool = True) -> ChainReport:
             return ChainReport(False, count, event.seq, "content does not match its hash")
         previous_hash, previous_seq = event.hash, event.seq
         count += 1
+    if full:
+        # The chain may be intact yet rewritten whole: every checkpoint must still vouch for it.
+        failure = signing.checkpoints_verify()
+        if failure is not None:
+            return ChainReport(False, count, failure.checkpoint.seq, failure.describe())
     if previous_seq is not None and (checkpoint is None or previous_seq > checkpoint.seq):
-        AuditCheckpoint.objects.create(seq=previous_seq, hash=previous_hash, full=full)
+        signing.checkpoint_create(seq=previous_seq, chain_hash=previous_hash, full=full)
     return ChainReport(True, count)
 
 

@@ -2,11 +2,59 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
+# A file of 150,000 bad rows is not read back to its sender one message a row: the first this many
+# messages are listed, then one saying how many more there are.
+ERRORS_LISTED = 50
+
+
+class MoreErrors(str):
+    """The message standing for the messages left out; it carries their count, so errors built
+    again from capped ones (renamed by row, say) keep the true total."""
+
+    count: int
+
+    def __new__(cls, count: int):
+        text = _("… and %(count)d more errors (the first %(limit)d are listed).") % {
+            "count": count,
+            "limit": ERRORS_LISTED,
+        }
+        made = super().__new__(cls, text)
+        made.count = count
+        return made
+
+
+def errors_capped(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The first ERRORS_LISTED messages in order, and a MoreErrors under the path of the first one
+    left out (or of an earlier MoreErrors, or "" for the request as a whole) when there were more."""
+    kept: dict[str, list[str]] = {}
+    listed = more = 0
+    marker_path = dropped_path = None
+    for path, messages in errors.items():
+        for message in messages:
+            if isinstance(message, MoreErrors):
+                more += message.count
+                marker_path = path if marker_path is None else marker_path
+            elif listed < ERRORS_LISTED:
+                kept.setdefault(path, []).append(message)
+                listed += 1
+            else:
+                more += 1
+                dropped_path = path if dropped_path is None else dropped_path
+    if more:
+        if marker_path is None:
+            marker_path = dropped_path if dropped_path in kept else ""
+        kept.setdefault(marker_path, []).append(MoreErrors(more))
+    return kept
+
 
 class InputErrors(Exception):
-    """Bad input, as {"field.path": ["message", ...]}: every bad field at once (HTTP 400)."""
+    """Bad input, as {"field.path": ["message", ...]}: every bad field at once (HTTP 400), the first
+    ERRORS_LISTED messages of them and a count of the rest."""
 
     def __init__(self, errors: dict[str, list[str]]):
+        errors = errors_capped(errors)
         super().__init__(errors)
         self.errors = errors
 

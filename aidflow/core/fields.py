@@ -12,7 +12,20 @@ from django.utils.translation import gettext as _
 from aidflow.core.errors import InputErrors
 
 CENT = Decimal("0.01")
-MISSING = object()
+
+
+class _Missing:
+    """A field left out (FieldReader.get), apart from one sent as null. Falsy, and printed as
+    "missing" should it ever reach a message."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "missing"
+
+
+MISSING = _Missing()
 # Dates anyone records here: a year outside is a typo (0001-01-01, 9999-12-31).
 DATE_YEARS = (1900, 2100)
 # C0 control characters a person never types (tab, line feed and carriage return are text). A NUL

@@ -42,10 +42,14 @@ class Limits:
     max_unpacked: int
     max_cells: int
     max_entries: int = 200
+    max_rows: int = 1_048_576  # an XLSX sheet's own limit
+
+
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
 
 # A web upload (the bank's results): a few thousand lines at most.
-UPLOAD_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_unpacked=50 * 1024 * 1024, max_cells=200_000)
+UPLOAD_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_unpacked=50 * 1024 * 1024, max_cells=200_000, max_rows=50_000)
 # An administrator's import on the server (a city's rolls): an XLSX sheet's own limit of rows.
 IMPORT_LIMITS = Limits(max_bytes=256 * 1024 * 1024, max_unpacked=1024 * 1024 * 1024, max_cells=12_000_000)
 
@@ -126,14 +130,43 @@ def decode_text(content: bytes) -> tuple[str, str]:
     raise _file_error(_("The file is neither UTF-8 nor GB18030 (GBK) text: save it as CSV UTF-8 or as XLSX."))
 
 
+def _too_many_rows(limits: Limits) -> InputErrors:
+    return _file_error(_("The file has more than %(count)d rows.") % {"count": limits.max_rows})
+
+
 def _csv_rows(text: str, limits: Limits) -> list[list[str]]:
     rows, cells = [], 0
     for row in csv.reader(io.StringIO(text)):
         cells += max(1, len(row))
         if cells > limits.max_cells:
             raise _file_error(_("The file has more than %(count)d cells.") % {"count": limits.max_cells})
+        if len(rows) >= limits.max_rows:
+            raise _too_many_rows(limits)
         rows.append([cell.strip() for cell in row])
     return rows
+
+
+def _count_rows(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse a workbook whose sheets hold more rows than the limit, counting the row tags while
+    inflating (the sizes were checked already), before any XML is parsed."""
+    rows, tail = 0, b""
+    for entry in entries:
+        if not (entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml")):
+            continue
+        try:
+            with archive.open(entry) as stream:
+                while chunk := stream.read(1024 * 1024):
+                    rows += len(ROW_TAG.findall(tail + chunk))
+                    tail = chunk[-16:]
+                    rows -= len(ROW_TAG.findall(tail))  # counted again with the next chunk
+                    if rows > limits.max_rows:
+                        raise _too_many_rows(limits)
+                rows += len(ROW_TAG.findall(tail))
+                tail = b""
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+            raise _file_error(_("The file is not a readable XLSX workbook.")) from None
+    if rows > limits.max_rows:
+        raise _too_many_rows(limits)
 
 
 def _xlsx_rows(content: bytes, limits: Limits) -> list[list[str]]:
@@ -147,6 +180,7 @@ def _xlsx_rows(content: bytes, limits: Limits) -> list[list[str]]:
             _("The workbook unpacks to more than %(size)d MB; save its first sheet as CSV.")
             % {"size": limits.max_unpacked // (1024 * 1024)}
         )
+    _count_rows(archive, entries, limits)
     from openpyxl import load_workbook
 
     try:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from aidflow.core.errors import InputErrors
-from aidflow.core.fields import FieldReader, money_text, rate_text
+from aidflow.core.fields import MISSING, FieldReader, money_text, rate_text
 from aidflow.policy.models import AidType, Category, CategoryGroup
 from aidflow.regions.codes import normalise_code
 from aidflow.regions.stages import LIMITED_STAGES
@@ -101,7 +101,7 @@ def _read_extra_categories(reader: FieldReader, raw: object) -> list[dict]:
 
 
 def _read_rules(reader: FieldReader, raw_rules: object, groups: set[str]) -> list[dict]:
-    if raw_rules is not None and not isinstance(raw_rules, list):
+    if raw_rules is not MISSING and not isinstance(raw_rules, list):
         reader.error("rules", _("Must be a list of rules."))
         return []
     rules = []

@@ -9,6 +9,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from aidflow.core.cells import csv_safe
+from tests.factories import make_staff
 from tests.payments.conftest import approved, finance, payee  # noqa: F401 - fixture
 from tests.workflows.helpers import client_for
 
@@ -22,9 +23,11 @@ def test_every_formula_start_is_quoted(start):
     assert csv_safe("张三") == "张三" and csv_safe(5) == 5
 
 
-def test_a_formula_username_is_quoted_in_the_audit_csv(regions, city_auditor):
+def test_a_formula_username_is_quoted_in_the_audit_csv(regions):
     Client().post("/accounts/login/", {"username": FORMULA, "password": "wrong-password-1"})
-    export = client_for(city_auditor).get("/workbench/audit/export.csv")  # a city sees region-less events
+    # A failed sign-in of an unknown name has no region and no city: the province's auditors see it.
+    province_auditor = make_staff("province_auditor", "auditor", "37", "省审计")
+    export = client_for(province_auditor).get("/workbench/audit/export.csv")
     assert export.status_code == 200
     rows = list(
         csv.reader(

@@ -112,3 +112,31 @@ def test_cells_are_counted_whatever_the_sheet_declares():
     assert len(table_read(xlsx(rows[:10]), limits=small).rows) == 10
     with pytest.raises(InputErrors, match="larger than 1 MB"):
         table_read(b"a" * (1024 * 1024 + 1), limits=small)
+
+
+def test_rows_are_counted_before_the_sheet_is_parsed(monkeypatch):
+    import openpyxl
+
+    small = Limits(max_bytes=1024 * 1024, max_unpacked=10 * 1024 * 1024, max_cells=10_000, max_rows=10)
+    content = xlsx([["a", "b"]] * 11)
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *args, **kwargs: pytest.fail("the sheet was parsed"))
+    with pytest.raises(InputErrors, match="more than 10 rows"):
+        table_read(content, limits=small)
+    with pytest.raises(InputErrors, match="more than 10 rows"):
+        table_read(("a,b\n" * 11).encode(), limits=small)
+    monkeypatch.undo()
+    assert len(table_read(xlsx([["a", "b"]] * 10), limits=small).rows) == 10
+
+
+def test_row_tags_are_counted_across_the_inflated_chunks():
+    from aidflow.core import tables
+
+    # 300,000 rows of a tiny sheet: more than one 1 MB chunk of XML, every row counted once.
+    small = Limits(max_bytes=20 * 1024 * 1024, max_unpacked=200 * 1024 * 1024, max_cells=10**7, max_rows=299_999)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<sheetData>" + b'<row r="1"/>' * 300_000 + b"</sheetData>")
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive, pytest.raises(InputErrors, match="rows"):
+        tables._count_rows(archive, archive.infolist(), small)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        tables._count_rows(archive, archive.infolist(), Limits(**{**small.__dict__, "max_rows": 300_000}))

@@ -13,7 +13,7 @@ from aidflow.cases.models import Application
 from aidflow.cases.selectors import application_get
 from aidflow.cases.services.payment_alerts import payee_change_notify
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors
-from aidflow.core.fields import FieldReader
+from aidflow.core.fields import MISSING, FieldReader
 from aidflow.core.identity import mask_name
 from aidflow.core.payment import ACCOUNT, PaymentStatus, mask_account
 from aidflow.regions.models import Role
@@ -33,7 +33,7 @@ def payee_read(data: dict, reader: FieldReader, *, required: bool = False) -> di
     account = reader.get(payee, "account", "payee.account")
     if isinstance(account, str):
         account = account.replace(" ", "")
-    if account is not None and not (isinstance(account, str) and ACCOUNT.match(account)):
+    if account is not MISSING and not (isinstance(account, str) and ACCOUNT.match(account)):
         reader.error("payee.account", _("An account number has 10-30 digits."))
     return {"name": name, "bank": bank, "account": account}
 

@@ -17,7 +17,7 @@ from aidflow.audit.services import audit_record
 from aidflow.cases.models import Application
 from aidflow.cases.services.payment_alerts import payment_failures_notify
 from aidflow.core.errors import Conflict, InputErrors
-from aidflow.core.fields import FieldReader
+from aidflow.core.fields import MISSING, FieldReader
 from aidflow.core.payment import PaymentStatus
 from aidflow.core.tables import date_text, table_upload
 from aidflow.notify.models import MessageKind
@@ -53,7 +53,7 @@ def _read(batch: PaymentBatch, data: object, today: datetime.date) -> list[tuple
         line_id = reader.get(item, "line", f"{path}.line")
         status = reader.choice(item, "status", f"{path}.status", [LineStatus.PAID, LineStatus.FAILED])
         line = lines.get(line_id) if isinstance(line_id, int) and not isinstance(line_id, bool) else None
-        if line_id is not None and line is None:
+        if line_id is not MISSING and line is None:
             reader.error(
                 f"{path}.line", _("No line %(line)s in batch %(batch)s.") % {"line": line_id, "batch": batch.number}
             )
