@@ -195,8 +195,8 @@ def claim_review_check(*, user, claim: SettlementClaim, data: object) -> dict:
     decision, reasons, refusals = _review_read(claim, data)
     if claim.status != ClaimStatus.SUBMITTED:
         raise Conflict({"status": [_("This claim was already reviewed.")]})
-    settlements = list(claim.settlements.order_by("discharge_date", "pk"))
-    amounts = {settlement.pk: settlement.amount for settlement in settlements}
+    # Amounts only: a claim may hold tens of thousands of settlements.
+    amounts = dict(claim.settlements.order_by("discharge_date", "pk").values_list("pk", "amount"))
     if decision == "reject":
         refusals = {pk: refusals.get(pk, (RefusalCode.CORRECTION_NEEDED, "")) for pk in amounts}
     refused = set(refusals)
@@ -213,8 +213,7 @@ def claim_review_check(*, user, claim: SettlementClaim, data: object) -> dict:
                 "code": refusals[settlement.pk][0],
                 "reason": refusals[settlement.pk][1] or reasons,
             }
-            for settlement in settlements
-            if settlement.pk in refused
+            for settlement in claim.settlements.filter(pk__in=refused).order_by("discharge_date", "pk")
         ],
     }
 
