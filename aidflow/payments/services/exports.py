@@ -72,6 +72,12 @@ def _workbook(batch: PaymentBatch) -> tuple[bytes, int]:
             item.font = font
         return item
 
+    def text(value: str):
+        """Plain text as a plain value (cheaper to write); a cell typed as text where it would
+        otherwise be read as a formula."""
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return cell(value) if value.startswith("=") else value
+
     sheet.append([cell(f"医疗救助资金发放批次 {batch.number}（{batch.county}）", font=Font(bold=True, size=13))])
     sheet.append([cell(name, font=bold) for name in HEADER])
     count, total = 0, Decimal("0.00")
@@ -81,11 +87,11 @@ def _workbook(batch: PaymentBatch) -> tuple[bytes, int]:
         sheet.append(
             [
                 seq,
-                cell(payee),
-                cell(bank),
+                text(payee),
+                text(bank),
                 cell(account, number_format="@"),
                 cell(amount, number_format=MONEY_FORMAT),
-                cell(ref),
+                text(ref),
             ]
         )
         count += 1
