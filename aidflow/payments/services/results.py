@@ -31,7 +31,7 @@ FIELD_COLUMNS = {"line": "序号", "status": "状态", "paid_on": "日期", "rea
 LINE_NUMBER = re.compile(r"^[0-9]+(\.0+)?$")
 RESULT_PATH = re.compile(r"^results\[(?P<index>[0-9]+)\](?:\.(?P<field>[a-z_]+))?$")
 # What recording a result reads of a line (a batch may hold 100,000 of them).
-LINE_FIELDS = ("pk", "batch_id", "seq", "ref", "amount", "status", "application_id", "claim_id")
+LINE_FIELDS = ("pk", "batch", "seq", "ref", "amount", "status", "application", "claim")
 # Lines and items written per UPDATE.
 CHUNK = 5000
 PAID_WORDS = {"paid", "成功", "已发放", "支付成功"}

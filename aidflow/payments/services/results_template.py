@@ -21,7 +21,7 @@ REFERENCE_COLUMNS = ("用途", "金额")
 
 
 def _pending(batch: PaymentBatch):
-    lines = batch.lines.filter(status=LineStatus.PENDING).order_by("seq").only("seq", "ref", "amount")
+    lines = batch.lines.filter(status=LineStatus.PENDING).order_by("seq").only("batch", "seq", "ref", "amount")
     return lines.iterator(chunk_size=2000)
 
 
