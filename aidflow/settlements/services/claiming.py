@@ -76,10 +76,12 @@ def claim_submit(*, user, data: object, today: datetime.date | None = None) -> S
     county = _paying_county(data.get("county"), hospital)
     with transaction.atomic():
         # Locked rows: a second claim made at the same moment finds them taken.
+        # Rows, not model instances (each holds its calculation): a claim may hold tens of thousands.
         settlements = list(
             claimable(hospital=hospital, county=county, through=month_end(year, month))
             .select_for_update()
             .order_by("discharge_date", "pk")
+            .values_list("pk", "number", "amount", named=True)
         )
         if not settlements:
             raise Conflict({"month": [_("Nothing is left to claim for this county up to that month.")]})
