@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
-from aidflow.core.identity import normalise_resident_id
+from aidflow.core.identity import parse_resident_id
 from aidflow.core.payment import ACCOUNT
 from aidflow.core.tables import Table, date_text, table_of
 from aidflow.policy.models import CATEGORY_GROUP, CategoryGroup, PolicyVersion
@@ -86,9 +87,7 @@ def _upsert(model, rows: dict, lookup, *, make, action: str, source: str) -> Imp
             if row is None:
                 new.append(make(key, fields))
             elif any(getattr(row, name) != value for name, value in fields.items()):
-                for name, value in fields.items():
-                    setattr(row, name, value)
-                updated.append(row)
+                updated.append(model(pk=row.pk, **fields))  # only `names` are written
         model.objects.bulk_create(new)
         if updated:
             model.objects.bulk_update(updated, names)
@@ -162,9 +161,11 @@ def _declared_categories() -> set[str]:
 
 
 def _periods(keys: list[tuple]) -> dict[tuple, RollPeriod]:
-    """The periods already there of these people, locked, by (id_number, category, valid_from)."""
+    """The periods already there of these people, locked, by (id_number, category, valid_from):
+    rows with the fields an import compares, not model instances."""
     periods = RollPeriod.objects.select_for_update().filter(id_number__in={key[0] for key in keys})
-    return {(period.id_number, period.category, period.valid_from): period for period in periods}
+    fields = ("pk", "id_number", "category", "valid_from", "name", "region", "valid_to")
+    return {(row.id_number, row.category, row.valid_from): row for row in periods.values_list(*fields, named=True)}
 
 
 def recipients_import(
@@ -178,9 +179,10 @@ def recipients_import(
         Region.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]).values_list("code", flat=True)
     )
     parsed: dict[tuple, dict] = {}
+    today = timezone.localdate()
     for number, row in rows:
         try:
-            id_number = normalise_resident_id(row["id_number"])
+            id_number = parse_resident_id(row["id_number"], today=today).number
         except ValidationError as error:
             raise _refuse(number, "id_number", " ".join(error.messages)) from None
         name = row["name"]
