@@ -404,7 +404,9 @@ def run(runs: int, log, parts=("payments", "claim", "rolls", "disclosure")) -> d
             "--noinput",
             "-v0",
         ]
-        subprocess.run(manage, check=True, env={**os.environ, "DEBUG": "False"})  # noqa: S603
+        manifest = Path(os.environ["STATIC_ROOT"]) / "staticfiles.json"
+        if not manifest.exists():  # collected before (by the pages part): not again
+            subprocess.run(manage, check=True, env={**os.environ, "DEBUG": "False"})  # noqa: S603
         os.environ["TRUSTED_PROXIES"] = "1"
         server = gunicorn_start()
         try:

@@ -36,7 +36,7 @@ from aidflow.payments.services.results_template import results_template_csv, res
 from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of, scope_codes
 
-LINES_PER_PAGE = 200
+LINES_PER_PAGE = 50
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -318,7 +318,7 @@ class ClaimListView(TemplateView):
         return redirect("workbench:claim", pk=claim.pk)
 
 
-SETTLEMENTS_PER_PAGE = 100
+SETTLEMENTS_PER_PAGE = 25
 
 
 class ClaimDetailView(TemplateView):
