@@ -226,7 +226,7 @@ def table(result: dict) -> str:
     if pgbench_result := result.get("pgbench"):
         lines.append(f"pgbench TPC-B 2 clients: {pgbench_result['tps']} tps")
     if batches := result.get("batches"):
-        from scale_batches import table_lines
+        from scale_batches_pages import table_lines
 
         lines.extend(table_lines(batches))
     lines.append(f"load {result['load']['seconds']} s; whole run {result['seconds']} s")
