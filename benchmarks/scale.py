@@ -1,7 +1,7 @@
 """Benchmark: a province's caseload on one PostgreSQL database (docs/PERFORMANCE.md).
 
     .venv/bin/python benchmarks/scale.py [--n 1000000] [--runs 50] [--fresh] [--db aidflow_scale]
-        [--only pages,sweep,verify,notice,throughput,pgbench] [--pages REGEX] [--json FILE]
+        [--only pages,sweep,verify,notice,throughput,pgbench,batches] [--pages REGEX] [--json FILE]
 
 Creates (or reuses) the database `--db` (a name starting with aidflow_scale), migrates it, seeds the
 demo data and bulk-loads N synthetic applications in the real schema (benchmarks/scale_load.py).
@@ -9,9 +9,11 @@ Then it measures p50/p95 over `--runs` warm requests through gunicorn (2 workers
 filter, search, inbox, detail, action-form, statistics and audit page of the web UI and the API;
 the deadline sweep (first and second run); `verify_audit` (full and incremental); the notice
 render; whole-application throughput through the services (1 and 2 processes, PDFs left to a
-worker process); and pgbench (TPC-B, 2 clients) on a scratch database for scale. Prints a table
-and one JSON document (also written to --json). Figures only: nothing is asserted. On a database
-loaded before, the load is skipped and `--only` measures some parts again.
+worker process); batch work at size (benchmarks/scale_batches.py: a payment batch, a claim, a roll
+import, the public disclosure; not in the default run); and pgbench (TPC-B, 2 clients) on a
+scratch database for scale. Prints a table and one JSON document (also written to --json). Figures
+only: nothing is asserted. On a database loaded before, the load is skipped and `--only` measures
+some parts again.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 PG = "postgres://postgres@127.0.0.1:5432"
-PARTS = ("pages", "sweep", "verify", "notice", "throughput", "pgbench")
+PARTS = ("pages", "sweep", "verify", "notice", "throughput", "pgbench", "batches")
+DEFAULT_PARTS = PARTS[:-1]  # batch work sets up its own rows: asked for by name
+BATCH_PARTS = ("payments", "claim", "rolls", "disclosure")
 
 
 def arguments():
@@ -43,8 +47,13 @@ def arguments():
     parser.add_argument("--json", default="", help="also write the JSON document to this file")
     parser.add_argument(
         "--only",
-        default=",".join(PARTS),
-        help=f"comma-separated parts to measure after the load (default all: {','.join(PARTS)})",
+        default=",".join(DEFAULT_PARTS),
+        help=f"comma-separated parts to measure after the load: {','.join(PARTS)} (default {','.join(DEFAULT_PARTS)})",
+    )
+    parser.add_argument(
+        "--batch-parts",
+        default=",".join(BATCH_PARTS),
+        help=f"with --only batches: which batch operations (default all: {','.join(BATCH_PARTS)})",
     )
     parser.add_argument("--pages", default="", help="only the pages whose name matches this regular expression")
     parser.add_argument("--throughput-worker", type=float, default=0.0, help=argparse.SUPPRESS)
@@ -222,6 +231,10 @@ def table(result: dict) -> str:
         )
     if pgbench_result := result.get("pgbench"):
         lines.append(f"pgbench TPC-B 2 clients: {pgbench_result['tps']} tps")
+    if batches := result.get("batches"):
+        from scale_batches_pages import table_lines
+
+        lines.extend(table_lines(batches))
     lines.append(f"load {result['load']['seconds']} s; whole run {result['seconds']} s")
     return "\n".join(lines)
 
@@ -281,6 +294,10 @@ def main() -> None:
     if "throughput" in args.only:
         log("throughput ...")
         result["throughput"] = [throughput(1, args.seconds), throughput(2, args.seconds)]
+    if "batches" in args.only:
+        from scale_batches import run as batches_run
+
+        result["batches"] = batches_run(args.runs, log, parts=args.batch_parts.split(","))
     if "pgbench" in args.only:
         log("pgbench ...")
         result["pgbench"] = pgbench()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -26,7 +27,9 @@ class ResidentId:
 
 
 def check_character(first17: str) -> str:
-    return CHECK_CHARACTERS[sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True)) % 11]
+    if len(first17) != len(WEIGHTS):
+        raise ValueError("17 digits are weighed")
+    return CHECK_CHARACTERS[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def parse_resident_id(value: str, *, today: datetime.date | None = None) -> ResidentId:

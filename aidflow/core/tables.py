@@ -50,6 +50,11 @@ ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
 # A web upload (the bank's results): a few thousand lines at most.
 UPLOAD_LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_unpacked=50 * 1024 * 1024, max_cells=200_000, max_rows=50_000)
+# The bank's results of a payment batch: a county's batch may hold 100,000 lines or more, each a row
+# of the results form's 6 columns.
+BATCH_RESULTS_LIMITS = Limits(
+    max_bytes=32 * 1024 * 1024, max_unpacked=320 * 1024 * 1024, max_cells=1_500_000, max_rows=250_000
+)
 # An administrator's import on the server (a city's rolls): an XLSX sheet's own limit of rows.
 IMPORT_LIMITS = Limits(max_bytes=256 * 1024 * 1024, max_unpacked=1024 * 1024 * 1024, max_cells=12_000_000)
 

@@ -37,6 +37,8 @@ from aidflow.payments.services.results_template import results_template_csv, res
 from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of, scope_codes
 
+LINES_PER_PAGE = 50
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -118,16 +120,18 @@ class BatchDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         batch = self._batch(kwargs["pk"])
-        lines = list(batch.lines.select_related("application", "claim").order_by("seq"))
-        for line in lines:
+        # A page of lines at a time: a county's batch may hold a hundred thousand.
+        page = Paginator(batch.lines.order_by("seq"), LINES_PER_PAGE).get_page(self.request.GET.get("page"))
+        for line in page.object_list:
             line.masked = mask_account(line.account)
         batch_listed(user=self.request.user, batch=batch, refs=[line.ref for line in lines])
         context.update(
             {
                 "batch": batch,
-                "lines": lines,
+                "lines": page.object_list,
+                "page": page,
                 "is_finance": role_of(self.request.user) == Role.COUNTY_FINANCE,
-                "pending": sum(1 for line in lines if line.status == "pending"),
+                "pending": batch.lines.filter(status="pending").count(),
                 "form": kwargs.get("form") or ResultsForm(),
             }
         )

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
-from aidflow.core.identity import normalise_resident_id
+from aidflow.core.identity import parse_resident_id
 from aidflow.core.payment import ACCOUNT
 from aidflow.core.tables import Table, date_text, table_of
 from aidflow.policy.models import CATEGORY_GROUP, CategoryGroup, PolicyVersion
@@ -24,6 +25,8 @@ HOSPITAL_HEADER = ["code", "name", "level", "county", "designated_from", "design
 # Where the county pays the hospital's approved claims; optional columns.
 HOSPITAL_PAYMENT_COLUMNS = ["bank", "account"]
 RECIPIENT_HEADER = ["id_number", "name", "category", "region", "valid_from", "valid_to"]
+# Rows matched and written per round of an import.
+UPSERT_CHUNK = 5000
 KEY_RECIPIENT_CATEGORIES = [code for code, group in CATEGORY_GROUP.items() if group == CategoryGroup.KEY_RECIPIENT]
 
 
@@ -68,28 +71,34 @@ def _refuse(number: int, field: str, message: str) -> ImportRefused:
     return ImportRefused(_("Row %(row)d, %(field)s: %(message)s") % {"row": number, "field": field, "message": message})
 
 
-def _upsert(model, rows: dict, existing: dict, *, make, action: str, source: str) -> ImportResult:
+def _upsert(model, rows: dict, lookup, *, make, action: str, source: str) -> ImportResult:
     """Create the rows not there yet, update those that differ, and record the import; inside the
-    caller's transaction."""
-    created, changed = [], []
-    for key, fields in rows.items():
-        row = existing.get(key)
-        if row is None:
-            created.append(make(key, fields))
-        elif any(getattr(row, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(row, name, value)
-            changed.append(row)
-    model.objects.bulk_create(created)
-    if changed:
-        model.objects.bulk_update(changed, list(next(iter(rows.values()))))
+    caller's transaction. `lookup(keys)` gives the rows already there of some keys, locked; the
+    rows are matched and written a chunk at a time, so a roll of half a million stays in bounds."""
+    created = changed = 0
+    names = list(next(iter(rows.values())))
+    keys = list(rows)
+    for first in range(0, len(keys), UPSERT_CHUNK):
+        chunk = keys[first : first + UPSERT_CHUNK]
+        existing = lookup(chunk)
+        new, updated = [], []
+        for key in chunk:
+            fields, row = rows[key], existing.get(key)
+            if row is None:
+                new.append(make(key, fields))
+            elif any(getattr(row, name) != value for name, value in fields.items()):
+                updated.append(model(pk=row.pk, **fields))  # only `names` are written
+        model.objects.bulk_create(new)
+        if updated:
+            model.objects.bulk_update(updated, names)
+        created, changed = created + len(new), changed + len(updated)
     audit_record(
         actor=None,
         actor_name=source,
         action=action,
-        details={"rows": len(rows), "created": len(created), "updated": len(changed)},
+        details={"rows": len(rows), "created": created, "updated": changed},
     )
-    return ImportResult(created=len(created), updated=len(changed))
+    return ImportResult(created=created, updated=changed)
 
 
 def hospitals_import(
@@ -131,13 +140,12 @@ def hospitals_import(
             "account": account,
         }
     with transaction.atomic():
-        existing = {
-            hospital.code: hospital for hospital in Hospital.objects.select_for_update().filter(code__in=parsed)
-        }
         return _upsert(
             Hospital,
             parsed,
-            existing,
+            lambda codes: {
+                hospital.code: hospital for hospital in Hospital.objects.select_for_update().filter(code__in=codes)
+            },
             make=lambda code, fields: Hospital(code=code, **fields),
             action=AuditAction.HOSPITALS_IMPORTED,
             source=source,
@@ -152,6 +160,14 @@ def _declared_categories() -> set[str]:
     return declared
 
 
+def _periods(keys: list[tuple]) -> dict[tuple, RollPeriod]:
+    """The periods already there of these people, locked, by (id_number, category, valid_from):
+    rows with the fields an import compares, not model instances."""
+    periods = RollPeriod.objects.select_for_update().filter(id_number__in={key[0] for key in keys})
+    fields = ("pk", "id_number", "category", "valid_from", "name", "region", "valid_to")
+    return {(row.id_number, row.category, row.valid_from): row for row in periods.values_list(*fields, named=True)}
+
+
 def recipients_import(
     *, text: str | None = None, table: Table | None = None, source: str = "import_recipients"
 ) -> ImportResult:
@@ -163,9 +179,10 @@ def recipients_import(
         Region.objects.filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE]).values_list("code", flat=True)
     )
     parsed: dict[tuple, dict] = {}
+    today = timezone.localdate()
     for number, row in rows:
         try:
-            id_number = normalise_resident_id(row["id_number"])
+            id_number = parse_resident_id(row["id_number"], today=today).number
         except ValidationError as error:
             raise _refuse(number, "id_number", " ".join(error.messages)) from None
         name = row["name"]
@@ -197,14 +214,10 @@ def recipients_import(
             raise _refuse(number, "valid_from", _("the same period appears twice in the file."))
         parsed[key] = {"name": name, "region": region, "valid_to": end}
     with transaction.atomic():
-        existing = {
-            (period.id_number, period.category, period.valid_from): period
-            for period in RollPeriod.objects.select_for_update().filter(id_number__in={key[0] for key in parsed})
-        }
         return _upsert(
             RollPeriod,
             parsed,
-            existing,
+            _periods,
             make=lambda key, fields: RollPeriod(id_number=key[0], category=key[1], valid_from=key[2], **fields),
             action=AuditAction.RECIPIENTS_IMPORTED,
             source=source,

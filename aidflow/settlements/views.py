@@ -318,6 +318,9 @@ class ClaimListView(TemplateView):
         return redirect("workbench:claim", pk=claim.pk)
 
 
+SETTLEMENTS_PER_PAGE = 25
+
+
 class ClaimDetailView(TemplateView):
     """A claim with each settlement and its calculation; the paying county's approver reviews here."""
 
@@ -336,11 +339,17 @@ class ClaimDetailView(TemplateView):
             raise Http404(_("No such claim.")) from None
         return self.render_to_response(self.get_context_data(claim=claim, **kwargs))
 
+    @staticmethod
+    def _page(claim, number):
+        """A page of the claim's settlements: a month's claim may hold tens of thousands."""
+        return Paginator(claim.settlements.order_by("discharge_date", "pk"), SETTLEMENTS_PER_PAGE).get_page(number)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         claim = kwargs.get("claim") or self._claim(kwargs["pk"])
         county = Region.objects.filter(code=claim.county).first()
-        settlements = list(claim.settlements.order_by("discharge_date", "pk"))
+        page = kwargs.get("page") or self._page(claim, self.request.GET.get("page"))
+        settlements = list(page.object_list)
         may_review = role_of(self.request.user) == Role.COUNTY_APPROVER and claim.status == ClaimStatus.SUBMITTED
         context.update(
             {
@@ -349,6 +358,7 @@ class ClaimDetailView(TemplateView):
                 "settlements": settlements,
                 "categories": CATEGORY_NAMES,
                 "may_review": may_review,
+                "page": page,
             }
         )
         form = kwargs.get("form") or ClaimReviewForm(settlements=settlements if may_review else ())
@@ -361,7 +371,9 @@ class ClaimDetailView(TemplateView):
         """The review, once what is paid and what refused (and as what) is confirmed; on an error
         the claim is shown again with each settlement's choice and reason as they were (400)."""
         claim = self._claim(pk)
-        form = ClaimReviewForm(request.POST, settlements=claim.settlements.order_by("discharge_date", "pk"))
+        # The refusals are those of the page the approver reviewed on.
+        page = self._page(claim, request.POST.get("page"))
+        form = ClaimReviewForm(request.POST, settlements=list(page.object_list))
         valid = form.is_valid()
         refusals = form.refusals()
         data = {
@@ -369,7 +381,7 @@ class ClaimDetailView(TemplateView):
             "rejected_settlements": refusals,
             "reasons": (form.cleaned_data.get("reasons") or "").strip(),
         }
-        again = {"claim": claim, "form": form}
+        again = {"claim": claim, "form": form, "page": page}
         try:
             counts = claim_review_check(user=request.user, claim=claim, data=data)
             if not valid:

@@ -29,6 +29,29 @@ from aidflow.settlements.models import ClaimStatus, SettlementClaim
 
 ZERO = Decimal("0.00")
 PAY_PERMISSION = ["regions.pay_county"]
+# What a line needs of an item (`item` of a line: these as attributes, pk and payment_status among them).
+APPLICATION_FIELDS = (
+    "pk",
+    "number",
+    "amount",
+    "payee_name",
+    "applicant_name",
+    "payee_bank",
+    "payee_account",
+    "payment_status",
+    "took_part",
+)
+CLAIM_FIELDS = (
+    "pk",
+    "number",
+    "approved_amount",
+    "reviewed_by_id",
+    "payment_status",
+    "hospital__name",
+    "hospital__bank",
+    "hospital__account",
+)
+LINE_CHUNK = 2000
 
 
 def finance_check(user, county: str) -> None:
@@ -74,6 +97,9 @@ def _candidates(county: str, *, lock: bool, user) -> tuple[list[dict], list[dict
     if lock:
         applications = applications.select_for_update(of=("self",))
         claims = claims.select_for_update(of=("self",))
+    # Rows, not model instances: a county's batch may hold a hundred thousand lines.
+    applications = applications.values_list(*APPLICATION_FIELDS, named=True).iterator(chunk_size=5000)
+    claims = claims.values_list(*CLAIM_FIELDS, named=True).iterator(chunk_size=5000)
     lines, skipped = [], []
     for application in applications:
         if application.took_part:
@@ -108,7 +134,6 @@ def _candidates(county: str, *, lock: bool, user) -> tuple[list[dict], list[dict
                 }
             )
     for claim in claims:
-        hospital = claim.hospital
         if claim.reviewed_by_id == user.pk:
             reason = _("You reviewed this claim; another finance officer must pay it.")
             skipped.append({"kind": LineKind.CLAIM, "ref": claim.number, "reason": reason})
@@ -116,7 +141,7 @@ def _candidates(county: str, *, lock: bool, user) -> tuple[list[dict], list[dict
             skipped.append(
                 {"kind": LineKind.CLAIM, "ref": claim.number, "reason": _("The approved amount is 0: nothing to pay.")}
             )
-        elif not hospital.account:
+        elif not claim.hospital__account:
             skipped.append(
                 {"kind": LineKind.CLAIM, "ref": claim.number, "reason": _("The hospital's account is not registered.")}
             )
@@ -126,9 +151,9 @@ def _candidates(county: str, *, lock: bool, user) -> tuple[list[dict], list[dict
                     "kind": LineKind.CLAIM,
                     "item": claim,
                     "ref": claim.number,
-                    "payee": hospital.name,
-                    "bank": hospital.bank,
-                    "account": hospital.account,
+                    "payee": claim.hospital__name,
+                    "bank": claim.hospital__bank,
+                    "account": claim.hospital__account,
                     "amount": claim.approved_amount,
                 }
             )
@@ -168,25 +193,29 @@ def batch_create(*, user, data: object) -> PaymentBatch:
                 created_by=user,
                 created_at=now,
             )
-            PaymentLine.objects.bulk_create(
-                PaymentLine(
-                    batch=batch,
-                    seq=index,
-                    kind=line["kind"],
-                    application=line["item"] if line["kind"] == LineKind.APPLICATION else None,
-                    claim=line["item"] if line["kind"] == LineKind.CLAIM else None,
-                    ref=line["ref"],
-                    payee=line["payee"],
-                    bank=line["bank"],
-                    account=line["account"],
-                    amount=line["amount"],
+            for first in range(0, len(lines), LINE_CHUNK):
+                PaymentLine.objects.bulk_create(
+                    PaymentLine(
+                        batch=batch,
+                        seq=index,
+                        kind=line["kind"],
+                        application_id=line["item"].pk if line["kind"] == LineKind.APPLICATION else None,
+                        claim_id=line["item"].pk if line["kind"] == LineKind.CLAIM else None,
+                        ref=line["ref"],
+                        payee=line["payee"],
+                        bank=line["bank"],
+                        account=line["account"],
+                        amount=line["amount"],
+                    )
+                    for index, line in enumerate(lines[first : first + LINE_CHUNK], start=first + 1)
                 )
-                for index, line in enumerate(lines, start=1)
+            # The items of the new lines, found by a join rather than a list of ids.
+            Application.objects.filter(payment_lines__batch=batch).update(
+                payment_status=PaymentStatus.IN_BATCH, payment_batch=number, paid_on=None
             )
-            for model, kind in ((Application, LineKind.APPLICATION), (SettlementClaim, LineKind.CLAIM)):
-                model.objects.filter(pk__in=[line["item"].pk for line in lines if line["kind"] == kind]).update(
-                    payment_status=PaymentStatus.IN_BATCH, payment_batch=number, paid_on=None
-                )
+            SettlementClaim.objects.filter(payment_lines__batch=batch).update(
+                payment_status=PaymentStatus.IN_BATCH, payment_batch=number, paid_on=None
+            )
             audit_record(
                 actor=user,
                 action=AuditAction.PAYMENT_BATCH_CREATED,

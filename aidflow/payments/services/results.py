@@ -19,7 +19,7 @@ from aidflow.cases.services.payment_alerts import payment_failures_notify
 from aidflow.core.errors import Conflict, InputErrors
 from aidflow.core.fields import MISSING, FieldReader
 from aidflow.core.payment import PaymentStatus
-from aidflow.core.tables import date_text, table_upload
+from aidflow.core.tables import BATCH_RESULTS_LIMITS, date_text, table_upload
 from aidflow.notify.models import MessageKind
 from aidflow.notify.services import message_queue
 from aidflow.payments.models import BatchStatus, LineStatus, PaymentBatch, PaymentLine
@@ -32,6 +32,10 @@ RESULT_COLUMNS = ("序号", "状态", "日期", "原因")
 FIELD_COLUMNS = {"line": "序号", "status": "状态", "paid_on": "日期", "reason": "原因"}
 LINE_NUMBER = re.compile(r"^[0-9]+(\.0+)?$")
 RESULT_PATH = re.compile(r"^results\[(?P<index>[0-9]+)\](?:\.(?P<field>[a-z_]+))?$")
+# What recording a result reads of a line (a batch may hold 100,000 of them).
+LINE_FIELDS = ("pk", "batch", "seq", "ref", "amount", "status", "application", "claim")
+# Lines and items written per UPDATE.
+CHUNK = 5000
 PAID_WORDS = {"paid", "成功", "已发放", "支付成功"}
 FAILED_WORDS = {"failed", "失败", "发放失败", "支付失败"}
 
@@ -42,7 +46,7 @@ def _read(batch: PaymentBatch, data: object, today: datetime.date) -> list[tuple
     raw = data.get("results")
     if not isinstance(raw, list) or not raw:
         raise InputErrors({"results": [_("A non-empty list of line results is required.")]})
-    lines = {line.pk: line for line in batch.lines.all()}
+    lines = {line.pk: line for line in batch.lines.only(*LINE_FIELDS)}
     reader = FieldReader()
     read, seen = [], set()
     for index, item in enumerate(raw):
@@ -97,16 +101,26 @@ def results_record(*, user, batch: PaymentBatch, data: object, source: str = "ap
         results = _read(batch, data, today)
         _none_recorded(results)
         now = timezone.now()
-        paid = []
+        # One UPDATE per outcome (status, day, reason) and chunk, not two per line.
+        groups: dict[tuple, list[PaymentLine]] = {}
         for line, result in results:
             line.status, line.paid_on, line.reason = result["status"], result["paid_on"], result["reason"]
             line.result_at, line.result_by = now, user
-            line.save(update_fields=["status", "paid_on", "reason", "result_at", "result_by"])
-            item_status = PaymentStatus.PAID if line.status == LineStatus.PAID else PaymentStatus.FAILED
-            model, pk = (Application, line.application_id) if line.application_id else (SettlementClaim, line.claim_id)
-            model.objects.filter(pk=pk).update(payment_status=item_status, paid_on=line.paid_on)
-            if line.application_id and line.status == LineStatus.PAID:
-                paid.append(line)
+            groups.setdefault((line.status, line.paid_on, line.reason), []).append(line)
+        for (status, paid_on, reason), lines in groups.items():
+            item_status = PaymentStatus.PAID if status == LineStatus.PAID else PaymentStatus.FAILED
+            for first in range(0, len(lines), CHUNK):
+                chunk = lines[first : first + CHUNK]
+                PaymentLine.objects.filter(pk__in=[line.pk for line in chunk]).update(
+                    status=status, paid_on=paid_on, reason=reason, result_at=now, result_by=user
+                )
+                for model, ids in (
+                    (Application, [line.application_id for line in chunk if line.application_id]),
+                    (SettlementClaim, [line.claim_id for line in chunk if line.claim_id]),
+                ):
+                    if ids:
+                        model.objects.filter(pk__in=ids).update(payment_status=item_status, paid_on=paid_on)
+        paid = [line for line, _result in results if line.application_id and line.status == LineStatus.PAID]
         # The village clerk fetches the right card from the applicant: told at once, with the reason.
         payment_failures_notify(
             failures=[
@@ -152,10 +166,10 @@ def _file_results(batch: PaymentBatch, upload) -> tuple[list[dict], list[int]]:
     one's row in the file: a header 序号,状态,日期,原因 then one row per line; a row with neither 状态,
     日期 nor 原因 is a line not back yet and is skipped. Every row is checked first and named with its
     column in the error."""
-    table = table_upload(upload)
+    table = table_upload(upload, limits=BATCH_RESULTS_LIMITS)
     if [cell for cell in table.header[:4]] != list(RESULT_COLUMNS):
         raise InputErrors({"file": [_("Row 1 must be the header %(header)s.") % {"header": ",".join(RESULT_COLUMNS)}]})
-    by_seq = {line.seq: line for line in batch.lines.all()}
+    by_seq = dict(batch.lines.values_list("seq", "pk"))
     errors: list[str] = []
     results, row_numbers = [], []
     for number, row in table.body():
@@ -179,7 +193,7 @@ def _file_results(batch: PaymentBatch, upload) -> tuple[list[dict], list[int]]:
             )
             continue
         paid_on = (date_text(day) or None) if status == LineStatus.PAID else None
-        results.append({"line": line.pk, "status": status, "paid_on": paid_on, "reason": reason or None})
+        results.append({"line": line, "status": status, "paid_on": paid_on, "reason": reason or None})
         row_numbers.append(number)
     if errors:
         raise InputErrors({"file": errors})

@@ -21,7 +21,8 @@ REFERENCE_COLUMNS = ("用途", "金额")
 
 
 def _pending(batch: PaymentBatch):
-    return list(batch.lines.filter(status=LineStatus.PENDING).order_by("seq"))
+    lines = batch.lines.filter(status=LineStatus.PENDING).order_by("seq").only("batch", "seq", "ref", "amount")
+    return lines.iterator(chunk_size=2000)
 
 
 def _notes() -> list[tuple[str, str]]:

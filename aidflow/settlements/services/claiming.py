@@ -76,10 +76,12 @@ def claim_submit(*, user, data: object, today: datetime.date | None = None) -> S
     county = _paying_county(data.get("county"), hospital)
     with transaction.atomic():
         # Locked rows: a second claim made at the same moment finds them taken.
+        # Rows, not model instances (each holds its calculation): a claim may hold tens of thousands.
         settlements = list(
             claimable(hospital=hospital, county=county, through=month_end(year, month))
             .select_for_update()
             .order_by("discharge_date", "pk")
+            .values_list("pk", "number", "amount", named=True)
         )
         if not settlements:
             raise Conflict({"month": [_("Nothing is left to claim for this county up to that month.")]})
@@ -195,8 +197,8 @@ def claim_review_check(*, user, claim: SettlementClaim, data: object) -> dict:
     decision, reasons, refusals = _review_read(claim, data)
     if claim.status != ClaimStatus.SUBMITTED:
         raise Conflict({"status": [_("This claim was already reviewed.")]})
-    settlements = list(claim.settlements.order_by("discharge_date", "pk"))
-    amounts = {settlement.pk: settlement.amount for settlement in settlements}
+    # Amounts only: a claim may hold tens of thousands of settlements.
+    amounts = dict(claim.settlements.order_by("discharge_date", "pk").values_list("pk", "amount"))
     if decision == "reject":
         refusals = {pk: refusals.get(pk, (RefusalCode.CORRECTION_NEEDED, "")) for pk in amounts}
     refused = set(refusals)
@@ -213,8 +215,7 @@ def claim_review_check(*, user, claim: SettlementClaim, data: object) -> dict:
                 "code": refusals[settlement.pk][0],
                 "reason": refusals[settlement.pk][1] or reasons,
             }
-            for settlement in settlements
-            if settlement.pk in refused
+            for settlement in claim.settlements.filter(pk__in=refused).order_by("discharge_date", "pk")
         ],
     }
 
