@@ -124,7 +124,7 @@ class BatchDetailView(TemplateView):
         page = Paginator(batch.lines.order_by("seq"), LINES_PER_PAGE).get_page(self.request.GET.get("page"))
         for line in page.object_list:
             line.masked = mask_account(line.account)
-        batch_listed(user=self.request.user, batch=batch, refs=[line.ref for line in lines])
+        batch_listed(user=self.request.user, batch=batch, refs=[line.ref for line in page.object_list])
         context.update(
             {
                 "batch": batch,
