@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from aidflow.core.errors import InputErrors
 from aidflow.settlements.models import RefusalCode, SettlementStatus
 from aidflow.settlements.services.claiming import month_parse
+from aidflow.settlements.services.window import STAY_FIELDS
 
 
 class ReverseForm(forms.Form):
@@ -138,3 +139,16 @@ def list_filters(params) -> tuple[str, str, str, str]:
     except InputErrors as bad:
         error, month = bad.text(), ""
     return month, state if state in SettlementStatus.values else "", q, error
+
+
+def window_body(post) -> dict:
+    """The window form as the API's request body (INTERFACES section 8)."""
+    return {
+        "patient": {
+            "id_number": post.get("id_number", "").strip(),
+            "name": post.get("name", "").strip(),
+            "insured": post.get("insured") == "on",
+        },
+        "aid_type": post.get("aid_type", ""),
+        "stay": {key: post.get(key, "").strip() or None for key in STAY_FIELDS},
+    }

@@ -32,6 +32,7 @@ from aidflow.settlements.forms import (
     WindowForm,
     correction_values,
     list_filters,
+    window_body,
 )
 from aidflow.settlements.models import ClaimStatus, RefusalCode, SettlementStatus
 from aidflow.settlements.selectors import (
@@ -54,20 +55,7 @@ from aidflow.settlements.services.reads import (
 )
 from aidflow.settlements.services.reversal import settlement_reverse
 from aidflow.settlements.services.slip import slip_pdf
-from aidflow.settlements.services.window import STAY_FIELDS, settlement_quote, settlement_record
-
-
-def window_body(post) -> dict:
-    """The window form as the API's request body (INTERFACES section 8)."""
-    return {
-        "patient": {
-            "id_number": post.get("id_number", "").strip(),
-            "name": post.get("name", "").strip(),
-            "insured": post.get("insured") == "on",
-        },
-        "aid_type": post.get("aid_type", ""),
-        "stay": {key: post.get(key, "").strip() or None for key in STAY_FIELDS},
-    }
+from aidflow.settlements.services.window import settlement_quote, settlement_record
 
 
 def _labels(value: dict) -> dict:
@@ -326,18 +314,15 @@ class ClaimDetailView(TemplateView):
 
     template_name = "settlements/claim.html"
 
-    def _claim(self, pk):
+    def _claim(self, pk, *, read: bool = False):
+        """The claim, its read recorded when it is shown (`read`)."""
         try:
-            return claim_get(self.request.user, pk)
+            return claim_view(user=self.request.user, pk=pk) if read else claim_get(self.request.user, pk)
         except NotFound:
             raise Http404(_("No such claim.")) from None
 
     def get(self, request, *args, **kwargs):
-        try:
-            claim = claim_view(user=request.user, pk=kwargs["pk"])
-        except NotFound:
-            raise Http404(_("No such claim.")) from None
-        return self.render_to_response(self.get_context_data(claim=claim, **kwargs))
+        return self.render_to_response(self.get_context_data(claim=self._claim(kwargs["pk"], read=True), **kwargs))
 
     @staticmethod
     def _page(claim, number):
