@@ -50,6 +50,9 @@ def test_the_person_file_holds_rolls_applications_settlements_and_years(
     assert page.status_code == 200
     text = page.content.decode()
     assert application.number in text and settled.json()["number"] in text and "person-years" in text
+    # The roll's category and region by their names, not their codes.
+    assert "<td>低保对象</td>" in text and "<td>dibao</td>" not in text
+    assert "<td>371403105201</td>" not in text
     # A village clerk reads no settlements (only the hospitals and the staff above the village do).
     clerk_page = client_for(clerk).get(f"/workbench/persons/{ZHANG}/").content.decode()
     assert application.number in clerk_page and settled.json()["number"] not in clerk_page

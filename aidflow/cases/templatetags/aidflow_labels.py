@@ -19,3 +19,9 @@ def code_label(code, kind):
 @register.filter
 def field_label(path):
     return labels.field_label(path)
+
+
+@register.filter
+def region_label(code):
+    """A region's name, or its code where the table has none."""
+    return labels.region_name(code)
