@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aidflow.core.errors import InputErrors
+from aidflow.core.labels.paths import FIELDS
 from aidflow.settlements.models import RefusalCode, SettlementStatus
 from aidflow.settlements.services.claiming import month_parse
 from aidflow.settlements.services.window import STAY_FIELDS
@@ -83,17 +84,21 @@ class ClaimReviewForm(forms.Form):
         return fields
 
 
+# The window's stay fields, named as everywhere else (the label table).
 STAY_LABELS = {
-    "admission_date": _("Admission date"),
-    "discharge_date": _("Discharge date"),
-    "total_cost": _("Total cost"),
-    "eligible_cost": _("Compliant cost"),
-    "basic_insurance": _("Basic insurance paid"),
-    "serious_illness_insurance": _("Serious-illness insurance paid"),
-    "other_insurance": _("Other insurance paid"),
-    "charity": _("Charity"),
-    "diagnosis": _("Main discharge diagnosis"),
-    "icd10": _("ICD-10"),
+    name: FIELDS[name]
+    for name in (
+        "admission_date",
+        "discharge_date",
+        "total_cost",
+        "eligible_cost",
+        "basic_insurance",
+        "serious_illness_insurance",
+        "other_insurance",
+        "charity",
+        "diagnosis",
+        "icd10",
+    )
 }
 
 
