@@ -19,6 +19,7 @@ from aidflow.policy.plain_words import amount_in_words
 from tests.factories import (
     CITY_HOSPITAL,
     CITY_HOSPITAL_NAME,
+    LINGCHENG_HOSPITAL_NAME,
     SECOND_HOSPITAL_NAME,
     WANG_XIUYING,
     ApplicationFactory,
@@ -259,7 +260,16 @@ def test_a_notice_too_long_for_one_page_keeps_its_last_text_with_the_seal(
 ):
     """Far beyond the demo: sixteen stays. The notice runs to a second page, and that page holds the
     remedies with the QR code and the seal - never the QR code and the seal alone."""
-    stays = [StayFactory(dates=stay_dates(length=0, days_ago=day), eligible_cost="40000.00") for day in range(1, 17)]
+    # Eight one-day stays at each of the county's two hospitals: a stay is its hospital and admission
+    # day, and eight past days fit in the year even on 10 January (the CI's moved clock).
+    stays = [
+        StayFactory(
+            dates=stay_dates(length=0, days_ago=1 + index // 2),
+            eligible_cost="40000.00",
+            hospital=LINGCHENG_HOSPITAL_NAME if index % 2 == 0 else SECOND_HOSPITAL_NAME,
+        )
+        for index in range(16)
+    ]
     application = advance(
         ApplicationFactory(user=clerk, data=FilingFactory(region=clerk.staff.region_id, stays=stays)),
         to="notice_delivery",
