@@ -85,21 +85,7 @@ class ClaimReviewForm(forms.Form):
 
 
 # The window's stay fields, named as everywhere else (the label table).
-STAY_LABELS = {
-    name: FIELDS[name]
-    for name in (
-        "admission_date",
-        "discharge_date",
-        "total_cost",
-        "eligible_cost",
-        "basic_insurance",
-        "serious_illness_insurance",
-        "other_insurance",
-        "charity",
-        "diagnosis",
-        "icd10",
-    )
-}
+STAY_LABELS = {name: FIELDS[name] for name in STAY_FIELDS}
 
 
 class WindowForm(forms.Form):
