@@ -31,7 +31,9 @@ from aidflow.core.fields import FieldReader
 FOLDER = "tmp/uploads"
 SALT = "aidflow.cases.kept-upload"
 KEEP_SECONDS = 3600
-STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
+# The stored name starts with the time it was kept, so the sweep measures a file's age by the same
+# clock that kept it (a file's mtime is the file system's clock, which need not be the process's).
+STORED_NAME = re.compile(r"^(?P<kept>[0-9]{1,12})-[0-9a-f]{32}$")
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,12 @@ def kept_sweep(now: float | None = None) -> int:
     removed = 0
     for name in names:
         path = f"{FOLDER}/{name}"
+        match = STORED_NAME.match(name)
         try:
-            age = now - default_storage.get_modified_time(path).timestamp()
+            kept_at = int(match["kept"]) if match else default_storage.get_modified_time(path).timestamp()
         except FileNotFoundError:
             continue
-        if age > KEEP_SECONDS:
+        if now - kept_at > KEEP_SECONDS:
             default_storage.delete(path)
             removed += 1
     return removed
@@ -74,7 +77,7 @@ def upload_keep(*, user, upload) -> KeptFile:
     upload.seek(0)
     content = upload.read()
     upload.seek(0)
-    stored = secrets.token_hex(16)
+    stored = f"{int(time.time())}-{secrets.token_hex(16)}"
     default_storage.save(f"{FOLDER}/{stored}", ContentFile(content))
     name = (getattr(upload, "name", "") or "upload")[:200]
     token = signing.dumps(
