@@ -26,6 +26,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 BROKER = f"redis://{REDIS_HOST}:{REDIS_PORT}/14"
+# A queue of this test process's own: another run on the same Redis (a second checkout's tests) can
+# neither take these tasks nor hand its own to this worker.
+QUEUE = f"aidflow-test-{os.getpid()}"
 
 
 def _redis_up() -> bool:
@@ -61,6 +64,7 @@ class Worker:
                 "aidflow",
                 "worker",
                 "--pool=solo",
+                f"--queues={QUEUE}",
                 "--loglevel=INFO",
                 "--without-heartbeat",
                 "--without-mingle",
@@ -106,11 +110,11 @@ def broker(settings):
     from aidflow.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    previous = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url, app.conf.task_always_eager = BROKER, False
-    app.connection_for_write().default_channel.client.flushdb()
+    previous = (app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue = BROKER, False, QUEUE
+    app.connection_for_write().default_channel.client.delete(QUEUE)
     yield app
-    app.conf.broker_url, app.conf.task_always_eager = previous
+    app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue = previous
 
 
 def wait_rendered(notice: Notice, timeout: float = 60) -> Notice:
