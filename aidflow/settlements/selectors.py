@@ -74,6 +74,12 @@ def claim_get(user, pk) -> SettlementClaim:
     return claim
 
 
+def claim_other_payers(claim: SettlementClaim) -> dict[str, Decimal]:
+    """What hospitals' reductions and the emergency fund paid on the claim's settlements."""
+    sums = claim.settlements.aggregate(reduction=Sum("hospital_reduction"), emergency=Sum("emergency_fund"))
+    return {"hospital_reduction": sums["reduction"] or ZERO, "emergency_fund": sums["emergency"] or ZERO}
+
+
 def claimable(*, hospital, county: str, through) -> QuerySet[Settlement]:
     """The hospital's settled, unclaimed settlements paid by `county`, discharged on or before `through`."""
     return Settlement.objects.filter(

@@ -156,6 +156,8 @@ FIGURE = {
     "basic_insurance": _("Basic insurance"),
     "serious_illness_insurance": _("Serious-illness insurance"),
     "other_payments": _("Other payments"),
+    "hospital_reduction": _("Hospital reduction"),
+    "emergency_fund": _("Emergency medical assistance fund"),
     "aid": _("Medical aid"),
 }
 

@@ -40,6 +40,8 @@ from aidflow.rolls.models import Hospital, RollPeriod
 from aidflow.rolls.selectors import roll_period_during
 from aidflow.settlements.models import LIVE_STATUSES, Settlement, SettlementCounter
 
+# The registered poor (建档立卡贫困人口) are treated first and pay afterwards, with no deposit.
+PAY_FIRST_CATEGORY = "poverty_registered"
 # One-stop settlement serves the two inpatient aid types (seed 002 line ~1792).
 SETTLEMENT_AID_TYPES = (AidType.HOSPITALIZATION, AidType.MAJOR_DISEASE)
 STAY_FIELDS = (
@@ -51,6 +53,8 @@ STAY_FIELDS = (
     "serious_illness_insurance",
     "other_insurance",
     "charity",
+    "hospital_reduction",
+    "emergency_fund",
     "diagnosis",
     "icd10",
 )
@@ -77,12 +81,18 @@ class Quote:
     def stay(self):
         return self.request.stays[0]
 
+    @property
+    def pay_first(self) -> bool:
+        """先诊疗、后付费 (seed 000 line ~35): the registered poor pay no deposit."""
+        return self.period.category == PAY_FIRST_CATEGORY
+
     def as_json(self) -> dict:
         return {
             "category": self.period.category,
             "region": self.period.region,
             "amount": money_text(self.result.amount),
             "patient_pays": money_text(self.patient_pays),
+            "pay_first": self.pay_first,
             "cap_left": money_text(self.cap_left) if self.cap_left is not None else None,
             "calculation": self.result.as_json(),
         }
@@ -224,7 +234,7 @@ def settlement_quote(*, user, data: object, today: datetime.date | None = None) 
             result.as_json(),
         )
     stay = request.stays[0]
-    paid = stay.basic_insurance + stay.serious_illness_insurance + stay.other_insurance + stay.charity
+    paid = stay.paid_by_others
     cap = Decimal(result.as_json()["policy"]["annual_cap"])
     return Quote(
         hospital=hospital,
@@ -320,6 +330,7 @@ def settlement_record(*, user, data: object, today: datetime.date | None = None)
             **{key: getattr(stay, key) for key in STAY_FIELDS},
             amount=quote.result.amount,
             patient_pays=quote.patient_pays,
+            pay_first=quote.pay_first,
             remaining_total=quote.result.remaining,
             medical_year=stay.discharge_date.year,
             policy=quote.version,
@@ -342,6 +353,8 @@ def settlement_record(*, user, data: object, today: datetime.date | None = None)
                 "basic_insurance": stay.basic_insurance,
                 "serious_illness_insurance": stay.serious_illness_insurance,
                 "other_payments": stay.other_insurance + stay.charity,
+                "hospital_reduction": stay.hospital_reduction,
+                "emergency_fund": stay.emergency_fund,
             },
             aid=settlement.amount,
         )
@@ -358,6 +371,7 @@ def settlement_record(*, user, data: object, today: datetime.date | None = None)
                 "discharge_date": stay.discharge_date.isoformat(),
                 "amount": money_text(settlement.amount),
                 "patient_pays": money_text(settlement.patient_pays),
+                "pay_first": settlement.pay_first,
                 "policy": quote.version.code,
             },
         )
