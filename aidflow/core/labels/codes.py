@@ -13,6 +13,7 @@ CATEGORY = {
     "orphan": _("Orphan"),
     "child_in_distress": _("Child in distress"),
     "low_income": _("Low-income person"),
+    "poverty_registered": _("Registered poor person"),
 }
 CATEGORY_GROUP = {"key_recipient": _("Key recipient"), "low_income": _("Low-income")}
 AID_TYPE = {

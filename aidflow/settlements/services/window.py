@@ -30,7 +30,7 @@ from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.core.locks import person_lock
 from aidflow.core.numbering import take_next
 from aidflow.policy.calculator import CalculationResult, ReasonCode, calculate
-from aidflow.policy.models import AidType, PolicyVersion
+from aidflow.policy.models import POVERTY_REGISTERED, AidType, PolicyVersion
 from aidflow.policy.requests import CalculationRequest, parse_request
 from aidflow.policy.services import policy_select, policy_terms
 from aidflow.regions.codes import code_at, county_of
@@ -41,7 +41,7 @@ from aidflow.rolls.selectors import roll_period_during
 from aidflow.settlements.models import LIVE_STATUSES, Settlement, SettlementCounter
 
 # The registered poor (建档立卡贫困人口) are treated first and pay afterwards, with no deposit.
-PAY_FIRST_CATEGORY = "poverty_registered"
+PAY_FIRST_CATEGORY = POVERTY_REGISTERED
 # One-stop settlement serves the two inpatient aid types (seed 002 line ~1792).
 SETTLEMENT_AID_TYPES = (AidType.HOSPITALIZATION, AidType.MAJOR_DISEASE)
 STAY_FIELDS = (
