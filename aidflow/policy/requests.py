@@ -218,7 +218,8 @@ def _read_stay(reader: FieldReader, raw: object, path: str, filing_date: datetim
 
 def _others_check(reader: FieldReader, path: str, total, *paid) -> None:
     """The reduction and the emergency fund with the reimbursements may not exceed the total cost;
-    the message names the first of the two that is not 0."""
+    the message names the emergency fund when it alone exceeds the total or there is no reduction,
+    else the reduction."""
     if None in (total, *paid):
         return
     reduction, emergency = paid[-2:]
