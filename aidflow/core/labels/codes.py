@@ -13,8 +13,11 @@ CATEGORY = {
     "orphan": _("Orphan"),
     "child_in_distress": _("Child in distress"),
     "low_income": _("Low-income person"),
+    # A roll kind, not a built-in category (no model's choice): the rolls take it and the policy
+    # declares its rules (INTERFACES section 12).
     "poverty_registered": _("Registered poor person"),
 }
+ROLL_ONLY_CATEGORIES = ("poverty_registered",)
 CATEGORY_GROUP = {"key_recipient": _("Key recipient"), "low_income": _("Low-income")}
 AID_TYPE = {
     "hospitalization": _("Hospitalization aid"),
