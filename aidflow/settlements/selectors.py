@@ -78,7 +78,12 @@ def claim_get(user, pk) -> SettlementClaim:
 def claim_other_payers(claim: SettlementClaim) -> dict[str, Decimal]:
     """What hospitals' reductions and the emergency fund paid on the claim's settlements."""
     sums = claim.settlements.aggregate(reduction=Sum("hospital_reduction"), emergency=Sum("emergency_fund"))
-    return {"hospital_reduction": sums["reduction"] or ZERO, "emergency_fund": sums["emergency"] or ZERO}
+    return {"hospital_reduction": _cents(sums["reduction"]), "emergency_fund": _cents(sums["emergency"])}
+
+
+def _cents(amount) -> Decimal:
+    """A sum as money (SQLite's sums come back without the decimal places)."""
+    return (amount or ZERO).quantize(ZERO)
 
 
 def claimable(*, hospital, county: str, through) -> QuerySet[Settlement]:
@@ -165,7 +170,7 @@ def reduction_totals(settlements: QuerySet[Settlement]) -> dict:
     )
     return {
         "count": settlements.count(),
-        "total_cost": sums["total"] or ZERO,
-        "hospital_reduction": sums["reduction"] or ZERO,
-        "emergency_fund": sums["emergency"] or ZERO,
+        "total_cost": _cents(sums["total"]),
+        "hospital_reduction": _cents(sums["reduction"]),
+        "emergency_fund": _cents(sums["emergency"]),
     }

@@ -145,7 +145,7 @@ def test_the_reduction_ledger_page_and_workbook(window, other_window, approver, 
         page = client_for(user).get("/workbench/settlements/reductions/", {"hospital": "H-LC", "month": month})
         html = page.content.decode()
         assert page.status_code == 200 and "张秀兰" in html and ZHANG not in html and ZHANG[:4] in html
-        assert "300.00" in html and "200.00" in html
+        assert "300.00" in html and "200.00" in html and "40000.00" in html
     # Another hospital's clerk, or another county's staff, never reads it.
     assert client_for(other_window).get("/workbench/settlements/reductions/", {"hospital": "H-LC"}).status_code == 404
     pingyuan = make_staff("pingyuan_approver", "county_approver", "371426", "赵平")
