@@ -29,6 +29,8 @@ class AuditAction(models.TextChoices):
     NOTICE_DOWNLOADED = "notice_downloaded", _("notice downloaded")
     APPLICATION_FORM_PRINTED = "application_form_printed", _("application form printed")
     SURVEY_FORM_PRINTED = "survey_form_printed", _("home visit survey form printed")
+    DOSSIER_PRINTED = "dossier_printed", _("case dossier printed")
+    ARCHIVE_EXPORTED = "archive_exported", _("monthly archive exported")
     POLICY_LOADED = "policy_loaded", _("policy loaded")
     REGIONS_IMPORTED = "regions_imported", _("regions imported")
     HOSPITALS_IMPORTED = "hospitals_imported", _("hospitals imported")
