@@ -7,4 +7,4 @@ class ArchiveConfig(AppConfig):
 
     name = "aidflow.archive"
     label = "archive"
-    verbose_name = _("Archive")
+    verbose_name = _("Paper archive")

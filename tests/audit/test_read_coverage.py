@@ -61,6 +61,9 @@ PERSONAL = {
     "workbench:settlements": "settlements: patients' names, ID numbers",
     "workbench:settlements_export": "the settlement list as a workbook",
     "workbench:survey_form": "the home-visit survey form PDF",
+    "workbench:dossier": "the case's dossier PDF: form, notices, documents, payment",
+    "api:dossier": "the case's dossier PDF: form, notices, documents, payment",
+    "workbench:archive_month_export": "a county's month of dossiers as a ZIP, with an index of names",
     "workbench:applications_export": "the application list as a workbook",
     "workbench:inbox_export": "the inbox as a workbook",
     "workbench:claims_export": "the claims as a workbook",
@@ -118,6 +121,7 @@ NOT_PERSONAL = {
     "workbench:statistics_export": "aggregate statistics",
     "workbench:ontime": "counts per township",
     "workbench:blank_survey_form": "an empty form",
+    "workbench:archive_month": "the archive export's month picker: counties only",
     "workbench:notifications": "the user's notifications: case numbers",
     "workbench:audit": "the audit log: staff acts (its export is audited)",
     "workbench:audit_export": "the audit log's export, itself audited",
@@ -275,6 +279,7 @@ QUERY = {
     "api:referrals": {"id_number": ZHANG},
     "workbench:referrals": {"id_number": ZHANG},
     "workbench:persons": {"id_number": ZHANG},
+    "workbench:archive_month_export": {"county": "371403", "month": today().strftime("%Y-%m")},
 }
 
 
