@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -42,7 +45,9 @@ class ArchiveMonthView(TemplateView):
         counties = archive_counties(self.request.user)
         if not counties:
             raise Http404(_("No county is in your scope."))
-        context.update({"counties": counties, "errors": {}, "county": "", "month": ""})
+        # The month just ended by default: a month is archived once it is over.
+        last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+        context.update({"counties": counties, "errors": {}, "county": "", "month": last_month.strftime("%Y-%m")})
         return context
 
 
