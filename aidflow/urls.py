@@ -9,7 +9,7 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
 from aidflow.accounts.views import TwoFactorView
-from aidflow.archive.views import ArchiveMonthExportView, ArchiveMonthView, DossierPdfView
+from aidflow.archive.views import ArchiveDownloadView, ArchiveMonthExportView, ArchiveMonthView, DossierPdfView
 from aidflow.audit.views import ApplicationHistoryView, AuditExportView, AuditSearchView
 from aidflow.cases.views import (
     ApplicationListView,
@@ -89,6 +89,9 @@ class WorkbenchApp(Application):
     receipt_path = path("applications/<int:pk>/receipt.pdf", ReceiptPdfView.as_view(), name="receipt")
     dossier_path = path("applications/<int:pk>/dossier.pdf", DossierPdfView.as_view(), name="dossier")
     archive_month_path = path("archive/", ArchiveMonthView.as_view(), name="archive_month")
+    archive_download_path = path(
+        "archive/<int:pk>/download.zip", ArchiveDownloadView.as_view(), name="archive_download"
+    )
     archive_month_export_path = path(
         "archive/export.zip", ArchiveMonthExportView.as_view(), name="archive_month_export"
     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django.http import FileResponse, Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from aidflow.archive.background import archive_open, archive_request, archives_listed
 from aidflow.archive.dossier import dossier_filename, dossier_pdf
 from aidflow.archive.monthly import (
     archive_counties,
@@ -18,7 +20,7 @@ from aidflow.archive.monthly import (
     archive_month_write,
     archive_spool,
 )
-from aidflow.core.downloads import attachment_bytes
+from aidflow.core.downloads import attachment, attachment_bytes
 from aidflow.core.errors import InputErrors, NotFound
 
 
@@ -47,8 +49,28 @@ class ArchiveMonthView(TemplateView):
             raise Http404(_("No county is in your scope."))
         # The month just ended by default: a month is archived once it is over.
         last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
-        context.update({"counties": counties, "errors": {}, "county": "", "month": last_month.strftime("%Y-%m")})
+        context.update(
+            {
+                "counties": counties,
+                "errors": {},
+                "county": "",
+                "month": last_month.strftime("%Y-%m"),
+                "archives": archives_listed(self.request.user),
+            }
+        )
         return context
+
+    def post(self, request):
+        """Build the archive in the background; the list below the picker shows it when ready."""
+        county, month = request.POST.get("county", ""), request.POST.get("month", "")
+        try:
+            archive_request(user=request.user, county=county, month=month)
+        except InputErrors as error:
+            response = self.get(request)
+            response.context_data.update({"errors": error.errors, "county": county, "month": month})
+            response.status_code = 400
+            return response
+        return redirect("workbench:archive_month")
 
 
 class ArchiveMonthExportView(View):
@@ -73,3 +95,16 @@ class ArchiveMonthExportView(View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class ArchiveDownloadView(View):
+    """A monthly archive built in the background, for users whose scope covers its county; a recorded read."""
+
+    def get(self, request, pk):
+        try:
+            archive = archive_open(user=request.user, pk=pk)
+        except NotFound:
+            raise Http404(_("No such archive.")) from None
+        return attachment(
+            archive.file, filename=f"{archive.county}-{archive.month_text}-案卷.zip", content_type="application/zip"
+        )

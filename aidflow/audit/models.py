@@ -31,6 +31,7 @@ class AuditAction(models.TextChoices):
     SURVEY_FORM_PRINTED = "survey_form_printed", _("home visit survey form printed")
     DOSSIER_PRINTED = "dossier_printed", _("case dossier printed")
     ARCHIVE_EXPORTED = "archive_exported", _("monthly archive exported")
+    ARCHIVE_DOWNLOADED = "archive_downloaded", _("monthly archive downloaded")
     POLICY_LOADED = "policy_loaded", _("policy loaded")
     REGIONS_IMPORTED = "regions_imported", _("regions imported")
     HOSPITALS_IMPORTED = "hospitals_imported", _("hospitals imported")
