@@ -22,23 +22,11 @@ logger = logging.getLogger(__name__)
 LISTED = 10
 
 
-def archive_request(*, user, county: str, month: str) -> MonthArchive:
-    """Queue the month's archive of a county the user's scope covers (InputErrors naming the field)."""
+def archive_create(*, user, county: str, month: str) -> MonthArchive:
+    """A queued archive of a county the user's scope covers (InputErrors naming the field);
+    `aidflow.archive.tasks.archive_request` queues it for the worker."""
     region, year, number = archive_month_check(user=user, county=county, month=month)
-    with transaction.atomic():
-        archive = MonthArchive.objects.create(county=region.code, year=year, month=number, requested_by=user)
-        transaction.on_commit(lambda: _schedule(archive.pk))
-    return archive
-
-
-def _schedule(archive_id: int) -> None:
-    """A request never fails for its build: a failure is on the archive, for the screen to show."""
-    from aidflow.archive.tasks import build_month_archive
-
-    try:
-        build_month_archive.delay(archive_id)
-    except Exception:
-        logger.exception("monthly archive %s could not be built", archive_id)
+    return MonthArchive.objects.create(county=region.code, year=year, month=number, requested_by=user)
 
 
 def archive_build(archive_id: int) -> MonthArchive:

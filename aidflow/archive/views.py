@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from aidflow.archive.background import archive_open, archive_request, archives_listed
+from aidflow.archive.background import archive_open, archives_listed
 from aidflow.archive.dossier import dossier_filename, dossier_pdf
 from aidflow.archive.monthly import (
     archive_counties,
@@ -20,6 +20,7 @@ from aidflow.archive.monthly import (
     archive_month_write,
     archive_spool,
 )
+from aidflow.archive.tasks import archive_request
 from aidflow.core.downloads import attachment, attachment_bytes
 from aidflow.core.errors import InputErrors, NotFound
 

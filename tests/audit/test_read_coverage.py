@@ -13,7 +13,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from aidflow.archive.background import archive_build, archive_request
+from aidflow.archive.background import archive_build, archive_create
 from aidflow.audit.models import AuditEvent, PendingRead
 from aidflow.cases.selectors import open_task
 from aidflow.notices.models import Notice
@@ -217,7 +217,7 @@ def world(policy, clerk, reviewer, approver, auditor, window, capture_on_commit)
     assert paid.status_code == 200, paid.content
     approved(clerk, order="041")  # payable, in no batch yet
     notice = Notice.objects.get(application=application)
-    archive = archive_request(user=auditor, county="371403", month=today().strftime("%Y-%m"))
+    archive = archive_create(user=auditor, county="371403", month=today().strftime("%Y-%m"))
     archive_build(archive.pk)
     return {
         "archive_id": archive.pk,
