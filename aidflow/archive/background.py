@@ -58,8 +58,12 @@ def archive_build(archive_id: int) -> MonthArchive:
 
 
 def archives_listed(user) -> list[MonthArchive]:
-    """The user's latest requests, newest first."""
-    return list(MonthArchive.objects.filter(requested_by=user)[:LISTED])
+    """The user's latest requests, newest first, each with its county's name."""
+    archives = list(MonthArchive.objects.filter(requested_by=user)[:LISTED])
+    names = dict(Region.objects.filter(code__in={archive.county for archive in archives}).values_list("code", "name"))
+    for archive in archives:
+        archive.county_name = names.get(archive.county, archive.county)
+    return archives
 
 
 def archive_open(*, user, pk) -> MonthArchive:
