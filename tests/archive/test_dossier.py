@@ -77,6 +77,13 @@ def test_the_dossier_of_a_paid_case(policy, clerk, reviewer, approver, auditor, 
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == pages
     assert "/OutputIntents" in reader.trailer["/Root"] and "/Metadata" in reader.trailer["/Root"]
+    # PDF/A-2b as weasyprint declares it, kept through the footers' stamping: the XMP claim, the
+    # file identifier, a header no later than 1.7, every font embedded.
+    metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"<pdfaid:part>2</pdfaid:part>" in metadata or b'pdfaid:part="2"' in metadata
+    assert "/ID" in reader.trailer and reader.pdf_header <= "%PDF-1.7"
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "dossier.pdf")], capture_output=True, text=True).stdout
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:]), fonts
     # A recorded read.
     assert PendingRead.objects.filter(actor=auditor, action="dossier_printed", application=application).exists()
 
