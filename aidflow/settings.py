@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "aidflow.notices",
     "aidflow.notify",
     "aidflow.api",
+    "aidflow.archive",
     "aidflow.ops",
     "workflows",
 ]

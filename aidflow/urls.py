@@ -9,6 +9,7 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
 from aidflow.accounts.views import TwoFactorView
+from aidflow.archive.views import ArchiveDownloadView, ArchiveMonthExportView, ArchiveMonthView, DossierPdfView
 from aidflow.audit.views import ApplicationHistoryView, AuditExportView, AuditSearchView
 from aidflow.cases.views import (
     ApplicationListView,
@@ -87,6 +88,14 @@ class WorkbenchApp(Application):
     )
     survey_form_path = path("applications/<int:pk>/survey.pdf", SurveyFormPdfView.as_view(), name="survey_form")
     receipt_path = path("applications/<int:pk>/receipt.pdf", ReceiptPdfView.as_view(), name="receipt")
+    dossier_path = path("applications/<int:pk>/dossier.pdf", DossierPdfView.as_view(), name="dossier")
+    archive_month_path = path("archive/", ArchiveMonthView.as_view(), name="archive_month")
+    archive_download_path = path(
+        "archive/<int:pk>/download.zip", ArchiveDownloadView.as_view(), name="archive_download"
+    )
+    archive_month_export_path = path(
+        "archive/export.zip", ArchiveMonthExportView.as_view(), name="archive_month_export"
+    )
     blank_survey_form_path = path("forms/survey.pdf", SurveyFormPdfView.as_view(), name="blank_survey_form")
     notifications_path = path("notifications/", NotificationsView.as_view(), name="notifications")
     audit_path = path("audit/", AuditSearchView.as_view(), name="audit")

@@ -41,6 +41,7 @@ LAYERS = {
     "aidflow.payments": 6,
     "aidflow.reports": 6,
     "aidflow.api": 7,
+    "aidflow.archive": 7,  # the paper archive: a case's dossier and a county's month, from every app's records
     "aidflow.ops": 7,  # backups' checks, probes, metrics: they read every app
     "aidflow": 9,  # the project: settings, urls, celery, wsgi
 }

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
 from aidflow.api.common import ERRORS, StaffOnly
+from aidflow.archive.dossier import dossier_filename, dossier_pdf
 from aidflow.core.downloads import attachment_bytes
 from aidflow.notices.application_form import application_form_filename, application_form_pdf
 from aidflow.notices.receipt import receipt_filename, receipt_pdf
@@ -34,3 +35,17 @@ class ReceiptApi(APIView):
     def get(self, request, pk):
         application, data = receipt_pdf(user=request.user, pk=pk)
         return attachment_bytes(data, filename=receipt_filename(application), content_type="application/pdf")
+
+
+@extend_schema(
+    tags=["applications"],
+    summary="The case's dossier (案卷) for the archive as one PDF/A: the form, the home-visit record, every notice, "
+    "the payment, the documents and the audit history; recorded as a read",
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: ERRORS[404]},
+)
+class DossierApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def get(self, request, pk):
+        application, data = dossier_pdf(user=request.user, pk=pk)
+        return attachment_bytes(data, filename=dossier_filename(application), content_type="application/pdf")

@@ -34,6 +34,7 @@ urlpatterns = [
         name="application_form",
     ),
     path("applications/<int:pk>/receipt.pdf", login_not_required(paper.ReceiptApi.as_view()), name="receipt"),
+    path("applications/<int:pk>/dossier.pdf", login_not_required(paper.DossierApi.as_view()), name="dossier"),
     path("status/", login_not_required(StatusApi.as_view()), name="status"),
     path("persons/<str:id_number>/", login_not_required(PersonFileApi.as_view()), name="person"),
     path("tasks/", login_not_required(views.TaskListApi.as_view()), name="tasks"),

@@ -13,6 +13,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from aidflow.archive.background import archive_build, archive_create
 from aidflow.audit.models import AuditEvent, PendingRead
 from aidflow.cases.selectors import open_task
 from aidflow.notices.models import Notice
@@ -63,6 +64,10 @@ PERSONAL = {
     "workbench:reductions": "a hospital's reduction ledger: patients' names",
     "workbench:reductions_export": "a hospital's reduction ledger as a workbook",
     "workbench:survey_form": "the home-visit survey form PDF",
+    "workbench:dossier": "the case's dossier PDF: form, notices, documents, payment",
+    "api:dossier": "the case's dossier PDF: form, notices, documents, payment",
+    "workbench:archive_month_export": "a county's month of dossiers as a ZIP, with an index of names",
+    "workbench:archive_download": "a county's month of dossiers built in the background, as a ZIP",
     "workbench:applications_export": "the application list as a workbook",
     "workbench:inbox_export": "the inbox as a workbook",
     "workbench:claims_export": "the claims as a workbook",
@@ -120,6 +125,7 @@ NOT_PERSONAL = {
     "workbench:statistics_export": "aggregate statistics",
     "workbench:ontime": "counts per township",
     "workbench:blank_survey_form": "an empty form",
+    "workbench:archive_month": "the archive export's month picker: counties only",
     "workbench:notifications": "the user's notifications: case numbers",
     "workbench:audit": "the audit log: staff acts (its export is audited)",
     "workbench:audit_export": "the audit log's export, itself audited",
@@ -215,7 +221,10 @@ def world(policy, clerk, reviewer, approver, auditor, window, capture_on_commit)
     assert paid.status_code == 200, paid.content
     approved(clerk, order="041")  # payable, in no batch yet
     notice = Notice.objects.get(application=application)
+    archive = archive_create(user=auditor, county="371403", month=today().strftime("%Y-%m"))
+    archive_build(archive.pk)
     return {
+        "archive_id": archive.pk,
         "application": application,
         "task": open_task(application),
         "document": application.documents.first(),
@@ -261,6 +270,7 @@ def _path(route: str, world) -> str:
         "batches": world["batch_id"],
         "payment-batches": world["batch_id"],
         "tasks": world["task"].pk,
+        "archive": world["archive_id"],
     }
 
     def value(match):
@@ -281,6 +291,7 @@ QUERY = {
     "workbench:persons": {"id_number": ZHANG},
     "workbench:reductions": {"hospital": "H-LC", "month": discharged()[1][:7]},
     "workbench:reductions_export": {"hospital": "H-LC", "month": discharged()[1][:7]},
+    "workbench:archive_month_export": {"county": "371403", "month": today().strftime("%Y-%m")},
 }
 
 
