@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "aidflow.calendars",
     "aidflow.reports",
     "aidflow.notices",
+    "aidflow.appeals",
     "aidflow.notify",
     "aidflow.api",
     "aidflow.ops",
@@ -342,6 +343,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "aidflow.core.payment.PaymentStatus.choices",
         "BatchStatusEnum": "aidflow.payments.models.BatchStatus.choices",
         "LineStatusEnum": "aidflow.payments.models.LineStatus.choices",
+        "AppealKindEnum": "aidflow.appeals.models.AppealKind.choices",
+        "AppealOutcomeEnum": "aidflow.appeals.models.AppealOutcome.choices",
     },
 }
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import connection
 
+from aidflow.appeals.selectors import appeal_counts
 from aidflow.cases.models import AidLedgerMonth, AidLedgerRow
 from aidflow.regions.models import Region
 
@@ -131,13 +132,20 @@ def monthly_figures(*, region: str, year: int, month: int) -> dict:
     key = f"aidflow:monthly:{FIGURES_VERSION}:{region}:{year:04d}-{month:02d}"
     cached = cache.get(key)
     if cached is not None and cached[0] == signature:
-        return cached[1]
+        return _with_appeals(cached[1], region, year, month)
     figures = _monthly_figures(region=region, year=year, month=month)
     # One entry per region and month, replaced when the month changes. Not from inside a
     # transaction: its own uncommitted writes are in the signature, and it may yet roll back.
     if not connection.in_atomic_block:
         cache.set(key, (signature, figures), CACHE_SECONDS)
-    return figures
+    return _with_appeals(figures, region, year, month)
+
+
+def _with_appeals(figures: dict, region: str, year: int, month: int) -> dict:
+    """The month's reconsiderations and lawsuits (received, and outcomes by kind), per county: a
+    few rows, counted live - they are not in the ledger whose signature keys the cache."""
+    first, last = month_bounds(year, month)
+    return {**figures, "appeals": appeal_counts(region=region, first=first, last=last)}
 
 
 def _monthly_figures(*, region: str, year: int, month: int) -> dict:
