@@ -60,10 +60,11 @@ def appeals_of(application: Application) -> list[Appeal]:
 def _counts(queryset, date_field: str, first, last, region: str, group: str) -> dict:
     rows = (
         queryset.filter(**{f"{date_field}__gte": first, f"{date_field}__lte": last})
-        .filter(application__village_id__startswith=region)
+        .filter(application__village__code__startswith=region)
         .annotate(county=Substr("application__village_id", 1, 6))
         .values("county", *group.split(","))
         .annotate(count=Count("pk"))
+        .order_by()
     )
     return rows
 
