@@ -343,8 +343,6 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "aidflow.core.payment.PaymentStatus.choices",
         "BatchStatusEnum": "aidflow.payments.models.BatchStatus.choices",
         "LineStatusEnum": "aidflow.payments.models.LineStatus.choices",
-        "AppealKindEnum": "aidflow.appeals.models.AppealKind.choices",
-        "AppealOutcomeEnum": "aidflow.appeals.models.AppealOutcome.choices",
     },
 }
 

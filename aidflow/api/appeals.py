@@ -7,12 +7,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aidflow.api.common import ERRORS, StaffOnly, json_object
-from aidflow.appeals.models import AppealKind, AppealOutcome
+from aidflow.appeals.models import AppealOutcome
 from aidflow.appeals.services import appeal_outcome_record, appeal_record
+
+# Plain text in the schema: documents have a `kind` enum of their own, and two enums of one field
+# name clash. The service checks the value.
+KIND = "reconsideration (行政复议) or lawsuit (行政诉讼)"
 
 
 class AppealRequestSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=AppealKind.choices)
+    kind = serializers.CharField(help_text=KIND)
     received_on = serializers.DateField(help_text="the day the body or court received it; not in the future")
     body = serializers.CharField(help_text="the reconsideration body (复议机关) or the court")
     case_number = serializers.CharField()
@@ -30,7 +34,7 @@ class AppealOutcomeRequestSerializer(serializers.Serializer):
 class AppealSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     application = serializers.IntegerField(source="application_id")
-    kind = serializers.ChoiceField(choices=AppealKind.choices)
+    kind = serializers.CharField(help_text=KIND)
     notice = serializers.CharField(source="notice.number", allow_null=True)
     delivered_on = serializers.DateField()
     received_on = serializers.DateField()
