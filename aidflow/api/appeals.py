@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -67,7 +67,7 @@ CONFLICT = OpenApiResponse(
 )
 class AppealCreateApi(APIView):
     permission_classes = [StaffOnly]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [JSONParser]
 
     def post(self, request, pk):
         appeal = appeal_record(user=request.user, application_id=pk, data=json_object(request))
@@ -82,7 +82,7 @@ class AppealCreateApi(APIView):
 )
 class AppealOutcomeApi(APIView):
     permission_classes = [StaffOnly]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     def post(self, request, pk, appeal_pk):
         data = {key: request.data.get(key) for key in ("outcome", "decided_on")}
