@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import connection
 
+from aidflow.appeals.models import Appeal
 from aidflow.appeals.selectors import appeal_counts
 from aidflow.cases.models import AidLedgerMonth, AidLedgerRow
 from aidflow.regions.models import Region
@@ -112,9 +113,13 @@ def ledger_signature(region: str, year: int, month: int) -> str:
     grows, so figures cached under one value are current exactly while it stays), with the month's
     rows and aid (a database restored from a backup starts counting again)."""
     table = AidLedgerMonth._meta.db_table
+    # Appeals are few and only ever added to, each decided once: their two counts, read in the same
+    # query, move the signature on every write to them (the figures carry their counts).
+    appeals = Appeal._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COALESCE(SUM(changes), 0), COALESCE(SUM(rows), 0), COALESCE(SUM(aid), 0) "  # noqa: S608
+            f"SELECT COALESCE(SUM(changes), 0), COALESCE(SUM(rows), 0), COALESCE(SUM(aid), 0), "  # noqa: S608
+            f"(SELECT COUNT(*) FROM {appeals}), (SELECT COUNT(*) FROM {appeals} WHERE outcome <> '') "
             f"FROM {table} WHERE month = %s AND region LIKE %s",
             [f"{year:04d}-{month:02d}", f"{region}%"],
         )
@@ -132,20 +137,13 @@ def monthly_figures(*, region: str, year: int, month: int) -> dict:
     key = f"aidflow:monthly:{FIGURES_VERSION}:{region}:{year:04d}-{month:02d}"
     cached = cache.get(key)
     if cached is not None and cached[0] == signature:
-        return _with_appeals(cached[1], region, year, month)
+        return cached[1]
     figures = _monthly_figures(region=region, year=year, month=month)
     # One entry per region and month, replaced when the month changes. Not from inside a
     # transaction: its own uncommitted writes are in the signature, and it may yet roll back.
     if not connection.in_atomic_block:
         cache.set(key, (signature, figures), CACHE_SECONDS)
-    return _with_appeals(figures, region, year, month)
-
-
-def _with_appeals(figures: dict, region: str, year: int, month: int) -> dict:
-    """The month's reconsiderations and lawsuits (received, and outcomes by kind), per county: a
-    few rows, counted live - they are not in the ledger whose signature keys the cache."""
-    first, last = month_bounds(year, month)
-    return {**figures, "appeals": appeal_counts(region=region, first=first, last=last)}
+    return figures
 
 
 def _monthly_figures(*, region: str, year: int, month: int) -> dict:
@@ -176,6 +174,8 @@ def _monthly_figures(*, region: str, year: int, month: int) -> dict:
     for code, block in figures[region_key].items():
         block["name"] = names.get(code, "")
     figures["checks"] = figures_check(figures)
+    # The month's reconsiderations and lawsuits: received, and outcomes, by kind and county.
+    figures["appeals"] = appeal_counts(region=region, first=first, last=last)
     return figures
 
 
