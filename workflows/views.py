@@ -132,7 +132,8 @@ def appeals_context(user, application, appeal_form, outcome_form, outcome_appeal
         "appeals": appeals,
         "appeal_periods": appeal_periods(application),
         "may_record_appeals": may_record,
-        "appeal_form": appeal_form or AppealForm(initial={"received_on": timezone.localdate()}),
+        "appeal_form": appeal_form
+        or AppealForm(initial={"kind": "reconsideration", "received_on": timezone.localdate()}),
         "pending_outcomes": pending if may_record else [],
     }
 

@@ -9,7 +9,7 @@ DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class AppealForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of appeal"), choices=AppealKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of appeal"), choices=AppealKind.choices, widget=forms.RadioSelect)
     received_on = forms.DateField(label=_("Received on"), widget=DATE)
     body = forms.CharField(label=_("Reconsideration body or court"), max_length=200)
     case_number = forms.CharField(label=_("Case number"), max_length=80)
@@ -22,6 +22,6 @@ class AppealForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=AppealOutcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=AppealOutcome.choices, widget=forms.RadioSelect)
     decided_on = forms.DateField(label=_("Decided on"), widget=DATE)
     document = forms.FileField(label=_("Decision document (PDF, JPEG or PNG)"))
