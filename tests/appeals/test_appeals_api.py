@@ -205,3 +205,38 @@ def test_statistics_count_appeals_per_county_kind_and_outcome(policy, clerk, rev
     assert rows[0][:4] == ["代码", "名称", "行政复议收到", "行政诉讼收到"]
     assert rows[1][0] == "371403" and rows[1][2:4] == [1, 1] and rows[-1][1] == "合计"
     assert rows[-1][rows[0].index("行政复议撤回")] == 1
+
+
+def test_a_revoked_approval_leaves_the_ledger_and_one_in_a_payment_batch_is_refused(
+    policy, clerk, reviewer, approver, regions
+):
+    from aidflow.cases.models import AidLedgerRow
+    from tests.factories import ApplicationFactory, FilingFactory, make_staff
+    from tests.payments.conftest import payee
+
+    unpaid = delivered_case(clerk, reviewer, approver, refused=False)
+    assert AidLedgerRow.objects.filter(application=unpaid).exists()
+    created = appeal_post(approver, unpaid, kind="lawsuit", received_on=today()).json()
+    revoked = outcome_post(approver, unpaid, created["id"], outcome="revoked", decided_on=today())
+    assert revoked.status_code == 200, revoked.content
+    unpaid.refresh_from_db()
+    assert (unpaid.stage, unpaid.status, unpaid.amount) == ("county_approval", "in_progress", None)
+    # The approval set aside no longer counts as aid; the county decides again.
+    assert not AidLedgerRow.objects.filter(application=unpaid).exists()
+    unpaid = advance(
+        unpaid, approver=approver, reviewer=reviewer, reject_at="county_approval", reasons="重新核实不符合条件"
+    )
+    assert (unpaid.stage, unpaid.status) == ("closed", "rejected")
+    assert Notice.objects.get(application=unpaid, kind="rejection").replaces.kind == "approval"
+
+    finance = make_staff("finance", "county_finance", "371403", "郑红")
+    filing = FilingFactory(person=person("031"), payee=payee())
+    batched = advance(ApplicationFactory(user=clerk, data=filing), clerk=clerk, reviewer=reviewer, approver=approver)
+    batch = api(finance).post("/api/v1/payment-batches/", {"county": "371403"}, format="json")
+    assert batch.status_code == 201, batch.content
+    created = appeal_post(approver, batched, received_on=today()).json()
+    refused = outcome_post(approver, batched, created["id"], outcome="changed", decided_on=today())
+    assert refused.status_code == 409 and "outcome" in refused.json()["errors"]
+    batched.refresh_from_db()
+    assert (batched.stage, batched.status, batched.payment_status) == ("closed", "approved", "in_batch")
+    assert Appeal.objects.get(pk=created["id"]).outcome == ""

@@ -4,6 +4,7 @@ its outcome (errors beside the fields, in Chinese), and both show in the case's 
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -101,3 +102,23 @@ def test_a_changed_outcome_on_the_page_puts_the_case_back_in_the_approvers_hands
     assert 'id="task-form"' in html
     application.refresh_from_db()
     assert (application.stage, application.status) == ("county_approval", "in_progress")
+
+
+def test_the_monthly_statistics_screen_counts_the_appeals(policy, clerk, reviewer, approver):
+    application = delivered_case(clerk, reviewer, approver)
+    client = chinese(approver)
+    today = timezone.localdate().isoformat()
+    client.post(
+        f"/workbench/applications/{application.pk}/appeals/",
+        {"kind": "lawsuit", "received_on": today, "body": "陵城区人民法院", "case_number": "行初7号"},
+    )
+    month = timezone.localdate().strftime("%Y-%m")
+    response = client.get("/workbench/reports/monthly/", {"region": "371403", "month": month})
+    assert response.status_code == 200
+    html = response.content.decode()
+    section = html[html.index('id="appeals"') :]
+    section = section[: section.index("</section>")]
+    assert "行政复议与行政诉讼" in section and "陵城区" in section and "收到件数" in section
+    cells = re.findall(r'<td class="af-money">(\d+)</td>', section)
+    # One county row and the totals: reconsideration 0 received, lawsuit 1 received, no outcomes yet.
+    assert cells == ["0", "0", "0", "0", "0", "1", "0", "0", "0", "0"] * 2
