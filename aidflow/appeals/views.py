@@ -5,17 +5,35 @@ from django.http import Http404, HttpResponseForbidden
 from django.utils.translation import gettext as _
 
 from aidflow.appeals.forms import AppealForm, OutcomeForm
+from aidflow.appeals.selectors import may_record_appeals
 from aidflow.appeals.services import appeal_outcome_record, appeal_record
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.formerrors import add_service_errors
+from aidflow.regions.models import Role
+from aidflow.regions.scope import role_of
 from workflows.views import CaseFormView
 
 
-class AppealView(CaseFormView):
+class AppealFormView(CaseFormView):
+    """Who may post here at all, asked before the form is read: the county approver of the case's county."""
+
+    def refused(self):
+        if role_of(self.request.user) != Role.COUNTY_APPROVER:
+            return HttpResponseForbidden(
+                _("Only the county approver records reconsiderations, lawsuits and their outcomes.")
+            )
+        if not may_record_appeals(self.request.user, self.application):
+            raise Http404(_("No such application."))
+        return None
+
+
+class AppealView(AppealFormView):
     """POST: record a reconsideration application or a lawsuit."""
 
     def post(self, request, pk):
         self.load(pk)
+        if refused := self.refused():
+            return refused
         form = AppealForm(request.POST)
         if form.is_valid():
             try:
@@ -31,11 +49,13 @@ class AppealView(CaseFormView):
         return self.again(appeal_form=form)
 
 
-class AppealOutcomeView(CaseFormView):
+class AppealOutcomeView(AppealFormView):
     """POST: record an appeal's outcome with its decision document."""
 
     def post(self, request, pk, appeal_pk):
         self.load(pk)
+        if refused := self.refused():
+            return refused
         form = OutcomeForm(request.POST, request.FILES)
         if form.is_valid():
             try:
