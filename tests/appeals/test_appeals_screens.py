@@ -29,7 +29,9 @@ def page(client, application) -> str:
     return response.content.decode()
 
 
-def test_the_approver_records_an_appeal_and_its_outcome_on_the_case_page(policy, clerk, reviewer, approver, auditor):
+def test_the_approver_records_an_appeal_and_its_outcome_on_the_case_page(
+    policy, clerk, reviewer, approver, auditor, outsider
+):
     application = delivered_case(clerk, reviewer, approver)
     client = chinese(approver)
     delivered = timezone.localdate()
@@ -75,6 +77,7 @@ def test_the_approver_records_an_appeal_and_its_outcome_on_the_case_page(policy,
         url, {"kind": "lawsuit", "received_on": today, "body": "陵城区人民法院", "case_number": "行初1号"}
     )
     assert forbidden.status_code == 403
+    assert chinese(outsider).post(url, {"kind": "lawsuit"}).status_code == 404
 
     # The history shows both steps, named for people.
     audit_seal_reads()
