@@ -42,3 +42,10 @@ def test_an_appeal_and_its_outcome_on_the_case_page(page, policy, clerk, reviewe
     assert appeal.outcome == "upheld"
     assert "维持原决定" in page.locator("#appeals").inner_text()
     screenshot(page, "appeal-recorded")
+
+    # The month's statistics count it, per county, by kind and outcome.
+    page.goto(f"/workbench/reports/monthly/?region=371403&month={timezone.localdate():%Y-%m}")
+    page.wait_for_load_state("networkidle")
+    block = page.locator("section#appeals").inner_text()
+    assert "行政复议与行政诉讼" in block and "陵城区" in block
+    screenshot(page, "appeal-statistics")
