@@ -240,3 +240,12 @@ def test_a_revoked_approval_leaves_the_ledger_and_one_in_a_payment_batch_is_refu
     batched.refresh_from_db()
     assert (batched.stage, batched.status, batched.payment_status) == ("closed", "approved", "in_batch")
     assert Appeal.objects.get(pk=created["id"]).outcome == ""
+
+
+def test_the_schema_describes_the_appeal_endpoints(approver):
+    schema = api(approver).get("/api/v1/schema/", {"format": "json"}).json()
+    create = schema["paths"]["/api/v1/applications/{id}/appeals/"]["post"]
+    outcome = schema["paths"]["/api/v1/applications/{id}/appeals/{appeal_pk}/outcome/"]["post"]
+    assert set(create["requestBody"]["content"]) == {"application/json"}
+    assert set(outcome["requestBody"]["content"]) == {"multipart/form-data"}
+    assert {"201", "400", "403", "404", "409"} <= set(create["responses"])
