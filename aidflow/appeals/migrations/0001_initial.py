@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0023_alter_document_kind'),
+        ('cases', '0024_alter_document_kind'),
         ('notices', '0003_notice_pending_pdf'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0022_status_codes_for_existing'),
+        ('cases', '0023_hospital_reduction_emergency_fund'),
     ]
 
     operations = [
