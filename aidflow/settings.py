@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "aidflow.calendars",
     "aidflow.reports",
     "aidflow.notices",
+    "aidflow.appeals",
     "aidflow.notify",
     "aidflow.api",
     "aidflow.archive",

@@ -9,6 +9,7 @@ from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
 from aidflow.accounts.views import TwoFactorView
+from aidflow.appeals.views import AppealOutcomeView, AppealView
 from aidflow.archive.views import ArchiveDownloadView, ArchiveMonthExportView, ArchiveMonthView, DossierPdfView
 from aidflow.audit.views import ApplicationHistoryView, AuditExportView, AuditSearchView
 from aidflow.cases.views import (
@@ -79,6 +80,10 @@ class WorkbenchApp(Application):
     task_path = path("applications/<int:pk>/tasks/<int:task_pk>/", TaskView.as_view(), name="task")
     payee_path = path("applications/<int:pk>/payee/", PayeeView.as_view(), name="payee")
     withdraw_path = path("applications/<int:pk>/withdraw/", WithdrawView.as_view(), name="withdraw")
+    appeal_path = path("applications/<int:pk>/appeals/", AppealView.as_view(), name="appeal")
+    appeal_outcome_path = path(
+        "applications/<int:pk>/appeals/<int:appeal_pk>/outcome/", AppealOutcomeView.as_view(), name="appeal_outcome"
+    )
     statistics_path = path("reports/monthly/", StatisticsView.as_view(), name="statistics")
     statistics_export_path = path("reports/monthly/export/", StatisticsExportView.as_view(), name="statistics_export")
     ontime_path = path("reports/on-time/", OnTimeView.as_view(), name="ontime")

@@ -40,6 +40,7 @@ LAYERS = {
     "aidflow.settlements": 6,
     "aidflow.payments": 6,
     "aidflow.reports": 6,
+    "aidflow.appeals": 5,  # reconsideration and lawsuits: the cases and the flow; the case page shows them
     "aidflow.api": 7,
     "aidflow.archive": 7,  # the paper archive: a case's dossier and a county's month, from every app's records
     "aidflow.ops": 7,  # backups' checks, probes, metrics: they read every app

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from viewflow.forms.renderers import Layout, Row, Span
 
-from aidflow.cases.choices import DeliveryMethod, DocumentKind, Residence
+from aidflow.cases.choices import FILED_DOCUMENT_CHOICES, DeliveryMethod, Residence
 from aidflow.regions.stages import Stage
 from workflows.models import Route
 
@@ -29,7 +29,7 @@ class VillageCheckForm(forms.Form):
         required=False,
     )
     # A material found at the check, e.g. the category certificate where the county keeps no roll.
-    kind = forms.ChoiceField(label=_("Add a document: kind"), choices=DocumentKind.choices, required=False)
+    kind = forms.ChoiceField(label=_("Add a document: kind"), choices=FILED_DOCUMENT_CHOICES, required=False)
     file = forms.FileField(label=_("Document (PDF, JPEG or PNG)"), required=False)
 
     # The document's kind and file side by side, as on the filing form.
@@ -169,7 +169,7 @@ def excluded_costs_of(cleaned: dict) -> list[dict]:
 
 class SupplementForm(forms.Form):
     note = forms.CharField(label=_("What was supplied"), widget=forms.Textarea(attrs={"rows": 3}))
-    kind = forms.ChoiceField(label=_("Document kind"), choices=DocumentKind.choices, required=False)
+    kind = forms.ChoiceField(label=_("Document kind"), choices=FILED_DOCUMENT_CHOICES, required=False)
     file = forms.FileField(label=_("Document (PDF, JPEG or PNG)"), required=False)
     # Corrections found with the missing materials; changing them recalculates the amount.
     household_size = forms.IntegerField(label=_("Household size"), min_value=1, max_value=50, required=False)

@@ -4,10 +4,13 @@ the current stage, which completes the task through the one service."""
 from django.contrib import messages
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from viewflow.workflow.models import Task
 
+from aidflow.appeals.forms import AppealForm, OutcomeForm
+from aidflow.appeals.selectors import appeal_periods, appeals_of, may_record_appeals
 from aidflow.calendars.services import remedy_deadlines
 from aidflow.cases.choices import DocumentKind, NoticeKind
 from aidflow.cases.forms import PayeeForm, WithdrawForm
@@ -67,7 +70,9 @@ class ApplicationDetailView(TemplateView):
             raise Http404(_("No such application.")) from None
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, form=None, payee_form=None, withdraw_form=None, **kwargs):
+    def get_context_data(
+        self, form=None, payee_form=None, withdraw_form=None, appeal_form=None, outcome_form=None, **kwargs
+    ):
         """The case page; a screen that re-renders it after a POST passes its bound form (with its
         errors), a `confirmation` to ask for, or `page_errors` that concern no form."""
         context = super().get_context_data(**kwargs)
@@ -107,9 +112,30 @@ class ApplicationDetailView(TemplateView):
                 # The village clerk hands the applicant the receipt with the status code.
                 "hands_receipts": role_of(user) == Role.VILLAGE_CLERK,
                 "applicant_messages": application.applicant_messages.all(),
+                **appeals_context(user, application, appeal_form, outcome_form, kwargs.get("outcome_appeal")),
             }
         )
         return context
+
+
+def appeals_context(user, application, appeal_form, outcome_form, outcome_appeal) -> dict:
+    """The appeals against the case's decision, the periods open against it, and for the county
+    approver the forms that record an appeal and each pending appeal's outcome."""
+    appeals = appeals_of(application)
+    may_record = may_record_appeals(user, application)
+    pending = [
+        (appeal, outcome_form if outcome_form is not None and str(appeal.pk) == str(outcome_appeal) else OutcomeForm())
+        for appeal in appeals
+        if not appeal.outcome
+    ]
+    return {
+        "appeals": appeals,
+        "appeal_periods": appeal_periods(application),
+        "may_record_appeals": may_record,
+        "appeal_form": appeal_form
+        or AppealForm(initial={"kind": "reconsideration", "received_on": timezone.localdate()}),
+        "pending_outcomes": pending if may_record else [],
+    }
 
 
 class CaseFormView(ApplicationDetailView):

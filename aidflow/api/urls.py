@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from aidflow.api import paper, payments, rolls, settlements, statistics, views
+from aidflow.api import appeals, paper, payments, rolls, settlements, statistics, views
 from aidflow.api.common import StaffOnly
 from aidflow.api.fallbacks import api_not_found
 from aidflow.api.persons import PersonFileApi
@@ -26,6 +26,12 @@ urlpatterns = [
         "applications/<int:pk>/notices/",
         login_not_required(views.ApplicationNoticesApi.as_view()),
         name="notices",
+    ),
+    path("applications/<int:pk>/appeals/", login_not_required(appeals.AppealCreateApi.as_view()), name="appeals"),
+    path(
+        "applications/<int:pk>/appeals/<int:appeal_pk>/outcome/",
+        login_not_required(appeals.AppealOutcomeApi.as_view()),
+        name="appeal_outcome",
     ),
     path("applications/<int:pk>/history/", login_not_required(views.HistoryApi.as_view()), name="history"),
     path(

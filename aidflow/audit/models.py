@@ -68,6 +68,8 @@ class AuditAction(models.TextChoices):
     AUDIT_EXPORTED = "audit_exported", _("audit log exported")
     LIST_EXPORTED = "list_exported", _("list exported")
     AUDIT_PURGED = "audit_purged", _("audit log purged")
+    APPEAL_RECORDED = "appeal_recorded", _("reconsideration or lawsuit recorded")
+    APPEAL_DECIDED = "appeal_decided", _("outcome of a reconsideration or lawsuit recorded")
 
 
 class AuditEvent(models.Model):

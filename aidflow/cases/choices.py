@@ -46,6 +46,8 @@ class DocumentKind(models.TextChoices):
     CATEGORY_CERTIFICATE = "category_certificate", _("Category certificate")
     # A guardian's or agent's authority to apply for the patient.
     GUARDIANSHIP_PROOF = "guardianship_proof", _("Proof of guardianship or authorisation")
+    # The reconsideration body's or the court's decision on an appeal (recorded by the county).
+    APPEAL_DECISION = "appeal_decision", _("Reconsideration or court decision")
     OTHER = "other", _("Other")
 
 
@@ -99,3 +101,7 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     PAYMENT_FAILED = "pay_failed", _("Payment failed")
     PAYEE_CHANGED = "payee", _("Account changed")
+
+
+# The kinds of material a clerk files; the appeal decision is recorded with the appeal's outcome.
+FILED_DOCUMENT_CHOICES = [choice for choice in DocumentKind.choices if choice[0] != DocumentKind.APPEAL_DECISION]

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from viewflow.forms.renderers import FieldSet, Layout, Row
 
-from aidflow.cases.choices import ApplicantRelationship, DocumentKind, Residence
+from aidflow.cases.choices import FILED_DOCUMENT_CHOICES, ApplicantRelationship, Residence
 from aidflow.policy.models import AidType, Category
 
 # ISO dates whatever the language: a date input's value is always yyyy-mm-dd.
@@ -157,7 +157,7 @@ class MemberForm(RowForm):
 class DocumentForm(RowForm):
     described = ()
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Choose")), *DocumentKind.choices])
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Choose")), *FILED_DOCUMENT_CHOICES])
     # Required unless a file chosen before an error is kept for this row (`kept`); the template
     # renders the file input itself.
     file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 20 MB)"), required=False)

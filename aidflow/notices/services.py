@@ -232,7 +232,37 @@ def notice_issue(*, application, kind: str, stage: str, reasons: str = "", missi
     # A notice is a Chinese legal document whatever language the official's screen is in.
     with translation.override("zh-hans"):
         content = _content(application, kind, stage, reasons=reasons, missing=missing or [])
-    return _notice_create(application, kind=kind, stage=stage, content=content)
+    superseded = _decision_superseded(application, kind)
+    if superseded is not None:
+        content.update(superseded[1])
+    return _notice_create(
+        application, kind=kind, stage=stage, content=content, replaces=superseded[0] if superseded else None
+    )
+
+
+APPEAL_DECISION_NAMES = {"reconsideration": "行政复议决定", "lawsuit": "人民法院裁判"}
+
+
+def _decision_superseded(application, kind: str) -> tuple[Notice, dict] | None:
+    """A county decided again after an appeal set its decision aside: the earlier decision notice
+    (决定书) still in force, which the new one replaces, and what the new one says of it."""
+    if kind not in (NoticeKind.APPROVAL, NoticeKind.REJECTION):
+        return None
+    old = (
+        Notice.objects.filter(application=application, kind__in=[NoticeKind.APPROVAL, NoticeKind.REJECTION])
+        .filter(replaced_by__isnull=True)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+    if old is None:
+        return None
+    from aidflow.appeals.models import Appeal
+
+    appeal = Appeal.objects.filter(notice=old).exclude(reopened_at=None).order_by("-reopened_at").first()
+    basis = (
+        f"{appeal.body}{appeal.case_number}{APPEAL_DECISION_NAMES.get(appeal.kind, '')}" if appeal is not None else ""
+    )
+    return old, {"supersedes": old.number, "supersedes_basis": basis}
 
 
 class NoticeCorrectionRefused(Exception):

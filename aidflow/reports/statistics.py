@@ -15,6 +15,8 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import connection
 
+from aidflow.appeals.models import Appeal
+from aidflow.appeals.selectors import appeal_counts
 from aidflow.cases.models import AidLedgerMonth, AidLedgerRow
 from aidflow.regions.models import Region
 
@@ -111,9 +113,13 @@ def ledger_signature(region: str, year: int, month: int) -> str:
     grows, so figures cached under one value are current exactly while it stays), with the month's
     rows and aid (a database restored from a backup starts counting again)."""
     table = AidLedgerMonth._meta.db_table
+    # Appeals are few and only ever added to, each decided once: their two counts, read in the same
+    # query, move the signature on every write to them (the figures carry their counts).
+    appeals = Appeal._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COALESCE(SUM(changes), 0), COALESCE(SUM(rows), 0), COALESCE(SUM(aid), 0) "  # noqa: S608
+            f"SELECT COALESCE(SUM(changes), 0), COALESCE(SUM(rows), 0), COALESCE(SUM(aid), 0), "  # noqa: S608
+            f"(SELECT COUNT(*) FROM {appeals}), (SELECT COUNT(*) FROM {appeals} WHERE outcome <> '') "
             f"FROM {table} WHERE month = %s AND region LIKE %s",
             [f"{year:04d}-{month:02d}", f"{region}%"],
         )
@@ -168,6 +174,8 @@ def _monthly_figures(*, region: str, year: int, month: int) -> dict:
     for code, block in figures[region_key].items():
         block["name"] = names.get(code, "")
     figures["checks"] = figures_check(figures)
+    # The month's reconsiderations and lawsuits: received, and outcomes, by kind and county.
+    figures["appeals"] = appeal_counts(region=region, first=first, last=last)
     return figures
 
 

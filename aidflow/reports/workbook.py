@@ -86,6 +86,43 @@ def _workbook(Workbook, Font, figures: dict, *, signer: str, signed_at: str, sha
         sheet.column_dimensions["B"].width = 30
         for column in "EFGHIJKL":
             sheet.column_dimensions[column].width = 14
+    if "appeals" in figures:
+        _appeals_sheet(workbook.create_sheet("复议诉讼"), Font, figures["appeals"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+APPEAL_KINDS = (("reconsideration", "行政复议"), ("lawsuit", "行政诉讼"))
+APPEAL_OUTCOMES = (("upheld", "维持"), ("revoked", "撤销"), ("changed", "变更"), ("withdrawn", "撤回"))
+
+
+def appeal_row(block: dict) -> list[int]:
+    """Received per kind, then each kind's outcomes: the columns of APPEAL_HEADER after the region."""
+    received = [block["received"][kind] for kind, _name in APPEAL_KINDS]
+    decided = [block["decided"][kind][outcome] for kind, _name in APPEAL_KINDS for outcome, _o in APPEAL_OUTCOMES]
+    return received + decided
+
+
+APPEAL_HEADER = [
+    "代码",
+    "名称",
+    *(f"{name}收到" for _kind, name in APPEAL_KINDS),
+    *(f"{name}{outcome}" for _kind, name in APPEAL_KINDS for _code, outcome in APPEAL_OUTCOMES),
+]
+
+
+def _appeals_sheet(sheet, Font, appeals: dict) -> None:
+    """The month's reconsiderations and lawsuits: received by kind and decided by kind and outcome,
+    one row per county and a totals row."""
+    sheet.append(APPEAL_HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for code, block in appeals["by_county"].items():
+        sheet.append([code, block.get("name", ""), *appeal_row(block)])
+        xlsx_text(sheet, sheet.max_row, 1, code)
+        xlsx_text(sheet, sheet.max_row, 2, block.get("name", ""))
+    sheet.append(["", "合计", *appeal_row(appeals)])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["B"].width = 20

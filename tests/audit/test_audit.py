@@ -295,6 +295,8 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "/workbench/applications/new/preview/",
         f"/workbench/applications/{application.pk}/tasks/{task.pk}/",
         f"/workbench/applications/{application.pk}/withdraw/",
+        f"/workbench/applications/{application.pk}/appeals/",
+        f"/workbench/applications/{application.pk}/appeals/1/outcome/",
         "/workbench/referrals/",
         "/admin/regions/region/add/",
         f"/admin/regions/staffprofile/{auditor.staff.pk}/change/",
@@ -304,6 +306,8 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "workbench:filing_preview",
         "workbench:task",
         "workbench:withdraw",
+        "workbench:appeal",
+        "workbench:appeal_outcome",
         # Marks the user's own notifications read; changes no case.
         "workbench:notifications",
         # Swept in tests/settlements/test_screens.py, which has settlements and claims to try.

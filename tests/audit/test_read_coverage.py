@@ -74,6 +74,8 @@ PERSONAL = {
     "workbench:task": "the case page, with the task's form",
     "workbench:payee": "the case page, with the payee's form",
     "workbench:withdraw": "the case page, with the withdrawal's form",
+    "workbench:appeal": "the case page, with the appeal's form",
+    "workbench:appeal_outcome": "the case page, with the appeal outcome's form",
 }
 
 # Each with the reason it shows no personal data (names and ID numbers masked, or none at all).
@@ -98,6 +100,8 @@ NOT_PERSONAL = {
     "api:history": "the case's audited acts: staff, actions, amounts",
     "api:tasks": "open tasks: names masked",
     "api:task_complete": "a decision (POST), audited as the decision",
+    "api:appeals": "recording a reconsideration or lawsuit (POST), audited",
+    "api:appeal_outcome": "recording an appeal's outcome (POST), audited",
     "api:verify": "public notice check: the name masked",
     "api:calculate": "a calculation of the figures sent (POST)",
     "api:ontime": "counts per township",
@@ -255,6 +259,8 @@ def _path(route: str, world) -> str:
     """The route with the world's records in its parameters."""
     values = {
         "task_pk": world["task"].pk,
+        # The case page answers a GET of an appeal's outcome form, whichever appeal it names.
+        "appeal_pk": 1,
         "document_pk": world["document"].pk,
         "code": world["notice"].verification_code,
         "id_number": ZHANG,

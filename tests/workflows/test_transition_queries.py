@@ -20,14 +20,15 @@ from tests.workflows.helpers import pdf, today
 # lock (and the person lock at approval). The gates around the calculator (INTERFACES section 11) read
 # the hospital register and the person's claimed stays at filing and again at the county's approval,
 # which also asks whether the month it counts in was signed off. Filing and the county's decision each
-# record a message to the applicant (one INSERT; it is sent after the commit).
+# record a message to the applicant (one INSERT; it is sent after the commit). The county's decision
+# notice asks whether it replaces an earlier one (a decision taken again after an appeal): one read.
 EXPECTED = {
-    "sqlite": {"file": 37, "village_check": 24, "township_review": 24, "county_approval": 40, "notice_delivery": 23},
+    "sqlite": {"file": 37, "village_check": 24, "township_review": 24, "county_approval": 41, "notice_delivery": 23},
     "postgresql": {
         "file": 38,
         "village_check": 25,
         "township_review": 25,
-        "county_approval": 42,
+        "county_approval": 43,
         "notice_delivery": 24,
     },
 }

@@ -193,3 +193,17 @@ def ledger_settlement_remove(*numbers: str) -> None:
         ]
     )
     rows.delete()
+
+
+def ledger_application_remove(application: Application) -> None:
+    """An approval set aside (an appeal's outcome sends the case back to the county): its rows no
+    longer count, and its stays hold no share of aid until the county decides again."""
+    rows = AidLedgerRow.objects.filter(route="application", application=application)
+    _changed(
+        [
+            _change(application.number, row, -Decimal(row.aid) / 100)
+            for row in rows.only("region", "category", "aid_type", "day", "aid")
+        ]
+    )
+    rows.delete()
+    HospitalStay.objects.filter(application=application).update(counted=False, aid_share=ZERO)

@@ -67,6 +67,7 @@ DOCUMENT = {
     "settlement_bill": _("Settlement bill"),
     "category_certificate": _("Category certificate"),
     "guardianship_proof": _("Proof of guardianship or authorisation"),
+    "appeal_decision": _("Reconsideration or court decision"),
     "other": _("Other"),
 }
 NOTICE = {
@@ -178,6 +179,17 @@ SYSTEM_ACTOR = {
     "notices": _("Notice service"),
 }
 
+APPEAL_KIND = {
+    "reconsideration": _("Administrative reconsideration"),
+    "lawsuit": _("Administrative lawsuit"),
+}
+APPEAL_OUTCOME = {
+    "upheld": _("Decision upheld"),
+    "revoked": _("Decision revoked"),
+    "changed": _("Decision changed"),
+    "withdrawn": _("Appeal withdrawn"),
+}
+
 KINDS = {
     "category": CATEGORY,
     "category_group": CATEGORY_GROUP,
@@ -189,6 +201,8 @@ KINDS = {
     "stage_action": STAGE_ACTION,
     "document": DOCUMENT,
     "notice": NOTICE,
+    "appeal_kind": APPEAL_KIND,
+    "appeal_outcome": APPEAL_OUTCOME,
     "delivery": DELIVERY,
     "relationship": RELATIONSHIP,
     "residence": RESIDENCE,

@@ -142,5 +142,14 @@ FIELDS = {
     "annual_cap": _("Yearly cap"),
     "levels": _("Hospital levels"),
     "group": _("Category group"),
+    # Reconsideration and lawsuits
+    "appeal": _("Appeal"),
+    "received_on": _("Received on"),
+    "body": _("Reconsideration body or court"),
+    "case_number": _("Case number"),
+    "period_ends": _("Period ends"),
+    "late_reason": _("Reason for accepting it late"),
+    "outcome": _("Outcome"),
+    "decided_on": _("Decided on"),
 }
 PART = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<index>\d+)\])?")
