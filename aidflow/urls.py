@@ -29,6 +29,7 @@ from aidflow.notices.views import (
 )
 from aidflow.notify.views import StatusView
 from aidflow.payments.views import (
+    BatchApproveView,
     BatchDetailView,
     BatchExportView,
     BatchListView,
@@ -115,6 +116,7 @@ class WorkbenchApp(Application):
     payable_export_path = path("payments/export.xlsx", PayableExportView.as_view(), name="payable_export")
     batches_path = path("payments/batches/", BatchListView.as_view(), name="batches")
     batch_path = path("payments/batches/<int:pk>/", BatchDetailView.as_view(), name="batch")
+    batch_approve_path = path("payments/batches/<int:pk>/approve/", BatchApproveView.as_view(), name="batch_approve")
     batch_export_path = path("payments/batches/<int:pk>/export.xlsx", BatchExportView.as_view(), name="batch_export")
     results_template_xlsx_path = path(
         "payments/batches/<int:pk>/results-template.xlsx",

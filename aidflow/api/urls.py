@@ -68,6 +68,11 @@ urlpatterns = [
     path("payment-batches/", login_not_required(payments.BatchListApi.as_view()), name="batches"),
     path("payment-batches/<int:pk>/", login_not_required(payments.BatchDetailApi.as_view()), name="batch"),
     path(
+        "payment-batches/<int:pk>/approve/",
+        login_not_required(payments.BatchApproveApi.as_view()),
+        name="batch_approve",
+    ),
+    path(
         "payment-batches/<int:pk>/export.xlsx",
         login_not_required(payments.BatchExportApi.as_view()),
         name="batch_export",
