@@ -288,11 +288,7 @@ CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
 # County approvers, county finance and administrators sign in with a second step (TOTP).
 AIDFLOW_REQUIRE_2FA = env_bool("AIDFLOW_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "AidFlow"
-
-# Two signatures on money (INTERFACES section 15): a payment batch is approved by another person
-# holding payments.approve_batch before its bank file is exported; False for an office with one
-# finance officer (batches are open and exportable at once).
-PAYMENT_SECOND_SIGNATURE = env_bool("PAYMENT_SECOND_SIGNATURE", True)
+PAYMENT_SECOND_SIGNATURE = env_bool("PAYMENT_SECOND_SIGNATURE", True)  # two signatures on a batch (INTERFACES 15)
 
 # API tokens live this many hours; signing in after that issues a new one.
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 8, minimum=1)

@@ -42,7 +42,7 @@ from aidflow.payments.views import (
 from aidflow.regions.views import HomeView
 from aidflow.reports.public import DisclosureView
 from aidflow.reports.views import OnTimeView, PersonFileView, StatisticsExportView, StatisticsView
-from aidflow.rolls.views import RecipientLookupView, ReferralsView
+from aidflow.rolls.views import HospitalsView, RecipientLookupView, ReferralsView
 from aidflow.settlements.export_views import ClaimListExportView, SettlementListExportView
 from aidflow.settlements.views import (
     ClaimDetailView,
@@ -99,6 +99,7 @@ class WorkbenchApp(Application):
     persons_path = path("persons/", PersonFileView.as_view(), name="persons")
     recipients_path = path("recipients/", RecipientLookupView.as_view(), name="recipients")
     referrals_path = path("referrals/", ReferralsView.as_view(), name="referrals")
+    hospitals_path = path("hospitals/", HospitalsView.as_view(), name="hospitals")
     settlement_window_path = path("settlements/window/", SettlementWindowView.as_view(), name="settlement_window")
     settlements_path = path("settlements/", SettlementListView.as_view(), name="settlements")
     settlements_export_path = path(

@@ -5,13 +5,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BatchStatus(models.TextChoices):
     # With the second signature (settings.PAYMENT_SECOND_SIGNATURE, INTERFACES section 15) a batch is
     # prepared, then approved by another person, and only then exported; without it a batch is open at once.
     PREPARED = "prepared", _("Awaiting approval")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("payment batch", "Approved")
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
 

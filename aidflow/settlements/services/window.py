@@ -38,6 +38,7 @@ from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import role_of
 from aidflow.rolls.models import Hospital, RollPeriod
 from aidflow.rolls.selectors import roll_period_during
+from aidflow.rolls.suspensions import suspension_in_force, suspension_message
 from aidflow.settlements.models import LIVE_STATUSES, Settlement, SettlementCounter
 
 # One-stop settlement serves the two inpatient aid types (seed 002 line ~1792).
@@ -158,6 +159,10 @@ def _parse(hospital: Hospital, values: dict, reader: FieldReader, today: datetim
                 "stay.discharge_date",
                 _("On %(day)s the hospital was not a designated hospital.") % {"day": stay.discharge_date.isoformat()},
             )
+    suspension = suspension_in_force(hospital, today)
+    if suspension is not None:
+        # The county stopped the hospital's window (issue 30): named on the hospital, with the reason.
+        reader.error("hospital", suspension_message(suspension) + " " + _("The window makes no new settlement."))
     reader.raise_if_any()
     return request
 
