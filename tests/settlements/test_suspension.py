@@ -50,6 +50,8 @@ def test_a_suspension_in_force_refuses_the_window_naming_the_hospital_and_liftin
     message = " ".join(refused.json()["errors"]["hospital"])
     assert REASON in message and days(-2) in message
     assert not Settlement.objects.exists()
+    screen = client_for(window).get("/workbench/settlements/window/").content.decode()
+    assert 'data-testid="window-suspended"' in screen and REASON in screen
     hospitals = {row["code"]: row for row in client_for(approver).get("/api/v1/hospitals/").json()}
     assert (hospitals["H-LC"]["suspended_from"], hospitals["H-PY"]["suspended_from"]) == (days(-2), None)
     # Another county's hospital settles as before.
@@ -61,6 +63,8 @@ def test_a_suspension_in_force_refuses_the_window_naming_the_hospital_and_liftin
     assert AuditEvent.objects.filter(action="hospital_suspension_lifted", region="371403").count() == 1
     assert post(approver, LIFT, {"reason": "again"}).status_code == 409
     assert post(window, "/api/v1/settlements/", settle_body()).status_code == 201
+    reopened = client_for(window).get("/workbench/settlements/window/").content.decode()
+    assert 'data-testid="window-suspended"' not in reopened
 
 
 def test_the_window_settles_until_the_day_the_suspension_begins(policy, approver, window):
