@@ -44,6 +44,8 @@ class AuditAction(models.TextChoices):
     PAYEE_CHANGED = "payee_changed", _("payee changed")
     PAYMENT_BATCH_CREATED = "payment_batch_created", _("payment batch created")
     PAYMENT_BATCH_APPROVED = "payment_batch_approved", _("payment batch approved")
+    BATCH_APPROVAL_GRANTED = "batch_approval_granted", _("approval of payment batches granted")
+    BATCH_APPROVAL_REVOKED = "batch_approval_revoked", _("approval of payment batches taken back")
     PAYMENT_EXPORTED = "payment_exported", _("bank file exported")
     PAYMENT_RESULTS_RECORDED = "payment_results_recorded", _("payment results recorded")
     MONTH_SUBMITTED = "month_submitted", _("month submitted")

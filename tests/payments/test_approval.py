@@ -3,8 +3,11 @@ approved by another person holding payments.approve_batch before its bank file i
 results recorded; the preparer never approves (403 on the API, refused on the screen); the setting
 PAYMENT_SECOND_SIGNATURE=False keeps one signature; two approvals never race."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from aidflow.audit.models import AuditEvent
@@ -91,15 +94,23 @@ def test_the_screen_refuses_the_preparer_and_shows_the_approve_button_to_another
     assert 'data-testid="batch-approved"' in after and "export.xlsx" in after and 'id="results-form"' in after
 
 
-def test_a_county_approver_signs_only_once_granted_the_permission(policy, clerk, reviewer, approver, finance):
+def test_a_county_approver_signs_only_once_granted_the_permission(
+    policy, clerk, reviewer, approver, finance, second_finance
+):
     approved(clerk, order="521")
     batch = prepared(finance)
     path = f"/api/v1/payment-batches/{batch['id']}/approve/"
     assert post(approver, path).status_code == 404  # not a reader of batches without the permission
-    approver.user_permissions.add(Permission.objects.get(codename="approve_batch", content_type__app_label="payments"))
+    with pytest.raises(CommandError):
+        call_command("grant_batch_approval", username="finance_b", stdout=io.StringIO())  # holds it by role
+    call_command("grant_batch_approval", username="approver", stdout=io.StringIO())
+    assert AuditEvent.objects.filter(action="batch_approval_granted", region="371403").count() == 1
     approver = type(approver).objects.get(pk=approver.pk)  # permissions are cached per user object
     assert client_for(approver).get(f"/api/v1/payment-batches/{batch['id']}/").status_code == 200
     assert post(approver, path).status_code == 200
+    call_command("grant_batch_approval", username="approver", revoke=True, stdout=io.StringIO())
+    approver = type(approver).objects.get(pk=approver.pk)
+    assert client_for(approver).get(f"/api/v1/payment-batches/{batch['id']}/").status_code == 404
     # Another county's approver, even granted it, never signs this county's batch.
     other = make_staff("approver_py", "county_approver", "371426", "孙伟")
     other.user_permissions.add(Permission.objects.get(codename="approve_batch"))

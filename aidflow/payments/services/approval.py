@@ -90,3 +90,29 @@ def batch_approve(*, user, batch: PaymentBatch) -> PaymentBatch:
             },
         )
     return batch
+
+
+def approval_grant(*, username: str, grant: bool, actor=None) -> None:
+    """Grant payments.approve_batch to a county approver (the head of office), or take it back;
+    audited. Finance officers hold it by their role; no other role may be granted it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    from aidflow.core.errors import InputErrors
+
+    user = get_user_model().objects.filter(username=(username or "").strip()).select_related("staff").first()
+    if user is None or role_of(user) not in GRANTED_ROLES:
+        raise InputErrors({"username": [_("Only a county approver is granted the approval of payment batches.")]})
+    permission = Permission.objects.get(codename="approve_batch", content_type__app_label="payments")
+    with transaction.atomic():
+        if grant:
+            user.user_permissions.add(permission)
+        else:
+            user.user_permissions.remove(permission)
+        audit_record(
+            actor=actor,
+            actor_name=None if actor is not None else "grant_batch_approval",
+            action=AuditAction.BATCH_APPROVAL_GRANTED if grant else AuditAction.BATCH_APPROVAL_REVOKED,
+            region=user.staff.region_id or "",
+            details={"username": user.username},
+        )
