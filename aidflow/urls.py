@@ -44,6 +44,7 @@ from aidflow.reports.public import DisclosureView
 from aidflow.reports.views import OnTimeView, PersonFileView, StatisticsExportView, StatisticsView
 from aidflow.rolls.views import HospitalsView, RecipientLookupView, ReferralsView
 from aidflow.settlements.export_views import ClaimListExportView, SettlementListExportView
+from aidflow.settlements.reduction_views import ReductionLedgerExportView, ReductionLedgerView
 from aidflow.settlements.views import (
     ClaimDetailView,
     ClaimListView,
@@ -111,6 +112,10 @@ class WorkbenchApp(Application):
         "settlements/<int:pk>/reverse/", SettlementReverseView.as_view(), name="settlement_reverse"
     )
     claims_path = path("claims/", ClaimListView.as_view(), name="claims")
+    reductions_path = path("settlements/reductions/", ReductionLedgerView.as_view(), name="reductions")
+    reductions_export_path = path(
+        "settlements/reductions/export.xlsx", ReductionLedgerExportView.as_view(), name="reductions_export"
+    )
     claims_export_path = path("claims/export.xlsx", ClaimListExportView.as_view(), name="claims_export")
     claim_path = path("claims/<int:pk>/", ClaimDetailView.as_view(), name="claim")
     payable_path = path("payments/", PayableView.as_view(), name="payable")

@@ -50,6 +50,8 @@ class StaySerializer(serializers.Serializer):
     serious_illness_insurance = MoneyField()
     other_insurance = MoneyField(required=False)
     charity = MoneyField(required=False)
+    hospital_reduction = MoneyField(required=False, help_text="The hospital's reduction (减免); default 0")
+    emergency_fund = MoneyField(required=False, help_text="Emergency medical assistance fund (疾病应急救助); default 0")
 
 
 class FilingStaySerializer(StaySerializer):

@@ -116,6 +116,7 @@ class SettlementSerializer(serializers.ModelSerializer):
             "stay",
             "amount",
             "patient_pays",
+            "pay_first",
             "calculation",
             "settled_at",
             "claim",
@@ -138,6 +139,8 @@ class SettlementSerializer(serializers.ModelSerializer):
             "serious_illness_insurance",
             "other_insurance",
             "charity",
+            "hospital_reduction",
+            "emergency_fund",
         )
         stay = {key: str(getattr(settlement, key)) for key in fields}
         stay.update({key: f"{getattr(settlement, key):.2f}" for key in money})
@@ -167,6 +170,8 @@ SETTLE_REQUEST = inline_serializer(
                 "serious_illness_insurance": serializers.DecimalField(**MONEY),
                 "other_insurance": serializers.DecimalField(**MONEY, required=False),
                 "charity": serializers.DecimalField(**MONEY, required=False),
+                "hospital_reduction": serializers.DecimalField(**MONEY, required=False),
+                "emergency_fund": serializers.DecimalField(**MONEY, required=False),
                 "diagnosis": serializers.CharField(),
                 "icd10": serializers.CharField(required=False),
             },

@@ -66,6 +66,8 @@ def _stay(data: dict) -> dict:
         "serious_illness_insurance": str(data["serious_illness_insurance"]),
         "other_insurance": str(data.get("other_insurance") or "0.00"),
         "charity": str(data.get("charity") or "0.00"),
+        "hospital_reduction": str(data.get("hospital_reduction") or "0.00"),
+        "emergency_fund": str(data.get("emergency_fund") or "0.00"),
         "diagnosis": data["diagnosis"],
         "icd10": data.get("icd10") or None,
         "referral": bool(data.get("referral")),

@@ -138,6 +138,8 @@ class StayForm(RowForm):
     serious_illness_insurance = forms.DecimalField(label=_("Serious-illness insurance paid"), **MONEY)
     other_insurance = forms.DecimalField(label=_("Other insurance paid"), required=False, **MONEY)
     charity = forms.DecimalField(label=_("Charity and social help"), required=False, **MONEY)
+    hospital_reduction = forms.DecimalField(label=_("Hospital reduction"), required=False, **MONEY)
+    emergency_fund = forms.DecimalField(label=_("Emergency medical assistance fund"), required=False, **MONEY)
     diagnosis = forms.CharField(label=_("Main discharge diagnosis"), max_length=200)
     icd10 = forms.CharField(label=_("ICD-10 code (optional)"), max_length=20, required=False)
     referral = forms.BooleanField(label=_("Referred to a higher-level or out-of-county hospital"), required=False)

@@ -24,6 +24,8 @@ class AidLedgerRow(models.Model):
     basic_insurance = models.BigIntegerField(_("basic insurance (cents)"))
     serious_illness_insurance = models.BigIntegerField(_("serious-illness insurance (cents)"))
     other_payments = models.BigIntegerField(_("other payments (cents)"))
+    hospital_reduction = models.BigIntegerField(_("hospital reduction (cents)"), default=0)
+    emergency_fund = models.BigIntegerField(_("emergency fund (cents)"), default=0)
     aid = models.BigIntegerField(_("aid (cents)"))
     application = models.ForeignKey(
         "cases.Application", null=True, blank=True, on_delete=models.CASCADE, related_name="ledger_rows"

@@ -230,6 +230,10 @@ class HospitalStay(models.Model):
     serious_illness_insurance = models.DecimalField(_("serious-illness insurance"), max_digits=12, decimal_places=2)
     other_insurance = models.DecimalField(_("other insurance"), max_digits=12, decimal_places=2, default=0)
     charity = models.DecimalField(_("charity and social help"), max_digits=12, decimal_places=2, default=0)
+    # Paid before medical aid like charity (POLICY section 9): the hospital's reduction and the
+    # emergency medical assistance fund.
+    hospital_reduction = models.DecimalField(_("hospital reduction"), max_digits=12, decimal_places=2, default=0)
+    emergency_fund = models.DecimalField(_("emergency fund"), max_digits=12, decimal_places=2, default=0)
     referral = models.BooleanField(_("referred"), default=False)
     referral_number = models.CharField(_("referral number"), max_length=64, blank=True)
     # Required at filing since diagnoses are recorded; stays filed before that have none.

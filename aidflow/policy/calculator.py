@@ -100,6 +100,10 @@ def _stay_line(index: int, stay: Stay, several: bool) -> str:
         parts.append(f"其他保险 {money_text(stay.other_insurance)}")
     if stay.charity:
         parts.append(f"慈善及社会帮扶 {money_text(stay.charity)}")
+    if stay.hospital_reduction:
+        parts.append(f"医院减免 {money_text(stay.hospital_reduction)}")
+    if stay.emergency_fund:
+        parts.append(f"疾病应急救助 {money_text(stay.emergency_fund)}")
     line = " - ".join(parts) + f" = {money_text(stay.remaining)}"
     if several:
         line = f"第{index + 1}次住院（{stay.hospital}，{stay.discharge_date.isoformat()}出院）：" + line

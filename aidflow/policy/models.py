@@ -27,6 +27,10 @@ class Category(models.TextChoices):
     LOW_INCOME = "low_income", _("Low-income person")
 
 
+# The registered poor (建档立卡贫困人口, seed 002 lines ~155, ~558): a roll kind the rolls always
+# take; its aid rules are the county's, declared in the policy file as an extra category.
+POVERTY_REGISTERED = "poverty_registered"
+
 CATEGORY_GROUP = {
     Category.DIBAO: CategoryGroup.KEY_RECIPIENT,
     Category.TEKUN: CategoryGroup.KEY_RECIPIENT,

@@ -16,7 +16,15 @@ from aidflow.core.labels import Chinese
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
-COST_FIELDS = ("eligible_cost", "basic_insurance", "serious_illness_insurance", "other_insurance", "charity")
+COST_FIELDS = (
+    "eligible_cost",
+    "basic_insurance",
+    "serious_illness_insurance",
+    "other_insurance",
+    "charity",
+    "hospital_reduction",
+    "emergency_fund",
+)
 # More stays than this are summed in one clause: the form's table lists each.
 FEW_STAYS = 3
 # Why there is no aid, for the applicant: by the reason's code, in the label table's Chinese
@@ -51,6 +59,8 @@ def _paid_parts(stay) -> list[str]:
         ("serious_illness_insurance", "大病保险"),
         ("other_insurance", "其他保险"),
         ("charity", "慈善及社会帮扶"),
+        ("hospital_reduction", "医院减免"),
+        ("emergency_fund", "疾病应急救助"),
     ):
         amount = as_decimal(getattr(stay, attribute, ZERO))
         if amount:

@@ -47,12 +47,27 @@ class Stay:
     diagnosis: str = ""
     icd10: str = ""
     hospital_code: str = ""
+    # The hospital's own reduction (减免) and the emergency fund (疾病应急救助): they pay before
+    # medical aid, like charity (POLICY section 9); absent in older inputs, so 0 by default.
+    hospital_reduction: Decimal = ZERO
+    emergency_fund: Decimal = ZERO
+
+    @property
+    def paid_by_others(self) -> Decimal:
+        """Everything paid before medical aid: insurance, charity, the reduction, the emergency fund."""
+        return (
+            self.basic_insurance
+            + self.serious_illness_insurance
+            + self.other_insurance
+            + self.charity
+            + self.hospital_reduction
+            + self.emergency_fund
+        )
 
     @property
     def remaining(self) -> Decimal:
         """Compliant cost left after every insurance and help: what medical aid may cover."""
-        paid = self.basic_insurance + self.serious_illness_insurance + self.other_insurance + self.charity
-        return max(ZERO, self.eligible_cost - paid)
+        return max(ZERO, self.eligible_cost - self.paid_by_others)
 
 
 @dataclass(frozen=True)
@@ -149,6 +164,8 @@ def _read_stay(reader: FieldReader, raw: object, path: str, filing_date: datetim
     serious = reader.money(raw, "serious_illness_insurance", f"{path}.serious_illness_insurance")
     other = reader.money(raw, "other_insurance", f"{path}.other_insurance", required=False)
     charity = reader.money(raw, "charity", f"{path}.charity", required=False)
+    reduction = reader.money(raw, "hospital_reduction", f"{path}.hospital_reduction", required=False)
+    emergency = reader.money(raw, "emergency_fund", f"{path}.emergency_fund", required=False)
     diagnosis = reader.text(raw, "diagnosis", f"{path}.diagnosis", required=False, max_length=200) or ""
     icd10 = reader.text(raw, "icd10", f"{path}.icd10", required=False, max_length=20) or ""
     if icd10 and not ICD10.match(icd10):
@@ -162,9 +179,12 @@ def _read_stay(reader: FieldReader, raw: object, path: str, filing_date: datetim
         reader.error(f"{path}.admission_date", _("The admission date is after the discharge date."))
     if discharge and filing_date and discharge > filing_date:
         reader.error(f"{path}.discharge_date", _("The discharge date is after the filing date."))
-    # Absent other insurance or charity means none; a bad value has already been reported.
+    # Absent other insurance, charity, reduction or emergency fund means none; a bad value has
+    # already been reported.
     other = ZERO if other is None else other
     charity = ZERO if charity is None else charity
+    reduction = ZERO if reduction is None else reduction
+    emergency = ZERO if emergency is None else emergency
     if total is not None and eligible is not None and eligible > total:
         reader.error(f"{path}.eligible_cost", _("The compliant cost is larger than the total cost."))
     if None not in (total, basic, serious, other, charity) and basic + serious + other + charity > total:
@@ -173,6 +193,8 @@ def _read_stay(reader: FieldReader, raw: object, path: str, filing_date: datetim
             _("The reimbursements together (%(sum)s) are larger than the total cost (%(total)s).")
             % {"sum": money_text(basic + serious + other + charity), "total": money_text(total)},
         )
+    else:
+        _others_check(reader, path, total, basic, serious, other, charity, reduction, emergency)
     if len(reader.errors) > errors_before:
         return None
     return Stay(
@@ -189,6 +211,28 @@ def _read_stay(reader: FieldReader, raw: object, path: str, filing_date: datetim
         diagnosis=diagnosis,
         icd10=icd10,
         hospital_code=hospital_code or "",
+        hospital_reduction=reduction,
+        emergency_fund=emergency,
+    )
+
+
+def _others_check(reader: FieldReader, path: str, total, *paid) -> None:
+    """The reduction and the emergency fund with the reimbursements may not exceed the total cost;
+    the message names the emergency fund when it alone exceeds the total or there is no reduction,
+    else the reduction."""
+    if None in (total, *paid):
+        return
+    reduction, emergency = paid[-2:]
+    if sum(paid, ZERO) <= total:
+        return
+    name = "emergency_fund" if emergency > total or not reduction else "hospital_reduction"
+    reader.error(
+        f"{path}.{name}",
+        _(
+            "The reimbursements, the hospital's reduction and the emergency fund together (%(sum)s) are larger than "
+            "the total cost (%(total)s)."
+        )
+        % {"sum": money_text(sum(paid, ZERO)), "total": money_text(total)},
     )
 
 

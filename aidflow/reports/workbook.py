@@ -13,16 +13,30 @@ from aidflow.core.labels import region_name
 from aidflow.reports.groups import check_lines, named_tables
 from aidflow.reports.statistics import MONEY
 
-HEADER = ["代码", "名称", "人数", "人次", "总费用", "合规费用", "基本医保", "大病保险", "其他支付", "救助金额"]
+HEADER = [
+    "代码",
+    "名称",
+    "人数",
+    "人次",
+    "总费用",
+    "合规费用",
+    "基本医保",
+    "大病保险",
+    "其他支付",
+    "医院减免",
+    "疾病应急救助",
+    "救助金额",
+]
 MONEY_FORMAT = "#,##0.00"
 
 
 def _row(code: str, name: str, block: dict) -> list:
-    return [code, name, block["persons"], block["person_times"], *(Decimal(block[money]) for money in MONEY)]
+    money = (Decimal(block.get(field, "0.00")) for field in MONEY)
+    return [code, name, block["persons"], block["person_times"], *money]
 
 
 def _format(sheet, first_row: int) -> None:
-    for row in sheet.iter_rows(min_row=first_row, min_col=5, max_col=10):
+    for row in sheet.iter_rows(min_row=first_row, min_col=5, max_col=12):
         for cell in row:
             cell.number_format = MONEY_FORMAT
 
@@ -70,7 +84,7 @@ def _workbook(Workbook, Font, figures: dict, *, signer: str, signed_at: str, sha
             cell.font = Font(bold=True)
         _format(sheet, 2)
         sheet.column_dimensions["B"].width = 30
-        for column in "EFGHIJ":
+        for column in "EFGHIJKL":
             sheet.column_dimensions[column].width = 14
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -16,7 +16,7 @@ from aidflow.audit.services import audit_record
 from aidflow.core.identity import parse_resident_id
 from aidflow.core.payment import ACCOUNT
 from aidflow.core.tables import Table, date_text, table_of
-from aidflow.policy.models import CATEGORY_GROUP, CategoryGroup, PolicyVersion
+from aidflow.policy.models import CATEGORY_GROUP, POVERTY_REGISTERED, CategoryGroup, PolicyVersion
 from aidflow.regions.codes import normalise_code
 from aidflow.regions.models import Level, Region
 from aidflow.rolls.models import Hospital, RollPeriod
@@ -28,6 +28,8 @@ RECIPIENT_HEADER = ["id_number", "name", "category", "region", "valid_from", "va
 # Rows matched and written per round of an import.
 UPSERT_CHUNK = 5000
 KEY_RECIPIENT_CATEGORIES = [code for code, group in CATEGORY_GROUP.items() if group == CategoryGroup.KEY_RECIPIENT]
+# Every roll kind a file may list without a policy declaring it: the key recipients and the registered poor.
+ROLL_KINDS = [*KEY_RECIPIENT_CATEGORIES, POVERTY_REGISTERED]
 
 
 class ImportRefused(Exception):
@@ -153,8 +155,8 @@ def hospitals_import(
 
 
 def _declared_categories() -> set[str]:
-    """Categories a roll may list: the key-recipient ones and any a loaded policy declares."""
-    declared = set(KEY_RECIPIENT_CATEGORIES)
+    """Categories a roll may list: the roll kinds and any a loaded policy declares."""
+    declared = set(ROLL_KINDS)
     for version in PolicyVersion.objects.all():
         declared.update(extra["code"] for extra in version.extra_categories)
     return declared

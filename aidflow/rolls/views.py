@@ -11,9 +11,10 @@ from django.views.generic import TemplateView
 
 from aidflow.cases.selectors import application_get
 from aidflow.cases.services.gates import hospitals_of
+from aidflow.core import labels
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.formerrors import add_service_errors, named
-from aidflow.policy.models import Category
+from aidflow.policy.models import POVERTY_REGISTERED, Category
 from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of, scope_codes
 from aidflow.rolls.forms import ReferralForm
@@ -26,6 +27,8 @@ RECORDERS = (*STAFF_ROLES, Role.HOSPITAL_CLERK)
 
 
 def _category_label(code: str | None) -> str | None:
+    if code == POVERTY_REGISTERED:
+        return str(labels.label("category", code))
     return str(Category(code).label) if code in Category.values else code
 
 

@@ -8,11 +8,18 @@ from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
+from aidflow.core.identity import mask_resident_id
 from aidflow.core.sheets import EXPORT_MAX_ROWS, Column, ListWorkbook, export_notes, user_label
 from aidflow.policy.requests import CATEGORY_NAMES
 from aidflow.regions.models import Level, Region
 from aidflow.settlements.models import ClaimStatus, SettlementStatus
-from aidflow.settlements.selectors import claims_visible, settlements_filter, settlements_visible
+from aidflow.settlements.selectors import (
+    claims_visible,
+    reduction_ledger,
+    reduction_totals,
+    settlements_filter,
+    settlements_visible,
+)
 
 
 def _record(user, *, list_name: str, filters: dict, count: int, capped: bool) -> None:
@@ -113,4 +120,48 @@ def claims_export(*, user) -> bytes:
         export_notes(book, title=title, filters=[], exported_by=user_label(user), count=count, capped=capped)
         content = book.content()
     _record(user, list_name="claims", filters={}, count=count, capped=capped)
+    return content
+
+
+def reduction_ledger_export(*, user, hospital, month: str) -> bytes:
+    """The hospital's reduction ledger (便民惠民台账) of a month as on screen (ID numbers masked),
+    with a totals row; recorded like every list export."""
+    settlements = reduction_ledger(hospital, month)
+    totals = reduction_totals(settlements)
+    with translation.override("zh-hans"):
+        book = ListWorkbook()
+        columns = [
+            Column(_("Number"), 26),
+            Column(_("Patient"), 10),
+            Column(_("ID number"), 22),
+            Column(_("Category"), 14),
+            Column(_("Admission date"), 12, "date"),
+            Column(_("Discharge date"), 12, "date"),
+            Column(_("Total cost"), 14, "money"),
+            Column(_("Hospital reduction"), 14, "money"),
+            Column(_("Emergency medical assistance fund"), 16, "money"),
+        ]
+        rows = (
+            [
+                settlement.number,
+                settlement.name,
+                mask_resident_id(settlement.id_number),
+                str(CATEGORY_NAMES.get(settlement.category, settlement.category)),
+                settlement.admission_date,
+                settlement.discharge_date,
+                settlement.total_cost,
+                settlement.hospital_reduction,
+                settlement.emergency_fund,
+            ]
+            for settlement in settlements.iterator(chunk_size=2000)
+        )
+        footer = [_("Sum"), "", "", "", None, None, totals["total_cost"], totals["hospital_reduction"]]
+        footer.append(totals["emergency_fund"])
+        title = _("Reduction ledger")
+        count, capped = book.sheet(title, columns, rows, footer=footer)
+        filters = [(_("Hospital"), f"{hospital.name}（{hospital.code}）"), (_("Discharge month"), month)]
+        export_notes(book, title=title, filters=filters, exported_by=user_label(user), count=count, capped=capped)
+        content = book.content()
+    chosen = {"hospital": hospital.code, "month": month}
+    _record(user, list_name="reduction_ledger", filters=chosen, count=count, capped=capped)
     return content

@@ -112,6 +112,10 @@ class Settlement(models.Model):
     serious_illness_insurance = models.DecimalField(_("serious-illness insurance"), max_digits=12, decimal_places=2)
     other_insurance = models.DecimalField(_("other insurance"), max_digits=12, decimal_places=2)
     charity = models.DecimalField(_("charity"), max_digits=12, decimal_places=2)
+    hospital_reduction = models.DecimalField(_("hospital reduction"), max_digits=12, decimal_places=2, default=0)
+    emergency_fund = models.DecimalField(_("emergency fund"), max_digits=12, decimal_places=2, default=0)
+    # A registered poor patient (建档立卡贫困人口) is treated first and pays afterwards: no deposit.
+    pay_first = models.BooleanField(_("treated first, paid afterwards"), default=False)
     diagnosis = models.CharField(_("diagnosis"), max_length=200)
     icd10 = models.CharField(_("ICD-10"), max_length=20, blank=True)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 
 from aidflow.core.errors import NotFound
 from aidflow.core.search import name_or_number
 from aidflow.policy.requests import History
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of, scope_q
+from aidflow.rolls.models import Hospital
 from aidflow.settlements.models import LIVE_STATUSES, RefusalCode, Settlement, SettlementClaim, SettlementStatus
 
 ZERO = Decimal("0.00")
@@ -74,6 +75,17 @@ def claim_get(user, pk) -> SettlementClaim:
     return claim
 
 
+def claim_other_payers(claim: SettlementClaim) -> dict[str, Decimal]:
+    """What hospitals' reductions and the emergency fund paid on the claim's settlements."""
+    sums = claim.settlements.aggregate(reduction=Sum("hospital_reduction"), emergency=Sum("emergency_fund"))
+    return {"hospital_reduction": _cents(sums["reduction"]), "emergency_fund": _cents(sums["emergency"])}
+
+
+def _cents(amount) -> Decimal:
+    """A sum as money (SQLite's sums come back without the decimal places)."""
+    return (amount or ZERO).quantize(ZERO)
+
+
 def claimable(*, hospital, county: str, through) -> QuerySet[Settlement]:
     """The hospital's settled, unclaimed settlements paid by `county`, discharged on or before `through`."""
     return Settlement.objects.filter(
@@ -117,3 +129,48 @@ def refused_at(hospital, id_number: str) -> list[Settlement]:
     `resettled_as`: what the window may and may not settle again."""
     refused = Settlement.objects.filter(hospital=hospital, id_number=id_number.strip().upper(), status="refused")
     return list(with_resettlement(refused).order_by("-admission_date", "-pk")[:20])
+
+
+def ledger_hospitals(user) -> QuerySet[Hospital]:
+    """Whose reduction ledger (便民惠民台账) the user may read: a window clerk its own hospital's,
+    county staff and auditors those of the hospitals in their counties."""
+    role = role_of(user)
+    if role not in READERS or not user.is_active:
+        return Hospital.objects.none()
+    if role == Role.HOSPITAL_CLERK:
+        return Hospital.objects.filter(pk=user.staff.hospital_id)
+    return Hospital.objects.filter(scope_q(user, "county__code")).order_by("code")
+
+
+def ledger_hospital(user, code: str = "") -> Hospital:
+    """The hospital of the ledger asked for (a clerk's own when no code is given); NotFound outside scope."""
+    hospitals = ledger_hospitals(user)
+    hospital = hospitals.filter(code=code).first() if code else hospitals.first()
+    if hospital is None:
+        raise NotFound("Hospital not found.")
+    return hospital
+
+
+def reduction_ledger(hospital: Hospital, month: str) -> QuerySet[Settlement]:
+    """The hospital's live settlements discharged in `month` (YYYY-MM, already checked) on which the
+    hospital reduced its fees or the emergency fund paid, by discharge day."""
+    year, number = (int(part) for part in month.split("-"))
+    return Settlement.objects.filter(
+        Q(hospital_reduction__gt=0) | Q(emergency_fund__gt=0),
+        hospital=hospital,
+        status__in=LIVE_STATUSES,
+        discharge_date__year=year,
+        discharge_date__month=number,
+    ).order_by("discharge_date", "pk")
+
+
+def reduction_totals(settlements: QuerySet[Settlement]) -> dict:
+    sums = settlements.aggregate(
+        total=Sum("total_cost"), reduction=Sum("hospital_reduction"), emergency=Sum("emergency_fund")
+    )
+    return {
+        "count": settlements.count(),
+        "total_cost": _cents(sums["total"]),
+        "hospital_reduction": _cents(sums["reduction"]),
+        "emergency_fund": _cents(sums["emergency"]),
+    }

@@ -37,6 +37,7 @@ from aidflow.settlements.forms import (
 from aidflow.settlements.models import ClaimStatus, RefusalCode, SettlementStatus
 from aidflow.settlements.selectors import (
     claim_get,
+    claim_other_payers,
     claims_visible,
     refused_at,
     settlement_get,
@@ -340,6 +341,7 @@ class ClaimDetailView(TemplateView):
             {
                 "claim": claim,
                 "county_name": county.full_name if county else claim.county,
+                "other_payers": claim_other_payers(claim),
                 "settlements": settlements,
                 "categories": CATEGORY_NAMES,
                 "may_review": may_review,

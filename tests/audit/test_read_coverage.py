@@ -19,7 +19,7 @@ from aidflow.notices.models import Notice
 from aidflow.settlements.models import Settlement, SettlementClaim
 from tests.factories import FilingFactory, advance, certificate, make_staff, today
 from tests.payments.conftest import ACCOUNT, approved, payee
-from tests.settlements.conftest import ZHANG, register, settle_body, window  # noqa: F401 - fixtures
+from tests.settlements.conftest import ZHANG, discharged, register, settle_body, window  # noqa: F401 - fixtures
 from tests.workflows.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,8 @@ PERSONAL = {
     "workbench:settlement_window": "the window's roll look-up by ID number",
     "workbench:settlements": "settlements: patients' names, ID numbers",
     "workbench:settlements_export": "the settlement list as a workbook",
+    "workbench:reductions": "a hospital's reduction ledger: patients' names",
+    "workbench:reductions_export": "a hospital's reduction ledger as a workbook",
     "workbench:survey_form": "the home-visit survey form PDF",
     "workbench:applications_export": "the application list as a workbook",
     "workbench:inbox_export": "the inbox as a workbook",
@@ -193,7 +195,9 @@ def world(policy, clerk, reviewer, approver, auditor, window, capture_on_commit)
     application = application_file(user=clerk, data=data, documents=certificate())
     application = advance(application, to="notice_delivery", capture=capture_on_commit)
     Hospital.objects.filter(code="H-LC").update(bank="农业银行陵城支行", account="6200000000000371403")
-    settled = client_for(window).post("/api/v1/settlements/", settle_body(), content_type="application/json")
+    # With a reduction by the hospital, so its reduction ledger lists the patient.
+    body = settle_body(hospital_reduction="300.00")
+    settled = client_for(window).post("/api/v1/settlements/", body, content_type="application/json")
     assert settled.status_code == 201, settled.content
     claim = client_for(window).post(
         "/api/v1/settlement-claims/", {"month": today().strftime("%Y-%m")}, content_type="application/json"
@@ -283,6 +287,8 @@ QUERY = {
     "api:referrals": {"id_number": ZHANG},
     "workbench:referrals": {"id_number": ZHANG},
     "workbench:persons": {"id_number": ZHANG},
+    "workbench:reductions": {"hospital": "H-LC", "month": discharged()[1][:7]},
+    "workbench:reductions_export": {"hospital": "H-LC", "month": discharged()[1][:7]},
 }
 
 

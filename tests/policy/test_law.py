@@ -118,6 +118,8 @@ def county_policy_with_extra_category(demo_content: dict) -> dict:
     content["extra_categories"] = [
         {"code": "poverty_registered", "name": "建档立卡贫困人口", "group": "poverty_registered"}
     ]
+    # The county's own figure in place of the demo's.
+    content["rules"] = [rule for rule in content["rules"] if rule["category_group"] != "poverty_registered"]
     content["rules"].append(
         {
             "category_group": "poverty_registered",
@@ -146,8 +148,9 @@ def test_a_county_defined_category_is_policy_data_not_code(policy):
 
 
 def test_a_category_no_applicable_version_declares_is_invalid_input(policy):
+    # The demo policy declares the registered poor; no shipped version declares this one.
     with pytest.raises(InputErrors) as caught:
-        aid_calculate(data=calculation_request(category="poverty_registered", aid_type="hospitalization"))
+        aid_calculate(data=calculation_request(category="martyrs_family", aid_type="hospitalization"))
     assert list(caught.value.errors) == ["category"]
 
 
@@ -210,7 +213,8 @@ def test_an_uninsured_rule_and_an_insured_rule_may_stand_side_by_side(regions):
         }
     )
     version, _created = policy_load(data=content)
-    assert sorted(version.rules.values_list("insured", flat=True)) == [False, True, True, True]
+    # The demo's three rules, its two demo rules for the registered poor, and the uninsured rule.
+    assert sorted(version.rules.values_list("insured", flat=True)) == [False, True, True, True, True, True]
 
 
 def test_icd10_codes_are_format_checked():

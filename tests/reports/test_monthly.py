@@ -81,6 +81,8 @@ def test_the_figures_by_hand(month_set):
         "basic_insurance": "104000.00",
         "serious_illness_insurance": "15000.00",
         "other_payments": "500.00",
+        "hospital_reduction": "0.00",
+        "emergency_fund": "0.00",
         "aid": "9350.00",
     }
     assert figures["by_route"]["application"]["aid"] == "3400.00"
@@ -170,10 +172,12 @@ def test_the_api_the_workbook_and_who_may_read(month_set, approver, auditor, cit
     rows = list(workbook["按救助途径"].iter_rows(values_only=True))
     assert rows[0][:4] == ("代码", "名称", "人数", "人次")
     by_code = {row[0]: row for row in rows[1:-1]}
+    aid = rows[0].index("救助金额")
+    assert rows[0][aid - 2 : aid] == ("医院减免", "疾病应急救助")
     for route, block in body["by_route"].items():
         assert by_code[route][2:4] == (block["persons"], block["person_times"])
-        assert f"{by_code[route][9]:.2f}" == block["aid"]
-    assert rows[-1][1].startswith("合计") and f"{rows[-1][9]:.2f}" == body["totals"]["aid"]
+        assert f"{by_code[route][aid]:.2f}" == block["aid"]
+    assert rows[-1][1].startswith("合计") and f"{rows[-1][aid]:.2f}" == body["totals"]["aid"]
 
 
 def test_submit_freezes_the_month(month_set, approver, auditor, clerk, reviewer):

@@ -95,10 +95,14 @@ def test_a_category_a_policy_declares_may_be_on_a_roll(regions, policy):
 
     content = copy.deepcopy(json.loads(DEMO_POLICY_FILE.read_text(encoding="utf-8")))
     content.update(
-        code="with-extra", extra_categories=[{"code": "poverty_registered", "name": "建档立卡", "group": "pr"}]
+        code="with-extra",
+        extra_categories=[{"code": "martyrs_family", "name": "烈属", "group": "mf"}],
+        rules=[rule for rule in content["rules"] if rule["category_group"] != "poverty_registered"],
     )
+    with pytest.raises(ImportRefused):
+        recipients_import(text=roll(f"{ALICE},张三,martyrs_family,371403,2020-01-01,"))
     policy_load(data=content)
-    assert recipients_import(text=roll(f"{ALICE},张三,poverty_registered,371403,2020-01-01,")).created == 1
+    assert recipients_import(text=roll(f"{ALICE},张三,martyrs_family,371403,2020-01-01,")).created == 1
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig"])

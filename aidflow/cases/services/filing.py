@@ -65,6 +65,8 @@ def stays_store(application: Application, stays, referrals: list[tuple[bool, str
             serious_illness_insurance=stay.serious_illness_insurance,
             other_insurance=stay.other_insurance,
             charity=stay.charity,
+            hospital_reduction=stay.hospital_reduction,
+            emergency_fund=stay.emergency_fund,
             referral=referrals[index][0] if index < len(referrals) else False,
             referral_number=referrals[index][1] if index < len(referrals) else "",
             diagnosis=stay.diagnosis,

@@ -86,7 +86,9 @@ def ledger_record(application: Application, calculation: dict) -> None:
             - stay.basic_insurance
             - stay.serious_illness_insurance
             - stay.other_insurance
-            - stay.charity,
+            - stay.charity
+            - stay.hospital_reduction
+            - stay.emergency_fund,
         )
         if is_counted
         else ZERO
@@ -129,6 +131,8 @@ def ledger_record(application: Application, calculation: dict) -> None:
             basic_insurance=cents(stay.basic_insurance),
             serious_illness_insurance=cents(stay.serious_illness_insurance),
             other_payments=cents(stay.other_insurance + stay.charity),
+            hospital_reduction=cents(stay.hospital_reduction),
+            emergency_fund=cents(stay.emergency_fund),
             aid=cents(stay.aid_share),
             application=application,
         )
@@ -151,7 +155,7 @@ def ledger_settlement_add(
     aid: Decimal,
 ) -> None:
     """A settlement's one row (`costs`: total_cost, eligible_cost, basic_insurance,
-    serious_illness_insurance, other_payments as Decimals)."""
+    serious_illness_insurance, other_payments, hospital_reduction, emergency_fund as Decimals)."""
     _changed([_change(number, {"region": region, "category": category, "aid_type": aid_type, "day": day}, aid)])
     AidLedgerRow.objects.create(
         day=day,

@@ -13,7 +13,11 @@ CATEGORY = {
     "orphan": _("Orphan"),
     "child_in_distress": _("Child in distress"),
     "low_income": _("Low-income person"),
+    # A roll kind, not a built-in category (no model's choice): the rolls take it and the policy
+    # declares its rules (INTERFACES section 12).
+    "poverty_registered": _("Registered poor person"),
 }
+ROLL_ONLY_CATEGORIES = ("poverty_registered",)
 CATEGORY_GROUP = {"key_recipient": _("Key recipient"), "low_income": _("Low-income")}
 AID_TYPE = {
     "hospitalization": _("Hospitalization aid"),
@@ -156,6 +160,8 @@ FIGURE = {
     "basic_insurance": _("Basic insurance"),
     "serious_illness_insurance": _("Serious-illness insurance"),
     "other_payments": _("Other payments"),
+    "hospital_reduction": _("Hospital reduction"),
+    "emergency_fund": _("Emergency medical assistance fund"),
     "aid": _("Medical aid"),
 }
 

@@ -48,3 +48,13 @@ def settlements_listed(*, user, settlements, filters: dict | None = None) -> Non
 def claims_listed(*, user, claims) -> None:
     """A page of the monthly claims was shown."""
     audit_list_read(actor=user, list_name="claims", shown=[claim.number for claim in claims])
+
+
+def reduction_ledger_read(*, user, hospital, month: str, settlements) -> None:
+    """A page of a hospital's reduction ledger (patients' names) was shown."""
+    audit_list_read(
+        actor=user,
+        list_name="reduction_ledger",
+        shown=[settlement.number for settlement in settlements],
+        details={"hospital": hospital.code, "month": month},
+    )

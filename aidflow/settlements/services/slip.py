@@ -26,6 +26,8 @@ def slip_html(settlement: Settlement) -> str:
         ("大病保险支付", settlement.serious_illness_insurance),
         ("其他补充保险支付", settlement.other_insurance),
         ("慈善及社会帮扶", settlement.charity),
+        ("医院减免", settlement.hospital_reduction),
+        ("疾病应急救助", settlement.emergency_fund),
         ("医疗救助（本院垫付）", settlement.amount),
     ]
     with translation.override("zh-hans"):

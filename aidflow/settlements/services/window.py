@@ -30,7 +30,7 @@ from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.core.locks import person_lock
 from aidflow.core.numbering import take_next
 from aidflow.policy.calculator import CalculationResult, ReasonCode, calculate
-from aidflow.policy.models import AidType, PolicyVersion
+from aidflow.policy.models import POVERTY_REGISTERED, AidType, PolicyVersion
 from aidflow.policy.requests import CalculationRequest, parse_request
 from aidflow.policy.services import policy_select, policy_terms
 from aidflow.regions.codes import code_at, county_of
@@ -41,6 +41,8 @@ from aidflow.rolls.selectors import roll_period_during
 from aidflow.rolls.suspensions import suspension_in_force, suspension_message
 from aidflow.settlements.models import LIVE_STATUSES, Settlement, SettlementCounter
 
+# The registered poor (建档立卡贫困人口) are treated first and pay afterwards, with no deposit.
+PAY_FIRST_CATEGORY = POVERTY_REGISTERED
 # One-stop settlement serves the two inpatient aid types (seed 002 line ~1792).
 SETTLEMENT_AID_TYPES = (AidType.HOSPITALIZATION, AidType.MAJOR_DISEASE)
 STAY_FIELDS = (
@@ -52,6 +54,8 @@ STAY_FIELDS = (
     "serious_illness_insurance",
     "other_insurance",
     "charity",
+    "hospital_reduction",
+    "emergency_fund",
     "diagnosis",
     "icd10",
 )
@@ -78,12 +82,18 @@ class Quote:
     def stay(self):
         return self.request.stays[0]
 
+    @property
+    def pay_first(self) -> bool:
+        """先诊疗、后付费 (seed 000 line ~35): the registered poor pay no deposit."""
+        return self.period.category == PAY_FIRST_CATEGORY
+
     def as_json(self) -> dict:
         return {
             "category": self.period.category,
             "region": self.period.region,
             "amount": money_text(self.result.amount),
             "patient_pays": money_text(self.patient_pays),
+            "pay_first": self.pay_first,
             "cap_left": money_text(self.cap_left) if self.cap_left is not None else None,
             "calculation": self.result.as_json(),
         }
@@ -159,9 +169,7 @@ def _parse(hospital: Hospital, values: dict, reader: FieldReader, today: datetim
                 "stay.discharge_date",
                 _("On %(day)s the hospital was not a designated hospital.") % {"day": stay.discharge_date.isoformat()},
             )
-    suspension = suspension_in_force(hospital, today)
-    if suspension is not None:
-        # The county stopped the hospital's window (issue 30): named on the hospital, with the reason.
+    if (suspension := suspension_in_force(hospital, today)) is not None:  # the county stopped the window
         reader.error("hospital", suspension_message(suspension) + " " + _("The window makes no new settlement."))
     reader.raise_if_any()
     return request
@@ -229,7 +237,7 @@ def settlement_quote(*, user, data: object, today: datetime.date | None = None) 
             result.as_json(),
         )
     stay = request.stays[0]
-    paid = stay.basic_insurance + stay.serious_illness_insurance + stay.other_insurance + stay.charity
+    paid = stay.paid_by_others
     cap = Decimal(result.as_json()["policy"]["annual_cap"])
     return Quote(
         hospital=hospital,
@@ -325,6 +333,7 @@ def settlement_record(*, user, data: object, today: datetime.date | None = None)
             **{key: getattr(stay, key) for key in STAY_FIELDS},
             amount=quote.result.amount,
             patient_pays=quote.patient_pays,
+            pay_first=quote.pay_first,
             remaining_total=quote.result.remaining,
             medical_year=stay.discharge_date.year,
             policy=quote.version,
@@ -347,6 +356,8 @@ def settlement_record(*, user, data: object, today: datetime.date | None = None)
                 "basic_insurance": stay.basic_insurance,
                 "serious_illness_insurance": stay.serious_illness_insurance,
                 "other_payments": stay.other_insurance + stay.charity,
+                "hospital_reduction": stay.hospital_reduction,
+                "emergency_fund": stay.emergency_fund,
             },
             aid=settlement.amount,
         )
@@ -363,6 +374,7 @@ def settlement_record(*, user, data: object, today: datetime.date | None = None)
                 "discharge_date": stay.discharge_date.isoformat(),
                 "amount": money_text(settlement.amount),
                 "patient_pays": money_text(settlement.patient_pays),
+                "pay_first": settlement.pay_first,
                 "policy": quote.version.code,
             },
         )
