@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from aidflow.api.schema_settings import API_SCHEMA_SETTINGS
 from aidflow.env import (
     env_bool,
     env_cache,
@@ -290,6 +291,7 @@ CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
 # County approvers, county finance and administrators sign in with a second step (TOTP).
 AIDFLOW_REQUIRE_2FA = env_bool("AIDFLOW_REQUIRE_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "AidFlow"
+PAYMENT_SECOND_SIGNATURE = env_bool("PAYMENT_SECOND_SIGNATURE", True)  # two signatures on a batch (INTERFACES 15)
 
 # API tokens live this many hours; signing in after that issues a new one.
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 8, minimum=1)
@@ -319,33 +321,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["aidflow.api.parsers.SafeJSONParser"],
 }
 
-SPECTACULAR_SETTINGS = {
-    "TITLE": "AidFlow API",
-    "DESCRIPTION": "Medical-aid applications: filing, review, approval, notices and audit.",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "COMPONENT_SPLIT_REQUEST": True,
-    # Every operation's error answers and every answer's required fields (aidflow/api/openapi.py).
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "aidflow.api.openapi.complete_schema",
-    ],
-    # The Swagger UI is served from the app's own static files, not from a CDN.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {
-        "CategoryEnum": "aidflow.policy.models.Category.choices",
-        "AidTypeEnum": "aidflow.policy.models.AidType.choices",
-        "DecisionEnum": "aidflow.cases.models.Decision.choices",
-        "StageDecisionEnum": ["forward", "return", "reject", "approve"],
-        "ApplicationStatusEnum": "aidflow.cases.choices.Status.choices",
-        "SettlementStatusEnum": "aidflow.settlements.models.SettlementStatus.choices",
-        "ClaimStatusEnum": "aidflow.settlements.models.ClaimStatus.choices",
-        "PaymentStatusEnum": "aidflow.core.payment.PaymentStatus.choices",
-        "BatchStatusEnum": "aidflow.payments.models.BatchStatus.choices",
-        "LineStatusEnum": "aidflow.payments.models.LineStatus.choices",
-    },
-}
+# The OpenAPI schema's settings sit beside the API (aidflow/api/schema_settings.py).
+SPECTACULAR_SETTINGS = API_SCHEMA_SETTINGS
 
 LOG_FORMAT = env_choice("LOG_FORMAT", "text", ["text", "json"])
 LOGGING = {

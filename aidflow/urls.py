@@ -31,6 +31,7 @@ from aidflow.notices.views import (
 )
 from aidflow.notify.views import StatusView
 from aidflow.payments.views import (
+    BatchApproveView,
     BatchDetailView,
     BatchExportView,
     BatchListView,
@@ -43,7 +44,7 @@ from aidflow.payments.views import (
 from aidflow.regions.views import HomeView
 from aidflow.reports.public import DisclosureView
 from aidflow.reports.views import OnTimeView, PersonFileView, StatisticsExportView, StatisticsView
-from aidflow.rolls.views import RecipientLookupView, ReferralsView
+from aidflow.rolls.views import HospitalsView, RecipientLookupView, ReferralsView
 from aidflow.settlements.export_views import ClaimListExportView, SettlementListExportView
 from aidflow.settlements.reduction_views import ReductionLedgerExportView, ReductionLedgerView
 from aidflow.settlements.views import (
@@ -113,6 +114,7 @@ class WorkbenchApp(Application):
     persons_path = path("persons/", PersonFileView.as_view(), name="persons")
     recipients_path = path("recipients/", RecipientLookupView.as_view(), name="recipients")
     referrals_path = path("referrals/", ReferralsView.as_view(), name="referrals")
+    hospitals_path = path("hospitals/", HospitalsView.as_view(), name="hospitals")
     settlement_window_path = path("settlements/window/", SettlementWindowView.as_view(), name="settlement_window")
     settlements_path = path("settlements/", SettlementListView.as_view(), name="settlements")
     settlements_export_path = path(
@@ -134,6 +136,7 @@ class WorkbenchApp(Application):
     payable_export_path = path("payments/export.xlsx", PayableExportView.as_view(), name="payable_export")
     batches_path = path("payments/batches/", BatchListView.as_view(), name="batches")
     batch_path = path("payments/batches/<int:pk>/", BatchDetailView.as_view(), name="batch")
+    batch_approve_path = path("payments/batches/<int:pk>/approve/", BatchApproveView.as_view(), name="batch_approve")
     batch_export_path = path("payments/batches/<int:pk>/export.xlsx", BatchExportView.as_view(), name="batch_export")
     results_template_xlsx_path = path(
         "payments/batches/<int:pk>/results-template.xlsx",

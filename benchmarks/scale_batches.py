@@ -157,6 +157,7 @@ def payment_figures(n: int, log) -> dict:
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from aidflow.payments.services.approval import batch_approve
     from aidflow.payments.services.batching import batch_create
     from aidflow.payments.services.exports import bank_file
     from aidflow.payments.services.results import results_import
@@ -170,6 +171,8 @@ def payment_figures(n: int, log) -> dict:
         batch = batch_create(user=finance, data={"county": PAY_COUNTY})
     figures["batch_create"] = peak.figures(lines=batch.count)
     log(f"  batch_create {batch.count:,} lines: {peak.seconds} s, +{peak.mb} MB")
+    if batch.status == "prepared":  # the second signature, by the county's other finance officer
+        batch = batch_approve(user=get_user_model().objects.get(username="finance2_lingcheng"), batch=batch)
     with Peak() as peak:
         content = bank_file(user=finance, batch=batch)
     figures["bank_file"] = peak.figures(bytes=len(content))

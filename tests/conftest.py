@@ -73,6 +73,13 @@ def single_step_sign_in(settings):
     settings.AIDFLOW_REQUIRE_2FA = False
 
 
+@pytest.fixture
+def one_signature(settings):
+    """An office with one finance officer: batches are open and exported at once (INTERFACES
+    section 15), for tests about what happens after the bank file, not about who approves it."""
+    settings.PAYMENT_SECOND_SIGNATURE = False
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Throttles and rate limits count in the cache; each test starts from zero. The holiday

@@ -46,7 +46,8 @@ SENTENCES = [
     re.compile(
         rf"Its payments: batch `FF-(?P<county>\d{{6}})-<year>-(?P<first>\d{{4}})` paid (?P<paid>{NAME})'s "
         rf"approved aid and the hospital's claim and came back with (?P<failed>{NAME})'s line failed "
-        r"\((?P<why>[^)]+)\); with her account corrected she waits in the open batch `\.\.\.-(?P<second>\d{4})`\."
+        r"\((?P<why>[^)]+)\); with her account corrected she waits in the batch `\.\.\.-(?P<second>\d{4})`, "
+        rf"prepared by (?P<preparer>{NAME}) and awaiting the second signature of (?P<signer>{NAME})\."
     ),
     re.compile(rf"Follow (?P<who>{NAME})'s case from the county's decision to \"(?P<shown>[^\"]+)\" on its page\."),
     re.compile(
@@ -149,7 +150,9 @@ def check_payments(told: dict, claim: SettlementClaim, today: datetime.date) -> 
     first, second = (f"FF-{told['county']}-{year}-{told[key]}" for key in ("first", "second"))
     assert [batch.number for batch in batches] == [first, second]
     closed, open_ = batches
-    assert (closed.status, open_.status) == (BatchStatus.CLOSED, BatchStatus.OPEN)
+    assert (closed.status, open_.status) == (BatchStatus.CLOSED, BatchStatus.PREPARED)
+    assert closed.approved_by != closed.created_by and closed.approved_by.username == told["signer"]
+    assert open_.created_by.username == told["preparer"] and open_.approved_by is None
     lines = {
         (line.kind, line.application.applicant_name if line.application else line.claim.number): line
         for line in closed.lines.select_related("application", "claim")

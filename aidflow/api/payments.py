@@ -12,6 +12,7 @@ from aidflow.core.downloads import attachment_bytes
 from aidflow.core.payment import mask_account
 from aidflow.payments.models import PaymentBatch, PaymentLine
 from aidflow.payments.selectors import batch_get, batches_visible
+from aidflow.payments.services.approval import batch_approve
 from aidflow.payments.services.batching import batch_create
 from aidflow.payments.services.exports import bank_file
 from aidflow.payments.services.reads import batch_view
@@ -43,15 +44,43 @@ class BatchSerializer(serializers.ModelSerializer):
     total = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
     lines = LineSerializer(many=True)
     skipped = SkippedSerializer(many=True)
+    prepared_by = serializers.CharField(source="created_by.username", read_only=True)
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = PaymentBatch
-        fields = ["id", "number", "county", "status", "total", "count", "lines", "skipped", "created_at", "closed_at"]
+        fields = [
+            "id",
+            "number",
+            "county",
+            "status",
+            "total",
+            "count",
+            "lines",
+            "skipped",
+            "created_at",
+            "prepared_by",
+            "approved_by",
+            "approved_at",
+            "closed_at",
+        ]
 
 
 class BatchListSerializer(BatchSerializer):
     class Meta(BatchSerializer.Meta):
-        fields = ["id", "number", "county", "status", "total", "count", "created_at", "closed_at"]
+        fields = [
+            "id",
+            "number",
+            "county",
+            "status",
+            "total",
+            "count",
+            "created_at",
+            "prepared_by",
+            "approved_by",
+            "approved_at",
+            "closed_at",
+        ]
 
 
 @extend_schema(tags=["payments"])
@@ -88,11 +117,31 @@ class BatchDetailApi(APIView):
 
 @extend_schema(
     tags=["payments"],
+    summary="Approve a prepared batch: the second signature, by another person holding payments.approve_batch",
+    request=None,
+    responses={
+        200: BatchSerializer,
+        409: OpenApiResponse(s.ErrorSerializer, description="The batch does not wait for approval"),
+        403: ERRORS[403],
+        404: ERRORS[404],
+    },
+)
+class BatchApproveApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def post(self, request, pk):
+        batch = batch_approve(user=request.user, batch=batch_get(request.user, pk))
+        return Response(BatchSerializer(batch).data)
+
+
+@extend_schema(
+    tags=["payments"],
     summary="The bank's payment file (XLSX, full accounts; audited)",
     responses={
         (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
         403: ERRORS[403],
         404: ERRORS[404],
+        409: OpenApiResponse(s.ErrorSerializer, description="The batch awaits its second signature"),
     },
 )
 class BatchExportApi(APIView):

@@ -1,25 +1,69 @@
 """REST API for designated hospitals and the rolls of key recipients (INTERFACES section 7)."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aidflow.api.common import ERRORS, StaffOnly
+from aidflow.api.common import ERRORS, StaffOnly, json_object
 from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.rolls.lookups import roll_lookup
 from aidflow.rolls.models import Hospital
 from aidflow.rolls.referrals import referral_record, referrals_list
-from aidflow.rolls.selectors import hospitals_list
+from aidflow.rolls.selectors import hospitals_with_suspension
+from aidflow.rolls.suspensions import hospital_lift, hospital_suspend, suspension_json
 
 
 class HospitalSerializer(serializers.ModelSerializer):
     county = serializers.CharField(source="county_id")
+    suspended_from = serializers.DateField(
+        read_only=True, allow_null=True, help_text="the county's suspension not lifted, from that day; or null"
+    )
 
     class Meta:
         model = Hospital
-        fields = ["code", "name", "level", "county", "designated_from", "designated_to"]
+        fields = ["code", "name", "level", "county", "designated_from", "designated_to", "suspended_from"]
+
+
+SUSPENSION = inline_serializer(
+    "HospitalSuspension",
+    {
+        "hospital": serializers.CharField(),
+        "suspended_from": serializers.DateField(),
+        "reason": serializers.CharField(),
+        "suspended_by": serializers.CharField(),
+        "lifted_on": serializers.DateField(allow_null=True),
+        "lift_reason": serializers.CharField(),
+    },
+)
+
+
+@extend_schema(
+    tags=["rolls"],
+    summary="Suspend a hospital's designation from a day (county approver of its county; audited)",
+    request=inline_serializer("SuspendRequest", {"from": serializers.DateField(), "reason": serializers.CharField()}),
+    responses={201: SUSPENSION, 409: OpenApiResponse(description="already suspended"), **ERRORS},
+)
+class HospitalSuspendApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def post(self, request, code):
+        suspension = hospital_suspend(user=request.user, code=code, data=json_object(request))
+        return Response(suspension_json(suspension), status=201)
+
+
+@extend_schema(
+    tags=["rolls"],
+    summary="Lift a hospital's suspension from today (county approver of its county; audited)",
+    request=inline_serializer("LiftRequest", {"reason": serializers.CharField()}),
+    responses={200: SUSPENSION, 409: OpenApiResponse(description="not suspended"), **ERRORS},
+)
+class HospitalLiftApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def post(self, request, code):
+        return Response(suspension_json(hospital_lift(user=request.user, code=code, data=json_object(request))))
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -44,7 +88,7 @@ class HospitalListApi(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return hospitals_list()
+        return hospitals_with_suspension()
 
 
 @extend_schema(

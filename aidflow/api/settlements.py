@@ -19,6 +19,7 @@ from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import InputErrors
 from aidflow.core.identity import mask_resident_id
 from aidflow.core.payment import PaymentStatus
+from aidflow.rolls.suspensions import suspension_json
 from aidflow.settlements.models import Settlement, SettlementClaim, SettlementStatus
 from aidflow.settlements.selectors import (
     claim_get,
@@ -41,6 +42,9 @@ class ClaimSerializer(serializers.ModelSerializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True)
     approved_amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, allow_null=True)
     payment = serializers.SerializerMethodField()
+    hospital_suspension = serializers.SerializerMethodField(
+        help_text="the county's suspension of the hospital's designation not lifted, or null"
+    )
 
     class Meta:
         model = SettlementClaim
@@ -58,6 +62,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "reviewed_at",
             "reasons",
             "payment",
+            "hospital_suspension",
         ]
 
     @extend_schema_field(
@@ -75,6 +80,10 @@ class ClaimSerializer(serializers.ModelSerializer):
         if claim.status != "approved":
             return None
         return {"status": claim.payment_status, "batch": claim.payment_batch or None, "paid_on": claim.paid_on}
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_hospital_suspension(self, claim) -> dict | None:
+        return suspension_json(claim.hospital.live_suspension)
 
 
 class ClaimRefSerializer(serializers.ModelSerializer):

@@ -50,6 +50,16 @@ urlpatterns = [
     path("calculate/", login_not_required(views.CalculateApi.as_view()), name="calculate"),
     path("statistics/on-time/", login_not_required(views.OnTimeApi.as_view()), name="ontime"),
     path("hospitals/", login_not_required(rolls.HospitalListApi.as_view()), name="hospitals"),
+    path(
+        "hospitals/<str:code>/suspension/",
+        login_not_required(rolls.HospitalSuspendApi.as_view()),
+        name="hospital_suspend",
+    ),
+    path(
+        "hospitals/<str:code>/suspension/lift/",
+        login_not_required(rolls.HospitalLiftApi.as_view()),
+        name="hospital_lift",
+    ),
     path("recipients/<str:id_number>/", login_not_required(rolls.RecipientLookupApi.as_view()), name="recipient"),
     path("referrals/", login_not_required(rolls.ReferralsApi.as_view()), name="referrals"),
     path("settlements/", login_not_required(settlements.SettlementListApi.as_view()), name="settlements"),
@@ -74,6 +84,11 @@ urlpatterns = [
     path("applications/<int:pk>/payee/", login_not_required(views.PayeeApi.as_view()), name="payee"),
     path("payment-batches/", login_not_required(payments.BatchListApi.as_view()), name="batches"),
     path("payment-batches/<int:pk>/", login_not_required(payments.BatchDetailApi.as_view()), name="batch"),
+    path(
+        "payment-batches/<int:pk>/approve/",
+        login_not_required(payments.BatchApproveApi.as_view()),
+        name="batch_approve",
+    ),
     path(
         "payment-batches/<int:pk>/export.xlsx",
         login_not_required(payments.BatchExportApi.as_view()),

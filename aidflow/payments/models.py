@@ -5,11 +5,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BatchStatus(models.TextChoices):
+    # With the second signature (settings.PAYMENT_SECOND_SIGNATURE, INTERFACES section 15) a batch is
+    # prepared, then approved by another person, and only then exported; without it a batch is open at once.
+    PREPARED = "prepared", _("Awaiting approval")
+    APPROVED = "approved", pgettext_lazy("payment batch", "Approved")
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+# The batches whose bank file may be exported and whose results may be recorded.
+SENDABLE = (BatchStatus.OPEN, BatchStatus.APPROVED)
 
 
 class LineKind(models.TextChoices):
@@ -49,12 +58,18 @@ class PaymentBatch(models.Model):
     skipped = models.JSONField(_("skipped"), default=list)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"))
+    # The second signature: who approved the batch for the bank, never its preparer.
+    approved_by = models.ForeignKey(  # never looked up by: no index on an existing table
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("payment batch")
         verbose_name_plural = _("payment batches")
         ordering = ["-created_at", "-pk"]
+        permissions = [("approve_batch", _("Can approve a payment batch another person prepared"))]
 
     def __str__(self) -> str:
         return self.number

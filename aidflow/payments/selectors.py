@@ -13,8 +13,12 @@ READERS = (Role.COUNTY_FINANCE, Role.AUDITOR)
 
 
 def batches_visible(user) -> QuerySet[PaymentBatch]:
-    """The county's finance officer and the auditors in scope read batches."""
-    if role_of(user) not in READERS:
+    """The county's finance officer and the auditors in scope read batches; so does a county
+    approver an administrator granted payments.approve_batch (the second signature)."""
+    role = role_of(user)
+    if role == Role.COUNTY_APPROVER and user.has_perm("payments.approve_batch"):
+        return PaymentBatch.objects.filter(scope_q(user, "county", ["regions.approve_county"]))
+    if role not in READERS:
         return PaymentBatch.objects.none()
     return PaymentBatch.objects.filter(scope_q(user, "county"))
 

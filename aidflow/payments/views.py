@@ -27,7 +27,9 @@ from aidflow.payments.confirmations import (
     results_confirmation,
 )
 from aidflow.payments.forms import ResultsForm
+from aidflow.payments.models import SENDABLE, BatchStatus
 from aidflow.payments.selectors import batch_get, batches_visible, month_payments
+from aidflow.payments.services.approval import batch_approve, may_approve_batch
 from aidflow.payments.services.batching import batch_create, payable_preview
 from aidflow.payments.services.exports import bank_file
 from aidflow.payments.services.lists import payable_export, report_export
@@ -93,7 +95,11 @@ class PayableView(TemplateView):
         except (InputErrors, Conflict) as error:
             context["page_errors"] = [message for values in error.errors.values() for message in values]
             return self.render_to_response(context, status=409)
-        messages.success(request, _("Batch %(number)s made: export the bank file.") % {"number": batch.number})
+        if batch.status == BatchStatus.PREPARED:
+            text = _("Batch %(number)s made: another person must approve it before the bank file is exported.")
+        else:
+            text = _("Batch %(number)s made: export the bank file.")
+        messages.success(request, text % {"number": batch.number})
         return redirect("workbench:batch", pk=batch.pk)
 
 
@@ -131,6 +137,9 @@ class BatchDetailView(TemplateView):
                 "lines": page.object_list,
                 "page": page,
                 "is_finance": role_of(self.request.user) == Role.COUNTY_FINANCE,
+                "sendable": batch.status in SENDABLE,
+                "may_approve": may_approve_batch(self.request.user, batch),
+                "prepared_by_me": batch.created_by_id == self.request.user.pk,
                 "pending": batch.lines.filter(status="pending").count(),
                 "form": kwargs.get("form") or ResultsForm(),
             }
@@ -163,6 +172,31 @@ class BatchDetailView(TemplateView):
                 messages.success(request, _("The bank's results were recorded."))
                 return redirect("workbench:batch", pk=pk)
         return self.render_to_response(self.get_context_data(pk=pk, form=form), status=400)
+
+
+class BatchApproveView(BatchDetailView):
+    """The second signature: another person than the preparer approves the batch for the bank. A
+    refusal (the preparer, no permission, no longer waiting) stays on the batch page with its reason."""
+
+    def get(self, request, pk):
+        return redirect("workbench:batch", pk=pk)
+
+    def post(self, request, pk):
+        batch = self._batch(pk)
+        try:
+            batch = batch_approve(user=request.user, batch=batch)
+        except ActionForbidden as error:
+            return self._refused(pk, [str(error)], status=403)
+        except Conflict as error:
+            return self._refused(pk, [message for values in error.errors.values() for message in values], status=409)
+        text = _("Batch %(number)s approved: the bank file may be exported.")
+        messages.success(request, text % {"number": batch.number})
+        return redirect("workbench:batch", pk=pk)
+
+    def _refused(self, pk, errors: list[str], *, status: int):
+        context = self.get_context_data(pk=pk)
+        context["page_errors"] = errors
+        return self.render_to_response(context, status=status)
 
 
 class ResultsTemplateView(View):
@@ -201,6 +235,9 @@ class BatchExportView(View):
             raise Http404(_("No such payment batch.")) from None
         except ActionForbidden as error:
             return HttpResponseForbidden(str(error))
+        except Conflict as error:
+            messages.error(request, " ".join(message for values in error.errors.values() for message in values))
+            return redirect("workbench:batch", pk=pk)
         return attachment_bytes(data, filename=f"{batch.number}.xlsx", content_type=XLSX)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from aidflow.cases.choices import Status
 from aidflow.cases.models import Application
 from aidflow.core.payment import PaymentStatus
-from aidflow.payments.models import BatchStatus
+from aidflow.payments.models import SENDABLE
 from aidflow.payments.selectors import batches_visible
 from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of, scope_q
@@ -159,7 +159,7 @@ def _finance_desk(user) -> list[DeskSection]:
     failed_claims = approved_claims.filter(payment_status=PaymentStatus.FAILED)
     failed, failed_more = bounded_count(failed_applications)
     failed_claim_count, failed_claims_more = bounded_count(failed_claims)
-    open_batches = batches_visible(user).filter(status=BatchStatus.OPEN)
+    open_batches = batches_visible(user).filter(status__in=SENDABLE)
     batches, batches_more = bounded_count(open_batches)
     payable = reverse("workbench:payable")
     return [

@@ -1,6 +1,8 @@
 """Designated hospitals and the rolls of key recipients (救助对象名册): who is on which roll, where,
 and when (INTERFACES section 7)."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,49 @@ class Hospital(models.Model):
 
     def designated_on(self, day) -> bool:
         return self.designated_from <= day and (self.designated_to is None or day <= self.designated_to)
+
+    @property
+    def live_suspension(self) -> HospitalSuspension | None:
+        """The county's suspension not lifted (in force, or from a day to come), for the claim pages."""
+        return self.suspensions.filter(lifted_at__isnull=True).first()
+
+
+class HospitalSuspension(models.Model):
+    """The county suspends a hospital's designation from a day (INTERFACES section 15, issue 30): from
+    then on its window makes no new settlement, until the suspension is lifted. Written by
+    aidflow.rolls.suspensions only, each change audited."""
+
+    hospital = models.ForeignKey(
+        Hospital, verbose_name=_("hospital"), on_delete=models.PROTECT, related_name="suspensions"
+    )
+    suspended_from = models.DateField(_("suspended from"))
+    reason = models.CharField(_("reason"), max_length=500)
+    suspended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    suspended_at = models.DateTimeField(_("suspended at"))
+    # Lifted: from `lifted_on` the window settles again.
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lift_reason = models.CharField(_("reason for lifting"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("suspension of a hospital's designation")
+        verbose_name_plural = _("suspensions of hospitals' designations")
+        ordering = ["hospital", "-suspended_from", "-pk"]
+        constraints = [
+            # One live suspension per hospital at a time.
+            models.UniqueConstraint(
+                fields=["hospital"], condition=models.Q(lifted_at__isnull=True), name="hospital_suspension_live_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hospital_id} {self.suspended_from}"
+
+    def in_force_on(self, day) -> bool:
+        return self.suspended_from <= day and (self.lifted_on is None or day < self.lifted_on)
 
 
 class RollPeriod(models.Model):

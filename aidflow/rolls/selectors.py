@@ -41,6 +41,21 @@ def hospitals_list():
     return Hospital.objects.select_related("county").order_by("code")
 
 
+def hospitals_with_suspension(county: str | None = None):
+    """The hospitals (of one county, if given) with `suspended_from` and `suspension_reason` of the
+    suspension not lifted, or None."""
+    from django.db.models import OuterRef, Subquery
+
+    from aidflow.rolls.models import HospitalSuspension
+
+    live = HospitalSuspension.objects.filter(hospital=OuterRef("pk"), lifted_at__isnull=True)
+    hospitals = hospitals_list().annotate(
+        suspended_from=Subquery(live.values("suspended_from")[:1]),
+        suspension_reason=Subquery(live.values("reason")[:1]),
+    )
+    return hospitals.filter(county_id=county) if county else hospitals
+
+
 def hospitals_search(*, text: str, county: str, limit: int = 20) -> tuple[list[Hospital], bool]:
     """Designated hospitals whose name contains `text` (spaces ignored) or whose code starts with it:
     those of `county` first, then of its city, then the others, by name. Returns (at most `limit`

@@ -12,15 +12,16 @@ from django.views.generic import TemplateView
 from aidflow.cases.selectors import application_get
 from aidflow.cases.services.gates import hospitals_of
 from aidflow.core import labels
-from aidflow.core.errors import ActionForbidden, InputErrors, NotFound
-from aidflow.core.formerrors import add_service_errors
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.core.formerrors import add_service_errors, named
 from aidflow.policy.models import POVERTY_REGISTERED, Category
 from aidflow.regions.models import Region, Role
-from aidflow.regions.scope import role_of
+from aidflow.regions.scope import role_of, scope_codes
 from aidflow.rolls.forms import ReferralForm
 from aidflow.rolls.lookups import roll_lookup
 from aidflow.rolls.referrals import STAFF_ROLES, referral_record, referrals_list
-from aidflow.rolls.selectors import hospitals_list
+from aidflow.rolls.selectors import hospitals_list, hospitals_with_suspension
+from aidflow.rolls.suspensions import APPROVE, hospital_lift, hospital_suspend
 
 RECORDERS = (*STAFF_ROLES, Role.HOSPITAL_CLERK)
 
@@ -143,3 +144,53 @@ def referral_case(user, params) -> dict | None:
             "stay": index,
         },
     }
+
+
+class HospitalsView(TemplateView):
+    """The county approver's designated hospitals (定点医疗机构): each one's designation and the
+    county's suspension, with the forms to suspend one from a day, with the reason, and to lift it."""
+
+    template_name = "rolls/hospitals.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if role_of(request.user) != Role.COUNTY_APPROVER:
+            return HttpResponseForbidden(_("Only the county approver suspends a hospital's designation."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        codes = scope_codes(self.request.user, APPROVE)
+        county = codes[0] if codes else None
+        context.update(
+            {
+                "county": Region.objects.filter(code=county).first(),
+                "hospitals": hospitals_with_suspension(county) if county else [],
+                "today": timezone.localdate(),
+                "posted": self.request.POST if self.request.method == "POST" else {},
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        code = request.POST.get("hospital", "")
+        lift = request.POST.get("action") == "lift"
+        data = {"reason": request.POST.get("reason", "")}
+        if not lift:
+            data["from"] = request.POST.get("from", "")
+        try:
+            if lift:
+                hospital_lift(user=request.user, code=code, data=data)
+            else:
+                hospital_suspend(user=request.user, code=code, data=data)
+        except NotFound as error:
+            return HttpResponseForbidden(str(error))
+        except (InputErrors, Conflict) as error:
+            context = self.get_context_data()
+            context["page_errors"] = [
+                named(path, message) for path, values in error.errors.items() for message in values
+            ]
+            context["error_hospital"] = code
+            return self.render_to_response(context, status=400 if isinstance(error, InputErrors) else 409)
+        text = _("The suspension of %(code)s was lifted.") if lift else _("%(code)s is suspended.")
+        messages.success(request, text % {"code": code})
+        return redirect("workbench:hospitals")

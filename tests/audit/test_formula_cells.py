@@ -13,7 +13,8 @@ from tests.factories import make_staff
 from tests.payments.conftest import approved, finance, payee  # noqa: F401 - fixture
 from tests.workflows.helpers import client_for
 
-pytestmark = pytest.mark.django_db
+# What follows the bank file, not who approves it: one signature (tests/payments/test_approval.py has two).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_signature")]
 FORMULA = '=HYPERLINK("http://evil.example/","x")'
 
 

@@ -113,6 +113,11 @@ NOT_PERSONAL = {
     "api:payee": "a payee change (PATCH), audited",
     "api:batches": "batches: numbers and totals",
     "api:batch_results": "results upload (POST), audited",
+    "api:batch_approve": "the second signature (POST), audited",
+    "api:hospital_suspend": "suspending a hospital (POST), audited",
+    "api:hospital_lift": "lifting a hospital's suspension (POST), audited",
+    "workbench:hospitals": "the county's hospitals and their suspensions: no person",
+    "workbench:batch_approve": "the second signature (POST; GET goes back to the batch), audited",
     "api:statistics_monthly": "aggregate statistics",
     "api:statistics_workbook": "aggregate statistics",
     "api:statistics_submit": "a month's submission (POST), audited",
@@ -216,6 +221,9 @@ def world(policy, clerk, reviewer, approver, auditor, window, capture_on_commit)
     assert review.status_code == 200, review.content
     batch = client_for(finance).post("/api/v1/payment-batches/", {"county": "371403"}, content_type="application/json")
     assert batch.status_code == 201, batch.content
+    second = make_staff("finance_b", "county_finance", "371403", "冯静")
+    signed = client_for(second).post(f"/api/v1/payment-batches/{batch.json()['id']}/approve/")
+    assert signed.status_code == 200, signed.content
     line = next(line for line in batch.json()["lines"] if line["ref"] == application.number)
     paid = client_for(finance).post(
         f"/api/v1/payment-batches/{batch.json()['id']}/results/",

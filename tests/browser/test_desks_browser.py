@@ -19,7 +19,8 @@ from tests.reports.test_desks import settle_today
 from tests.settlements.conftest import register, window  # noqa: F401 - fixtures
 from tests.workflows.helpers import client_for, post_confirmed
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# After the bank file, not who approves it: one signature (tests/payments/test_approval.py has two).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("one_signature")]
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 REASON = "账户已冻结，请更换一卡通"
 

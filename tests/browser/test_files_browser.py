@@ -16,7 +16,8 @@ from tests.factories import PASSWORD, today
 from tests.payments.conftest import finance  # noqa: F401 - fixture
 from tests.payments.test_files import batch  # noqa: F401 - fixture
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# After the bank file, not who approves it: one signature (tests/payments/test_approval.py has two).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("one_signature")]
 
 
 def gbk_csv(rows: str) -> dict:

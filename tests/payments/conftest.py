@@ -21,6 +21,12 @@ def finance(regions):
 
 
 @pytest.fixture
+def second_finance(regions):
+    """The county's second finance officer: the second signature on a batch the first prepared."""
+    return make_staff("finance_b", "county_finance", "371403", "冯静")
+
+
+@pytest.fixture
 def other_finance(regions):
     return make_staff("finance2", "county_finance", "371426", "钱勇")
 

@@ -14,7 +14,8 @@ from tests.factories import BEIJIE, excluded, make_staff, today
 from tests.payments.conftest import approved
 from tests.workflows.helpers import client_for, post_confirmed
 
-pytestmark = pytest.mark.django_db
+# What follows the bank file, not who approves it: one signature (tests/payments/test_approval.py has two).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_signature")]
 
 REASON = "账户已冻结"
 

@@ -27,6 +27,13 @@ def make_batch(user, county="371403"):
     return post(user, "/api/v1/payment-batches/", {"county": county})
 
 
+def approve(user, batch: dict) -> dict:
+    """The second signature on a batch another finance officer prepared."""
+    response = post(user, f"/api/v1/payment-batches/{batch['id']}/approve/", {})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
 def test_a_batch_gathers_approved_unpaid_items_and_skips_those_without_an_account(
     policy, clerk, reviewer, approver, finance, approved_claim
 ):
@@ -36,7 +43,7 @@ def test_a_batch_gathers_approved_unpaid_items_and_skips_those_without_an_accoun
     response = make_batch(finance)
     assert response.status_code == 201, response.content
     batch = response.json()
-    assert (batch["status"], batch["count"], batch["total"]) == ("open", 2, "6950.00")
+    assert (batch["status"], batch["count"], batch["total"]) == ("prepared", 2, "6950.00")
     assert [(line["kind"], line["ref"], line["amount"]) for line in batch["lines"]] == [
         ("application", paid_to.number, "1000.00"),
         ("claim", approved_claim["number"], "5950.00"),
@@ -54,9 +61,11 @@ def test_a_batch_gathers_approved_unpaid_items_and_skips_those_without_an_accoun
     assert AuditEvent.objects.filter(action="payment_batch_created").count() == 1
 
 
-def test_the_bank_file_has_every_line_with_the_full_account_and_a_total(policy, clerk, reviewer, approver, finance):
+def test_the_bank_file_has_every_line_with_the_full_account_and_a_total(
+    policy, clerk, reviewer, approver, finance, second_finance
+):
     first, second = approved(clerk, order="111"), approved(clerk, order="112", excluded_costs=excluded("1000.00"))
-    batch = make_batch(finance).json()
+    batch = approve(second_finance, make_batch(finance).json())
     response = client_for(finance).get(f"/api/v1/payment-batches/{batch['id']}/export.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -70,9 +79,11 @@ def test_the_bank_file_has_every_line_with_the_full_account_and_a_total(policy, 
     assert client_for(approver).get(f"/api/v1/payment-batches/{batch['id']}/export.xlsx").status_code == 404
 
 
-def test_results_pay_and_fail_lines_and_a_failed_line_is_payable_again(policy, clerk, reviewer, approver, finance):
+def test_results_pay_and_fail_lines_and_a_failed_line_is_payable_again(
+    policy, clerk, reviewer, approver, finance, second_finance
+):
     paid, failed = approved(clerk, order="121"), approved(clerk, order="122")
-    batch = make_batch(finance).json()
+    batch = approve(second_finance, make_batch(finance).json())
     lines = {line["ref"]: line["id"] for line in batch["lines"]}
     path = f"/api/v1/payment-batches/{batch['id']}/results/"
     day = today().isoformat()
@@ -91,7 +102,7 @@ def test_results_pay_and_fail_lines_and_a_failed_line_is_payable_again(policy, c
     no_reason = post(finance, path, {"results": [{"line": lines[failed.number], "status": "failed"}]})
     assert no_reason.status_code == 400 and "results[0].reason" in no_reason.json()["errors"]
     first = post(finance, path, {"results": [{"line": lines[paid.number], "status": "paid", "paid_on": day}]})
-    assert first.status_code == 200 and first.json()["status"] == "open"
+    assert first.status_code == 200 and first.json()["status"] == "approved"
     twice = post(
         finance,
         path,

@@ -11,7 +11,8 @@ from tests.payments.conftest import approved
 from tests.payments.test_screens import batch, csv_file  # noqa: F401 - fixture
 from tests.workflows.helpers import client_for, confirmation_fields
 
-pytestmark = pytest.mark.django_db
+# What follows the bank file, not who approves it: one signature (tests/payments/test_approval.py has two).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_signature")]
 
 
 def test_a_batch_is_made_only_once_its_lines_and_total_are_confirmed(policy, clerk, reviewer, approver, finance):

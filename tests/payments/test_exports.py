@@ -14,7 +14,8 @@ from tests.payments.conftest import ACCOUNT, approved
 from tests.payments.test_files import batch  # noqa: F401 - fixture
 from tests.workflows.helpers import client_for, post_confirmed
 
-pytestmark = pytest.mark.django_db
+# What follows the bank file, not who approves it: one signature (tests/payments/test_approval.py has two).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_signature")]
 
 
 def workbook_of(response):

@@ -12,7 +12,8 @@ from tests.factories import today
 from tests.payments.conftest import approved
 from tests.workflows.helpers import client_for, post_confirmed
 
-pytestmark = pytest.mark.django_db
+# What follows the bank file, not who approves it: one signature (tests/payments/test_approval.py has two).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_signature")]
 BAD_ROWS = 40_000  # 160,000 cells: under the upload's limit of cells
 
 

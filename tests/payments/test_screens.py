@@ -34,7 +34,7 @@ def xlsx_file(rows) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def batch(policy, clerk, reviewer, approver, finance):
+def batch(policy, clerk, reviewer, approver, finance, second_finance):
     approved(clerk, order="201")
     approved(clerk, order="202", excluded_costs=excluded("2000.00"))  # 600.00
     approved(clerk, order="203", with_payee=False)
@@ -43,6 +43,11 @@ def batch(policy, clerk, reviewer, approver, finance):
     response = post_confirmed(web, "/workbench/payments/", {})
     made = PaymentBatch.objects.get()
     assert response["Location"].endswith(f"/payments/batches/{made.pk}/")
+    if made.status == "prepared":  # not with one signature (test_confirmations.py)
+        # The second signature, on the batch page, by the county's other finance officer.
+        assert client_for(second_finance).post(f"/workbench/payments/batches/{made.pk}/approve/").status_code == 302
+        made.refresh_from_db()
+        assert made.status == "approved"
     return made
 
 

@@ -116,8 +116,9 @@ def test_a_month_without_aid_is_not_asked_for(approver, settings, regions):
 
 
 @pytest.fixture
-def finance_desk(policy, clerk, reviewer, approver, finance, approved_claim):  # noqa: F811
-    """Two approved applications of 陵城区 with a payee and the hospital's approved claim, not paid."""
+def finance_desk(policy, clerk, reviewer, approver, finance, approved_claim, one_signature):  # noqa: F811
+    """Two approved applications of 陵城区 with a payee and the hospital's approved claim, not paid
+    (one signature: the desks after the bank file, not the approval)."""
     return [approved(clerk, order="511"), approved(clerk, order="512", excluded_costs=excluded("2000.00"))]
 
 

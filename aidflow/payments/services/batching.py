@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -21,7 +22,7 @@ from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.fields import money_text
 from aidflow.core.numbering import take_next
 from aidflow.core.payment import PAYABLE, PaymentStatus
-from aidflow.payments.models import LineKind, PaymentBatch, PaymentCounter, PaymentLine
+from aidflow.payments.models import BatchStatus, LineKind, PaymentBatch, PaymentCounter, PaymentLine
 from aidflow.regions.codes import level_of, normalise_code
 from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import in_scope, role_of
@@ -167,7 +168,8 @@ def payable_preview(*, user, county: str) -> tuple[list[dict], list[dict]]:
 
 
 def batch_create(*, user, data: object) -> PaymentBatch:
-    """Gather the county's payable items into a new open batch; Conflict when nothing is payable."""
+    """Gather the county's payable items into a new batch - prepared, awaiting another person's
+    approval, or open at once without the second signature; Conflict when nothing is payable."""
     if not isinstance(data, dict):
         raise InputErrors({"body": [_("The request is a JSON object.")]})
     county = county_read(data.get("county"))
@@ -187,6 +189,7 @@ def batch_create(*, user, data: object) -> PaymentBatch:
             batch = PaymentBatch.objects.create(
                 number=number,
                 county=county,
+                status=BatchStatus.PREPARED if settings.PAYMENT_SECOND_SIGNATURE else BatchStatus.OPEN,
                 count=len(lines),
                 total=sum((line["amount"] for line in lines), ZERO),
                 skipped=skipped,
@@ -222,6 +225,7 @@ def batch_create(*, user, data: object) -> PaymentBatch:
                 region=county,
                 details={
                     "number": number,
+                    "status": batch.status,
                     "count": len(lines),
                     "total": money_text(batch.total),
                     "refs": [line["ref"] for line in lines],

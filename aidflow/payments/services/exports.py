@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from aidflow.audit.services import audit_record
 from aidflow.core.errors import NotFound
 from aidflow.core.fields import money_text
 from aidflow.payments.models import PaymentBatch
+from aidflow.payments.services.approval import sendable_check
 from aidflow.payments.services.batching import finance_check
 from aidflow.regions.models import Role
 from aidflow.regions.scope import in_scope, role_of
@@ -25,24 +27,29 @@ MONEY_FORMAT = "#,##0.00"
 
 def bank_file(*, user, batch: PaymentBatch) -> bytes:
     """The workbook for the bank: the county's finance officer and auditors in scope export it
-    (every export is audited)."""
+    (every export is audited). A batch awaiting its second signature is not exported (Conflict);
+    the batch row is locked while the file is written, so an approval cannot slip in between."""
     if role_of(user) == Role.AUDITOR:
         if not in_scope(user, batch.county, ["regions.audit_region"]):
             raise NotFound(_("No such payment batch."))
     else:
         finance_check(user, batch.county)
-    content, count = _workbook(batch)
-    audit_record(
-        actor=user,
-        action=AuditAction.PAYMENT_EXPORTED,
-        region=batch.county,
-        details={
-            "batch": batch.number,
-            "lines": count,
-            "total": money_text(batch.total),
-            "at": timezone.now().isoformat(),
-        },
-    )
+    with transaction.atomic():
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        sendable_check(batch)
+        content, count = _workbook(batch)
+        audit_record(
+            actor=user,
+            action=AuditAction.PAYMENT_EXPORTED,
+            region=batch.county,
+            details={
+                "batch": batch.number,
+                "status": batch.status,
+                "lines": count,
+                "total": money_text(batch.total),
+                "at": timezone.now().isoformat(),
+            },
+        )
     return content
 
 

@@ -23,6 +23,7 @@ from aidflow.core.tables import BATCH_RESULTS_LIMITS, date_text, table_upload
 from aidflow.notify.models import MessageKind
 from aidflow.notify.services import message_queue
 from aidflow.payments.models import BatchStatus, LineStatus, PaymentBatch, PaymentLine
+from aidflow.payments.services.approval import sendable_check
 from aidflow.payments.services.batching import finance_check
 from aidflow.settlements.models import SettlementClaim
 
@@ -98,6 +99,7 @@ def results_record(*, user, batch: PaymentBatch, data: object, source: str = "ap
     today = timezone.localdate()
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        sendable_check(batch)
         results = _read(batch, data, today)
         _none_recorded(results)
         now = timezone.now()
@@ -226,6 +228,7 @@ def results_check(*, user, batch: PaymentBatch, upload) -> dict:
     """What the file would record, every row and line checked as results_import does, with nothing
     written: the counts a screen asks the finance officer to confirm."""
     finance_check(user, batch.county)
+    sendable_check(batch)
     results, row_numbers = _file_results(batch, upload)
     try:
         read = _read(batch, {"results": results}, timezone.localdate())

@@ -38,6 +38,7 @@ from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import role_of
 from aidflow.rolls.models import Hospital, RollPeriod
 from aidflow.rolls.selectors import roll_period_during
+from aidflow.rolls.suspensions import suspension_in_force, suspension_message
 from aidflow.settlements.models import LIVE_STATUSES, Settlement, SettlementCounter
 
 # The registered poor (建档立卡贫困人口) are treated first and pay afterwards, with no deposit.
@@ -168,6 +169,8 @@ def _parse(hospital: Hospital, values: dict, reader: FieldReader, today: datetim
                 "stay.discharge_date",
                 _("On %(day)s the hospital was not a designated hospital.") % {"day": stay.discharge_date.isoformat()},
             )
+    if (suspension := suspension_in_force(hospital, today)) is not None:  # the county stopped the window
+        reader.error("hospital", suspension_message(suspension) + " " + _("The window makes no new settlement."))
     reader.raise_if_any()
     return request
 

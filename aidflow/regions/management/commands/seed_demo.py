@@ -51,6 +51,8 @@ DEMO_STAFF = [
     ("approver_pingyuan", "county_approver", "371426", "孙伟"),
     ("auditor_lingcheng", "auditor", "371403", "周敏"),
     ("finance_lingcheng", "county_finance", "371403", "郑红"),
+    # The second signature on 陵城区's payment batches (INTERFACES section 15).
+    ("finance2_lingcheng", "county_finance", "371403", "冯静"),
     ("auditor_dezhou", "auditor", "3714", "吴刚"),
     ("admin", "admin", None, "系统管理员"),
 ]
@@ -70,7 +72,7 @@ class Command(BaseCommand):
                 approver="approver_lingcheng",
                 referrer="clerk_nanyoufang",
             )
-            seed_demo_payments(self.stdout, finance="finance_lingcheng", county="371403")
+            seed_demo_payments(self.stdout, finance="finance_lingcheng", signer="finance2_lingcheng", county="371403")
             seed_demo_ledger(self.stdout, approver="approver_lingcheng", county="371403")
         self._print_logins()
 
