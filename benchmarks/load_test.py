@@ -53,7 +53,7 @@ SHORT = {
     "auditor": "auditor",
     "hospital_clerk": "window",
 }
-HOSPITAL_OF = {"371403": "DEMO-371403-001", "371426": "DEMO-371426-001"}
+HOSPITAL_OF = {"371403": "DEMO-371403-001", "371426": "DEMO-371426-001"}  # the window's county hospital
 
 
 def arguments(argv=None):
@@ -156,7 +156,7 @@ def staff_setup(people: list) -> None:
 
     have = set(get_user_model().objects.filter(username__startswith="load_").values_list("username", flat=True))
     for persona in people:
-        if persona.username in have:
+        if persona.username in have and persona.role != "hospital_clerk":
             continue
         # A hospital's window clerk works for the hospital, not a region.
         if persona.role == "hospital_clerk":
@@ -294,7 +294,7 @@ def shared_state():
 
     shared = Shared(pdf=DEMO_PDF, today=timezone.localdate().isoformat())
     for pk, village in Application.objects.values_list("pk", "village__code").order_by("-pk")[:2000]:
-        shared.filed(village[:6], pk)
+        shared.filed(village, pk)
     return shared
 
 

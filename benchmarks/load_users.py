@@ -22,7 +22,7 @@ HOSPITALS = {"371403": ("陵城区人民医院", "DEMO-371403-001", 2), "371426"
 # People on the demo rolls (aidflow/rolls/data/recipients-demo.csv) a hospital's window settles.
 ROLL_PATIENTS = {
     "371403": [("371403194603090150", "孙玉梅"), ("37140319550721033X", "赵金海")],
-    "371426": [("371403194603090150", "孙玉梅"), ("37140319550721033X", "赵金海")],
+    "371426": [("371426194908160265", "周凤英")],
 }
 DIAGNOSES = [("肺恶性肿瘤", "C34.9"), ("急性心肌梗死", "I21.9"), ("慢性肾脏病5期", "N18.5"), ("脑梗死", "I63.9")]
 SURNAMES = "王李张刘陈杨赵黄周吴"
@@ -39,7 +39,7 @@ class Persona:
 
 @dataclass
 class Shared:
-    """What every user thread may read: application ids by county (grows as clerks file), today."""
+    """What every user thread may read: application ids by village (grows as clerks file), today."""
 
     pdf: bytes
     today: str
@@ -48,12 +48,12 @@ class Shared:
 
     def some_application(self, rng: random.Random, region: str) -> int | None:
         with self.lock:
-            ids = [pk for county, pks in self.applications.items() if county.startswith(region[:6]) for pk in pks]
+            ids = [pk for village, pks in self.applications.items() if village.startswith(region) for pk in pks]
         return rng.choice(ids) if ids else None
 
-    def filed(self, county: str, pk: int) -> None:
+    def filed(self, village: str, pk: int) -> None:
         with self.lock:
-            self.applications.setdefault(county, []).append(pk)
+            self.applications.setdefault(village, []).append(pk)
 
 
 def filing_body(rng: random.Random, village: str) -> dict:
@@ -94,7 +94,7 @@ def clerk_file(client: Client, persona: Persona, rng: random.Random, shared: Sha
     if answer.status != 201:
         return
     application = answer.json()
-    shared.filed(persona.region[:6], application["id"])
+    shared.filed(persona.region, application["id"])
     for kind in DOCUMENT_KINDS:
         client.request(
             "api: upload PDF document", "POST", f"/api/v1/applications/{application['id']}/documents/",
@@ -117,9 +117,8 @@ def clerk_reads(client: Client, persona: Persona, rng: random.Random, shared: Sh
     client.request("web: inbox", "GET", "/workbench/inbox/")
     pk = shared.some_application(rng, persona.region)
     if pk is not None:
-        # A case of another village of the county is out of the clerk's scope: 404, as designed.
-        client.request("web: case page", "GET", f"/workbench/applications/{pk}/", expect=(200, 404))
-        client.request("web: receipt PDF", "GET", f"/workbench/applications/{pk}/receipt.pdf", expect=(200, 404))
+        client.request("web: case page", "GET", f"/workbench/applications/{pk}/")
+        client.request("web: receipt PDF", "GET", f"/workbench/applications/{pk}/receipt.pdf")
 
 
 # --- township reviewer -----------------------------------------------------------------------------
@@ -169,9 +168,13 @@ def approver_approve(client: Client, persona: Persona, rng: random.Random, share
         return
     task = rng.choice(tasks[:5])
     client.request("web: case page", "GET", f"/workbench/applications/{task['application']}/")
+    detail = client.request("api: case detail", "GET", f"/api/v1/applications/{task['application']}/", api=True)
+    eligible = detail.status == 200 and (detail.json().get("calculation") or {}).get("eligible", False)
     roll = rng.random()
     payload = {"decision": "approve"}
-    if roll < 0.04:
+    if not eligible:  # the calculation finds nothing due: the approver refuses, as the form asks
+        payload = {"decision": "reject", "reasons": "核算结果为不符合救助条件"}
+    elif roll < 0.04:
         payload = {"decision": "return", "reasons": "请补充住院病历", "missing": ["inpatient_record"]}
     elif roll < 0.07:
         payload = {"decision": "reject", "reasons": "不符合救助条件"}
@@ -188,7 +191,7 @@ def approver_reads(client: Client, persona: Persona, rng: random.Random, shared:
     client.request("web: claims", "GET", "/workbench/claims/")
     pk = shared.some_application(rng, persona.region)
     if pk is not None:
-        client.request("web: case page", "GET", f"/workbench/applications/{pk}/", expect=(200, 404))
+        client.request("web: case page", "GET", f"/workbench/applications/{pk}/")
 
 
 def monthly_statistics(client: Client, persona: Persona, rng: random.Random, shared: Shared) -> None:
