@@ -45,6 +45,7 @@ VALUE_KINDS = {
     "role": "role",
     "decision": "task_route",
     "source": "source",
+    "list": "list_name",
 }
 # A permission ("regions.check_village"): the app, then what it allows.
 PERMISSION = re.compile(r"^[a-z]+\.(?P<name>[a-z]+(?:_[a-z]+)+)$")

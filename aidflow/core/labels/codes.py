@@ -172,6 +172,17 @@ SYSTEM_ACTOR = {
     "notices": _("Notice service"),
 }
 
+# The lists whose reads the audit log records (`audit_list_read(list_name=...)`), by their screens' titles.
+LIST_NAME = {
+    "applications": _("Applications"),
+    "inbox": _("My tasks"),
+    "payable": _("Payable"),
+    "payment_batch": _("Payment batch"),
+    "payment_report": _("Payments by month"),
+    "settlements": _("One-stop settlements"),
+    "claims": _("Hospital claims"),
+}
+
 KINDS = {
     "category": CATEGORY,
     "category_group": CATEGORY_GROUP,
@@ -204,4 +215,5 @@ KINDS = {
     "figure": FIGURE,
     "source": SOURCE,
     "system_actor": SYSTEM_ACTOR,
+    "list_name": LIST_NAME,
 }
