@@ -169,6 +169,19 @@ def staff_setup(people: list) -> None:
         )  # fmt: skip
 
 
+def roll_setup() -> None:
+    """Key recipients for the windows to settle, through `import_recipients` (idempotent)."""
+    from django.core.management import call_command
+    from load_users import roll_patients
+
+    lines = ["id_number,name,category,region,valid_from,valid_to"]
+    for county in COUNTIES:
+        lines += [f"{number},{name},dibao,{village},2020-01-01," for number, name, village in roll_patients(county)]
+    path = WORK / "recipients-load.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    call_command("import_recipients", str(path), stdout=open(os.devnull, "w"))
+
+
 def open_cases(people: list, per_township: int = 6, per_county: int = 8) -> None:
     """Cases waiting at the township and the county when the day starts, filed with their scanned
     PDFs and passed on through the services (as the clerks and reviewers did yesterday)."""
@@ -287,12 +300,13 @@ def run_users(people: list, port: int, seconds: float, think: float, shared) -> 
 
 def shared_state():
     from django.utils import timezone
-    from load_users import Shared
+    from load_users import Shared, roll_patients
 
     from aidflow.cases.demo import DEMO_PDF
     from aidflow.cases.models import Application
 
     shared = Shared(pdf=DEMO_PDF, today=timezone.localdate().isoformat())
+    shared.roll = {county: roll_patients(county) for county in COUNTIES}
     for pk, village in Application.objects.values_list("pk", "village__code").order_by("-pk")[:2000]:
         shared.filed(village, pk)
     return shared
@@ -326,6 +340,7 @@ def main(argv=None) -> int:
     people = personas(args.users)
     staff_setup(people)
     open_cases(people)
+    roll_setup()
     log(f"staff and open cases ready ({time.monotonic() - step:.0f} s)")
     if not (WORK / "static" / "staticfiles.json").exists():  # the hashed names' manifest, DEBUG off
         call_command("collectstatic", "--noinput", verbosity=0)

@@ -19,11 +19,25 @@ from load_client import CSRF_INPUT, Client
 
 DOCUMENT_KINDS = ("id_card", "diagnosis", "settlement_bill")
 HOSPITALS = {"371403": ("陵城区人民医院", "DEMO-371403-001", 2), "371426": ("平原县第一人民医院", "DEMO-371426-001", 2)}
-# People on the demo rolls (aidflow/rolls/data/recipients-demo.csv) a hospital's window settles.
-ROLL_PATIENTS = {
-    "371403": [("371403194603090150", "孙玉梅"), ("37140319550721033X", "赵金海")],
-    "371426": [("371426194908160265", "周凤英")],
-}
+# People on the rolls a hospital's window settles: imported by load_test (`import_recipients`), 100 a
+# county, so the year's cap of each is reached only after many runs.
+ROLL_SIZE = 100
+
+
+def roll_patients(county: str) -> list[tuple[str, str, str]]:
+    """(id_number, name, village) of the county's synthetic key recipients, the same every run."""
+    from aidflow.cases.demo import demo_id
+
+    villages = {"371403": "371403105201", "371426": "371426102201"}
+    people = []
+    for index in range(ROLL_SIZE):
+        birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=97 * index)
+        people.append(
+            (demo_id(county, birth, f"{800 + index % 100:03d}"), SURNAMES[index % 10] + "桂芝", villages[county])
+        )
+    return people
+
+
 DIAGNOSES = [("肺恶性肿瘤", "C34.9"), ("急性心肌梗死", "I21.9"), ("慢性肾脏病5期", "N18.5"), ("脑梗死", "I63.9")]
 SURNAMES = "王李张刘陈杨赵黄周吴"
 
@@ -44,6 +58,7 @@ class Shared:
     pdf: bytes
     today: str
     applications: dict = field(default_factory=dict)
+    roll: dict = field(default_factory=dict)  # county: roll_patients(county)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def some_application(self, rng: random.Random, region: str) -> int | None:
@@ -242,7 +257,7 @@ def auditor_lists(client: Client, persona: Persona, rng: random.Random, shared: 
 def window_settle(client: Client, persona: Persona, rng: random.Random, shared: Shared) -> None:
     """The window's screen, a settlement at discharge over the API, then its slip to sign."""
     client.request("web: settlement window", "GET", "/workbench/settlements/window/")
-    id_number, name = rng.choice(ROLL_PATIENTS[persona.region])
+    id_number, name, _village = rng.choice(shared.roll[persona.region])
     discharge = datetime.date.fromisoformat(shared.today) - datetime.timedelta(days=rng.randrange(0, 300))
     admission = discharge - datetime.timedelta(days=rng.randint(2, 15))
     body = {
