@@ -131,6 +131,33 @@ def test_audit_details_name_keys_and_coded_values():
     ]
 
 
+def _list_names() -> set[str]:
+    """Every list name the code records reads of (`list_name="..."`)."""
+    import re
+    from pathlib import Path
+
+    root = Path(labels.__file__).resolve().parents[2]
+    found = set()
+    for path in root.rglob("*.py"):
+        found |= set(re.findall(r'list_name="([a-z_]+)"', path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_list_whose_reads_are_audited_and_the_supplement_note_have_names(caplog):
+    """The audit log named a read of the payment report "未列明的代码" and showed "inbox" as it is."""
+    names = _list_names()
+    assert {"inbox", "payment_report", "payment_batch"} <= names
+    with caplog.at_level(logging.WARNING, logger="aidflow.labels"):
+        for name in names:
+            line = labels.detail_lines({"list": name})[0]
+            assert line.startswith("列表: ") and name not in line and "未列明的代码" not in line, line
+        assert labels.detail_lines({"list": "payment_report", "note": "已补充材料"}) == [
+            "列表: 发放月报",
+            "备注: 已补充材料",
+        ]
+    assert not caplog.records
+
+
 def test_an_unknown_code_is_logged_once_and_never_shown_raw(caplog):
     with caplog.at_level(logging.WARNING, logger="aidflow.labels"):
         assert labels.label("category", "moon_dweller") == "未列明的代码"

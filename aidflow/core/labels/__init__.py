@@ -46,6 +46,7 @@ VALUE_KINDS = {
     "decision": "task_route",
     "source": "source",
     "outcome": "appeal_outcome",
+    "list": "list_name",
 }
 # A permission ("regions.check_village"): the app, then what it allows.
 PERMISSION = re.compile(r"^[a-z]+\.(?P<name>[a-z]+(?:_[a-z]+)+)$")

@@ -6,6 +6,7 @@ that every choice of every model is here under the same name."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CATEGORY = {
     "dibao": _("Minimum-living-guarantee recipient"),
@@ -99,7 +100,12 @@ PAYMENT_STATUS = {
     "failed": _("Payment failed"),
 }
 LINE_STATUS = {"pending": _("Awaiting the bank"), "paid": _("Paid"), "failed": _("Failed")}
-BATCH_STATUS = {"open": _("Open"), "closed": _("Closed")}
+BATCH_STATUS = {
+    "prepared": _("Awaiting approval"),
+    "approved": pgettext_lazy("payment batch", "Approved"),
+    "open": _("Open"),
+    "closed": _("Closed"),
+}
 LINE_KIND = {"application": _("Application"), "claim": _("Hospital claim")}
 NOTIFICATION = {
     "due_soon": _("Due soon"),
@@ -189,6 +195,17 @@ APPEAL_OUTCOME = {
     "changed": _("Decision changed"),
     "withdrawn": _("Appeal withdrawn"),
 }
+# The lists whose reads the audit log records (`audit_list_read(list_name=...)`), by their screens' titles.
+LIST_NAME = {
+    "applications": _("Applications"),
+    "inbox": _("My tasks"),
+    "payable": _("Payable"),
+    "payment_batch": _("Payment batch"),
+    "payment_report": _("Payments by month"),
+    "settlements": _("One-stop settlements"),
+    "claims": _("Hospital claims"),
+    "reduction_ledger": _("Reduction ledger"),
+}
 
 KINDS = {
     "category": CATEGORY,
@@ -224,4 +241,5 @@ KINDS = {
     "figure": FIGURE,
     "source": SOURCE,
     "system_actor": SYSTEM_ACTOR,
+    "list_name": LIST_NAME,
 }

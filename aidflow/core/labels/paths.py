@@ -77,6 +77,7 @@ FIELDS = {
     "decision": _("decision"),
     "facts": _("facts"),
     "findings": _("Findings"),
+    "note": _("Note"),
     "reason": _("Reason"),
     "reasons": _("reasons"),
     "missing": _("missing materials"),
