@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "aidflow.calendars",
     "aidflow.reports",
     "aidflow.notices",
+    "aidflow.recoveries",
     "aidflow.notify",
     "aidflow.api",
     "aidflow.ops",

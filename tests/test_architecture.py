@@ -40,6 +40,7 @@ LAYERS = {
     "aidflow.settlements": 6,
     "aidflow.payments": 6,
     "aidflow.reports": 6,
+    "aidflow.recoveries": 6,  # revocations of approvals and settlements, and the money owed back
     "aidflow.api": 7,
     "aidflow.ops": 7,  # backups' checks, probes, metrics: they read every app
     "aidflow": 9,  # the project: settings, urls, celery, wsgi

@@ -65,6 +65,14 @@ class AuditAction(models.TextChoices):
     AUDIT_EXPORTED = "audit_exported", _("audit log exported")
     LIST_EXPORTED = "list_exported", _("list exported")
     AUDIT_PURGED = "audit_purged", _("audit log purged")
+    APPROVAL_REVOKED = "approval_revoked", _("approval revoked")
+    SETTLEMENT_REVOKED = "settlement_revoked", _("one-stop settlement revoked")
+    RECOVERY_REPAID = "recovery_repaid", _("repayment of a recovery recorded")
+    RECOVERY_OFFSET = "recovery_offset", _("recovery offset against a claim")
+    WRITE_OFF_PROPOSED = "write_off_proposed", _("write-off proposed")
+    WRITE_OFF_APPROVED = "write_off_approved", _("write-off approved")
+    WRITE_OFF_REFUSED = "write_off_refused", _("write-off refused")
+    RECOVERY_VIEWED = "recovery_viewed", _("recovery viewed")
 
 
 class AuditEvent(models.Model):

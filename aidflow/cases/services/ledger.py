@@ -137,6 +137,28 @@ def ledger_record(application: Application, calculation: dict) -> None:
     )
 
 
+def ledger_application_remove(application: Application) -> None:
+    """A revoked approval no longer counts: its rows go, and the listeners hear of the aid taken out."""
+    rows = AidLedgerRow.objects.filter(application=application)
+    total = sum((Decimal(row.aid) for row in rows.only("aid")), ZERO) / 100
+    if total and application.decided_on:
+        _changed(
+            [
+                _change(
+                    application.number,
+                    {
+                        "region": application.village_id,
+                        "category": application.category,
+                        "aid_type": application.aid_type,
+                        "day": application.decided_on,
+                    },
+                    -total,
+                )
+            ]
+        )
+    rows.delete()
+
+
 def ledger_settlement_add(
     *,
     number: str,
