@@ -28,6 +28,7 @@ from aidflow.cases.services.viewing import application_view
 from aidflow.cases.services.withdrawal import application_withdraw, withdraw_check
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
 from aidflow.core.formerrors import add_service_errors
+from aidflow.recoveries.forms import revocation_context
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
 from aidflow.regions.stages import Stage, stages_of
@@ -107,6 +108,8 @@ class ApplicationDetailView(TemplateView):
                 # The village clerk hands the applicant the receipt with the status code.
                 "hands_receipts": role_of(user) == Role.VILLAGE_CLERK,
                 "applicant_messages": application.applicant_messages.all(),
+                # A revocation of the approval and its recovery; the county approver's form.
+                **revocation_context(user, application=application, form=kwargs.get("revoke_form")),
             }
         )
         return context
