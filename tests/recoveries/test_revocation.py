@@ -2,7 +2,11 @@
 leaves the person's annual history, what was paid is owed back by the payee or the hospital, repaid,
 offset against the hospital's next claim, or written off with another person's sign-off."""
 
+import csv
+import io
+
 import pytest
+from django.test import Client
 
 from aidflow.audit.models import AuditEvent
 from aidflow.notices.models import Notice
@@ -114,6 +118,19 @@ def test_revoking_after_payment_makes_the_payee_owe_it_back_until_repaid(
     rest = post(finance, "/api/v1/recoveries/", {**entry, "amount": "600.00"}).json()
     assert (rest["repaid"], rest["outstanding"], rest["status"]) == ("1000.00", "0.00", "settled")
     assert AuditEvent.objects.filter(action="recovery_repaid").count() == 2
+    month = today().strftime("%Y-%m")
+    figures = client_for(approver).get("/api/v1/statistics/monthly/", {"region": "371403", "month": month}).json()
+    assert figures["recoveries"] == {
+        "owed": "1000.00",
+        "repaid": "1000.00",
+        "offset": "0.00",
+        "written_off": "0.00",
+        "outstanding": "0.00",
+    }
+    assert figures["totals"]["aid"] == "0.00"  # the revoked aid no longer counts in the month
+    public = Client().get(f"/public/disclosure/371403/{month}/?format=csv").content.decode("utf-8-sig")
+    correction = next(row for row in csv.reader(io.StringIO(public)) if "-1000.00" in row)
+    assert correction[1] == "王*英" and correction[-1].startswith("撤销") and "撤〔" in correction[-1]
     person_file = client_for(approver).get(f"/api/v1/persons/{person('202')}/").json()
     assert [item["reference"] for item in person_file["revocations"]] == [application.number]
     assert [item["status"] for item in person_file["recoveries"]] == ["settled"]
