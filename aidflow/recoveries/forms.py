@@ -15,15 +15,22 @@ class RevokeForm(forms.Form):
 
 
 class EntryForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("repayment", _("Repayment")), ("write_off", _("Write-off"))])
+    kind = forms.ChoiceField(
+        label=_("What to record"),
+        choices=[("repayment", _("Repayment")), ("write_off", _("Write-off"))],
+        initial="repayment",
+        widget=forms.RadioSelect,
+    )
     amount = forms.DecimalField(label=_("Amount"), max_digits=12, decimal_places=2)
-    day = forms.DateField(label=_("Date"), required=False)
+    day = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
 
 
 class WriteOffDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve the write-off")), ("refuse", _("Refuse the write-off"))]
+        label=_("Decision"),
+        choices=[("approve", _("Approve the write-off")), ("refuse", _("Refuse the write-off"))],
+        widget=forms.RadioSelect,
     )
 
 
