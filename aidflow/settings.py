@@ -343,13 +343,6 @@ SPECTACULAR_SETTINGS = {
         "PaymentStatusEnum": "aidflow.core.payment.PaymentStatus.choices",
         "BatchStatusEnum": "aidflow.payments.models.BatchStatus.choices",
         "LineStatusEnum": "aidflow.payments.models.LineStatus.choices",
-        "RevocationKindEnum": ["application", "settlement"],
-        "DebtorKindEnum": ["payee", "hospital"],
-        "RecoveryStatusEnum": ["open", "settled"],
-        "RecoveryEntryKindEnum": ["repayment", "offset", "write_off"],
-        "RecoveryEntryRequestKindEnum": ["repayment", "write_off"],
-        "RecoveryEntryStatusEnum": ["proposed", "recorded", "refused"],
-        "WriteOffDecisionEnum": ["approve", "refuse"],
     },
 }
 

@@ -67,7 +67,7 @@ class PersonYearSerializer(serializers.Serializer):
 
 class PersonRevocationSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
-    kind = serializers.ChoiceField(choices=["application", "settlement"])
+    kind = serializers.CharField(help_text="application | settlement")
     reference = serializers.CharField(help_text="the revoked application or settlement")
     notice = serializers.CharField(source="notice.number")
     reasons = serializers.CharField()
@@ -88,7 +88,7 @@ class PersonRecoverySerializer(serializers.Serializer):
     offset = MoneyField()
     written_off = MoneyField()
     outstanding = MoneyField()
-    status = serializers.ChoiceField(choices=["open", "settled"])
+    status = serializers.CharField(help_text="open | settled")
 
 
 class PersonFileSerializer(serializers.Serializer):

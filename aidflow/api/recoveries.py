@@ -28,8 +28,8 @@ class RevocationNoticeSerializer(serializers.Serializer):
 
 class RecoveryEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
-    kind = serializers.ChoiceField(choices=["repayment", "offset", "write_off"])
-    status = serializers.ChoiceField(choices=["proposed", "recorded", "refused"])
+    kind = serializers.CharField(help_text="repayment | offset | write_off")
+    status = serializers.CharField(help_text="proposed (a write-off awaiting sign-off) | recorded | refused")
     amount = MoneyField()
     day = serializers.DateField()
     note = serializers.CharField()
@@ -51,7 +51,7 @@ class RecoverySerializer(serializers.Serializer):
     offset = MoneyField()
     written_off = MoneyField()
     outstanding = MoneyField()
-    status = serializers.ChoiceField(choices=["open", "settled"])
+    status = serializers.CharField(help_text="open | settled")
     created_at = serializers.DateTimeField()
     settled_on = serializers.DateField(allow_null=True)
     entries = RecoveryEntrySerializer(many=True)
@@ -62,7 +62,7 @@ class RecoverySerializer(serializers.Serializer):
 
 class RevocationSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
-    kind = serializers.ChoiceField(choices=["application", "settlement"])
+    kind = serializers.CharField(help_text="application | settlement")
     reference = serializers.CharField()
     reasons = serializers.CharField()
     facts = serializers.CharField()
@@ -84,7 +84,7 @@ class RevokeRequestSerializer(serializers.Serializer):
 
 class EntryRequestSerializer(serializers.Serializer):
     recovery = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=["repayment", "write_off"])
+    kind = serializers.CharField(help_text="repayment | write_off")
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     day = serializers.DateField(required=False, help_text="default today")
     note = serializers.CharField(required=False, help_text="required for a write-off: why")
