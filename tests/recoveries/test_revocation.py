@@ -3,6 +3,7 @@ leaves the person's annual history, what was paid is owed back by the payee or t
 offset against the hospital's next claim, or written off with another person's sign-off."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -223,9 +224,8 @@ def test_a_revoked_paid_settlement_is_offset_in_the_hospitals_next_claim(
 
         recipients_import(
             text="id_number,name,category,region,valid_from,valid_to\n"
-            f"{person(order)},赵{order},dibao,371403105201,{today().replace(day=1).isoformat()},\n"
+            f"{person(order)},赵{order},dibao,371403105201,{(today() - datetime.timedelta(days=400)).isoformat()},\n"
         )
-    # (the roll periods above begin this month; the stays are recent)
     for order in ("301", "302"):
         settled = post(window, "/api/v1/settlements/", settle_body(person(order), name=f"赵{order}"))
         assert settled.status_code == 201, settled.content
