@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "aidflow.reports",
     "aidflow.notices",
     "aidflow.appeals",
+    "aidflow.recoveries",
     "aidflow.notify",
     "aidflow.api",
     "aidflow.archive",

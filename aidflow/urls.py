@@ -41,6 +41,12 @@ from aidflow.payments.views import (
     PaymentReportView,
     ResultsTemplateView,
 )
+from aidflow.recoveries.views import (
+    ApplicationRevokeView,
+    RecoveryDetailView,
+    RecoveryListView,
+    SettlementRevokeView,
+)
 from aidflow.regions.views import HomeView
 from aidflow.reports.public import DisclosureView
 from aidflow.reports.views import OnTimeView, PersonFileView, StatisticsExportView, StatisticsView
@@ -125,6 +131,14 @@ class WorkbenchApp(Application):
     settlement_reverse_path = path(
         "settlements/<int:pk>/reverse/", SettlementReverseView.as_view(), name="settlement_reverse"
     )
+    application_revoke_path = path(
+        "applications/<int:pk>/revoke/", ApplicationRevokeView.as_view(), name="application_revoke"
+    )
+    settlement_revoke_path = path(
+        "settlements/<int:pk>/revoke/", SettlementRevokeView.as_view(), name="settlement_revoke"
+    )
+    recoveries_path = path("recoveries/", RecoveryListView.as_view(), name="recoveries")
+    recovery_path = path("recoveries/<int:pk>/", RecoveryDetailView.as_view(), name="recovery")
     claims_path = path("claims/", ClaimListView.as_view(), name="claims")
     reductions_path = path("settlements/reductions/", ReductionLedgerView.as_view(), name="reductions")
     reductions_export_path = path(

@@ -41,6 +41,7 @@ LAYERS = {
     "aidflow.payments": 6,
     "aidflow.reports": 6,
     "aidflow.appeals": 5,  # reconsideration and lawsuits: the cases and the flow; the case page shows them
+    "aidflow.recoveries": 6,  # revocations of approvals and settlements, and the money owed back
     "aidflow.api": 7,
     "aidflow.archive": 7,  # the paper archive: a case's dossier and a county's month, from every app's records
     "aidflow.ops": 7,  # backups' checks, probes, metrics: they read every app

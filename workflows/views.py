@@ -31,6 +31,7 @@ from aidflow.cases.services.viewing import application_view
 from aidflow.cases.services.withdrawal import application_withdraw, withdraw_check
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, TaskNotOpen
 from aidflow.core.formerrors import add_service_errors
+from aidflow.recoveries.forms import revocation_context
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of
 from aidflow.regions.stages import Stage, stages_of
@@ -113,6 +114,8 @@ class ApplicationDetailView(TemplateView):
                 "hands_receipts": role_of(user) == Role.VILLAGE_CLERK,
                 "applicant_messages": application.applicant_messages.all(),
                 **appeals_context(user, application, appeal_form, outcome_form, kwargs.get("outcome_appeal")),
+                # A revocation of the approval and its recovery; the county approver's form.
+                **revocation_context(user, application=application, form=kwargs.get("revoke_form")),
             }
         )
         return context

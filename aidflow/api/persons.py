@@ -51,7 +51,8 @@ class PersonPaymentSerializer(serializers.Serializer):
 
 class PersonNoticeSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
-    application = serializers.CharField(source="application.number")
+    application = serializers.CharField(source="application.number", allow_null=True, default=None)
+    settlement = serializers.CharField(source="settlement.number", allow_null=True, default=None)
     kind = serializers.CharField()
     number = serializers.CharField()
     issued_at = serializers.DateTimeField()
@@ -64,6 +65,32 @@ class PersonYearSerializer(serializers.Serializer):
     aid_granted = MoneyField(help_text="aid granted: what was used of the annual cap")
 
 
+class PersonRevocationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.CharField(help_text="application | settlement")
+    reference = serializers.CharField(help_text="the revoked application or settlement")
+    notice = serializers.CharField(source="notice.number")
+    reasons = serializers.CharField()
+    facts = serializers.CharField()
+    amount = MoneyField()
+    paid = MoneyField()
+    revoked_at = serializers.DateTimeField()
+
+
+class PersonRecoverySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    number = serializers.CharField()
+    reference = serializers.CharField(source="revocation.reference")
+    debtor_kind = serializers.ChoiceField(choices=["payee", "hospital"])
+    debtor = serializers.CharField()
+    amount = MoneyField()
+    repaid = MoneyField()
+    offset = MoneyField()
+    written_off = MoneyField()
+    outstanding = MoneyField()
+    status = serializers.CharField(help_text="open | settled")
+
+
 class PersonFileSerializer(serializers.Serializer):
     id_number = serializers.CharField()
     name = serializers.CharField()
@@ -73,12 +100,14 @@ class PersonFileSerializer(serializers.Serializer):
     payments = PersonPaymentSerializer(many=True)
     notices = PersonNoticeSerializer(many=True)
     history = PersonYearSerializer(many=True)
+    revocations = PersonRevocationSerializer(many=True)
+    recoveries = PersonRecoverySerializer(many=True)
 
 
 @extend_schema(
     tags=["persons"],
     summary="Everything on one person within the user's region: rolls, applications, settlements, payments, "
-    "notices, each year's use per aid type (recorded as a read)",
+    "notices, each year's use per aid type, revocations and recoveries (recorded as a read)",
     responses={200: PersonFileSerializer, 404: ERRORS[404]},
 )
 class PersonFileApi(APIView):

@@ -9,8 +9,10 @@ from rest_framework.views import APIView
 from aidflow.api.common import ERRORS, StaffOnly, json_object
 from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import NotFound
+from aidflow.core.fields import money_text
+from aidflow.recoveries.selectors import recoveries_month
 from aidflow.reports.ledger import ledger_params, month_submit, month_submitted
-from aidflow.reports.statistics import monthly_figures
+from aidflow.reports.statistics import month_bounds, monthly_figures
 from aidflow.reports.workbook import monthly_workbook
 
 PARAMETERS = [
@@ -20,7 +22,8 @@ PARAMETERS = [
 FIGURES = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="{region, month, totals, by_township|by_county, by_category, by_aid_type, by_route, "
-    "by_hospital_level, by_disease_chapter, checks}; submitted months add submitted {signed_by, signed_at, sha256}",
+    "by_hospital_level, by_disease_chapter, checks, recoveries {owed, repaid, offset, written_off, outstanding}}; "
+    "submitted months add submitted {signed_by, signed_at, sha256}",
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,7 +57,17 @@ class MonthlyStatisticsApi(APIView):
 
     def get(self, request):
         figures, report = _figures(request)
-        return Response({**figures, "submitted": _submission(report)})
+        year, month = (int(part) for part in figures["month"].split("-"))
+        first, last = month_bounds(year, month)
+        # Recoveries are not part of the frozen figures: always as they stand now.
+        recovered = recoveries_month(region=figures["region"], first=first, last=last)
+        return Response(
+            {
+                **figures,
+                "recoveries": {name: money_text(value) for name, value in recovered.items()},
+                "submitted": _submission(report),
+            }
+        )
 
 
 @extend_schema(

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from aidflow.api import appeals, paper, payments, rolls, settlements, statistics, views
+from aidflow.api import appeals, paper, payments, recoveries, rolls, settlements, statistics, views
 from aidflow.api.common import StaffOnly
 from aidflow.api.fallbacks import api_not_found
 from aidflow.api.persons import PersonFileApi
@@ -73,6 +73,23 @@ urlpatterns = [
         "settlements/<int:pk>/reverse/",
         login_not_required(settlements.SettlementReverseApi.as_view()),
         name="settlement_reverse",
+    ),
+    path(
+        "applications/<int:pk>/revoke/",
+        login_not_required(recoveries.ApplicationRevokeApi.as_view()),
+        name="application_revoke",
+    ),
+    path(
+        "settlements/<int:pk>/revoke/",
+        login_not_required(recoveries.SettlementRevokeApi.as_view()),
+        name="settlement_revoke",
+    ),
+    path("recoveries/", login_not_required(recoveries.RecoveryListApi.as_view()), name="recoveries"),
+    path("recoveries/<int:pk>/", login_not_required(recoveries.RecoveryDetailApi.as_view()), name="recovery"),
+    path(
+        "recoveries/<int:pk>/write-off/",
+        login_not_required(recoveries.WriteOffDecisionApi.as_view()),
+        name="recovery_write_off",
     ),
     path("settlement-claims/", login_not_required(settlements.ClaimListApi.as_view()), name="claims"),
     path("settlement-claims/<int:pk>/", login_not_required(settlements.ClaimDetailApi.as_view()), name="claim"),

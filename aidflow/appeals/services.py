@@ -162,7 +162,7 @@ def _reopen(application: Application, *, now) -> None:
     activation.activate()
 
     if application.status == Status.APPROVED:
-        ledger_application_remove(application)
+        ledger_application_remove(application, release_stays=True)
     else:
         # A refusal had released the stays; the case claims them again while it is decided again.
         claims_take(application=application, stays=list(application.stays.all()))

@@ -75,6 +75,14 @@ class AuditAction(models.TextChoices):
     AUDIT_PURGED = "audit_purged", _("audit log purged")
     APPEAL_RECORDED = "appeal_recorded", _("reconsideration or lawsuit recorded")
     APPEAL_DECIDED = "appeal_decided", _("outcome of a reconsideration or lawsuit recorded")
+    APPROVAL_REVOKED = "approval_revoked", _("approval revoked")
+    SETTLEMENT_REVOKED = "settlement_revoked", _("one-stop settlement revoked")
+    RECOVERY_REPAID = "recovery_repaid", _("repayment of a recovery recorded")
+    RECOVERY_OFFSET = "recovery_offset", _("recovery offset against a claim")
+    WRITE_OFF_PROPOSED = "write_off_proposed", _("write-off proposed")
+    WRITE_OFF_APPROVED = "write_off_approved", _("write-off approved")
+    WRITE_OFF_REFUSED = "write_off_refused", _("write-off refused")
+    RECOVERY_VIEWED = "recovery_viewed", _("recovery viewed")
 
 
 class AuditEvent(models.Model):

@@ -85,6 +85,8 @@ class NoticeKind(models.TextChoices):
     # The township does not decide: it tells the applicant why it finds them not eligible (告知书).
     REVIEW_REFUSAL = "review_refusal", _("Review refusal notice")
     SUPPLEMENT = "supplement", _("Supplement request")
+    # The county takes back an approval or a settlement (撤销决定书); issued by aidflow.recoveries.
+    REVOCATION = "revocation", _("Revocation notice")
 
 
 class ReminderKind(models.TextChoices):

@@ -189,8 +189,9 @@ def history_source_register(source: Callable[[str, str, int], History]) -> None:
 def history_sums(*, id_number: str, aid_type: str, year: int, exclude_pk=None) -> History:
     """What the person already used of this aid type and medical year: approved applications and
     every other registered route (POLICY section 3; INTERFACES section 8: the cap is shared)."""
+    # A revoked approval (aidflow.recoveries, by its reverse relation) no longer counts.
     queryset = Application.objects.filter(
-        id_number=id_number, aid_type=aid_type, medical_year=year, status=Status.APPROVED
+        id_number=id_number, aid_type=aid_type, medical_year=year, status=Status.APPROVED, revocation__isnull=True
     )
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)

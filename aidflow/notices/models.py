@@ -23,7 +23,19 @@ class NoticeCounter(models.Model):
 class Notice(models.Model):
     """One issued notice. The PDF is rendered once and never again; a correction is a new notice."""
 
-    application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, related_name="notices")
+    # A notice concerns an application, or (a revocation of one) a one-stop settlement.
+    application = models.ForeignKey(
+        "cases.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    # Few notices have one (revocations of settlements): no index on a column nearly always empty.
+    settlement = models.ForeignKey(
+        "settlements.Settlement",
+        null=True,
+        blank=True,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=NoticeKind.choices)
     number = models.CharField(_("number"), max_length=60, unique=True)
     verification_code = models.CharField(_("verification code"), max_length=20, unique=True)

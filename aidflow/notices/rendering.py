@@ -25,6 +25,8 @@ from aidflow.notices.pdf_streams import use_fast_deflate
 
 CJK_FONT_FAMILY = "Noto Sans CJK SC"
 QR_MASK = 0
+# A kind with a wording of its own; every other kind is notices/notice.html.
+TEMPLATES = {"revocation": "notices/revocation.html"}
 
 
 class NoticeFontMissing(RuntimeError):
@@ -68,14 +70,14 @@ def notice_html(notice: Notice) -> str:
 def _content_of(notice: Notice) -> dict:
     """The content frozen at issue; a notice issued before the amount was put in words (and not yet
     rendered) takes its words from its case's calculation, which the decision fixed."""
-    if "amount_words" in notice.content:
+    if "amount_words" in notice.content or notice.application_id is None:
         return notice.content
     return {**notice.content, "amount_words": amount_words(notice.application)}
 
 
 def _notice_html(notice: Notice) -> str:
     return render_to_string(
-        "notices/notice.html",
+        TEMPLATES.get(notice.kind, "notices/notice.html"),
         {
             "notice": notice,
             "content": _content_of(notice),
@@ -145,6 +147,7 @@ def notice_render(notice_id: int) -> Notice:
             actor_name="notices",
             action=AuditAction.NOTICE_ISSUED,
             application=notice.application,
+            region=notice.content.get("region", "") if notice.application_id is None else "",
             stage=notice.stage,
             details={"notice": notice.pk, "kind": notice.kind, "number": notice.number, "sha256": notice.sha256},
         )

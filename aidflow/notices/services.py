@@ -29,6 +29,7 @@ from aidflow.regions.codes import county_of
 from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import role_of
 from aidflow.regions.stages import stage_rule
+from aidflow.settlements.selectors import settlement_get
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud over the phone
 TITLES = {
@@ -308,24 +309,29 @@ def notice_correct(*, notice_id: int, user, reason: str) -> Notice:
 
 def notice_open(*, user, notice_id) -> Notice:
     """A rendered notice for download by staff who may see its case; who downloaded it is recorded."""
-    notice = Notice.objects.select_related("application").filter(pk=notice_id).exclude(sha256="").first()
+    notice = Notice.objects.select_related("application", "settlement").filter(pk=notice_id).exclude(sha256="").first()
     if notice is None:
         raise NotFound(_("No such notice."))
     try:
-        application_get(user=user, pk=notice.application_id)
+        if notice.application_id is not None:
+            application_get(user=user, pk=notice.application_id)
+        else:
+            settlement_get(user, notice.settlement_id)
     except NotFound:
         raise NotFound(_("No such notice.")) from None
     audit_record(
         actor=user,
         action=AuditAction.NOTICE_DOWNLOADED,
         application=notice.application,
+        region=notice.settlement.region if notice.settlement_id else "",
         details={"notice": notice.pk, "number": notice.number, "sha256": notice.sha256},
     )
     return notice
 
 
 def notice_filename(notice: Notice) -> str:
-    return f"{notice.application.number}-{notice.kind}.pdf"
+    subject = notice.application or notice.settlement
+    return f"{subject.number}-{notice.kind}.pdf"
 
 
 def notice_for_decision(sender, *, application, owed, **kwargs) -> Notice:
@@ -346,6 +352,7 @@ def notice_verification(code: str) -> dict | None:
         NoticeKind.REJECTION: "rejected",
         NoticeKind.REVIEW_REFUSAL: "rejected",
         NoticeKind.SUPPLEMENT: "supplement_requested",
+        NoticeKind.REVOCATION: "revoked",
     }[notice.kind]
     replaced = getattr(notice, "replaced_by", None)
     return {

@@ -22,6 +22,7 @@ from aidflow.cases.models import AidLedgerRow, Application
 from aidflow.core.cells import csv_row
 from aidflow.core.identity import mask_name
 from aidflow.policy.requests import AID_TYPE_NAMES, CATEGORY_NAMES
+from aidflow.recoveries.models import Revocation
 from aidflow.regions.codes import county_of
 from aidflow.regions.models import Region
 from aidflow.reports.models import DisclosureCorrection, MonthlyReport
@@ -93,6 +94,12 @@ def ledger_disclosure_rows(*, county: str, year: int, month: int) -> list[dict]:
 def _correction_rows(county: str, listed_in: str) -> list[dict]:
     corrections = list(DisclosureCorrection.objects.filter(county=county, listed_in=listed_in).order_by("at", "pk"))
     villages = dict(Region.objects.filter(code__in={item.village for item in corrections}).values_list("code", "name"))
+    # Aid taken back by a revocation (aidflow.recoveries) says so, with the revocation notice's number.
+    revoked = dict(
+        Revocation.objects.filter(reference__in={item.reference for item in corrections}).values_list(
+            "reference", "notice__number"
+        )
+    )
     return [
         _row(
             villages,
@@ -102,7 +109,11 @@ def _correction_rows(county: str, listed_in: str) -> list[dict]:
             aid_type=item.aid_type,
             amount=item.amount,
             day=item.day,
-            note=f"更正{item.month}已公示名单（{'追加' if item.amount > 0 else '核减'}）",
+            note=(
+                f"撤销{item.month}的救助（{revoked[item.reference]}）"
+                if item.amount < 0 and item.reference in revoked
+                else f"更正{item.month}已公示名单（{'追加' if item.amount > 0 else '核减'}）"
+            ),
         )
         for item in corrections
     ]

@@ -1,5 +1,6 @@
 """The person file: everything AidFlow holds on one person, as far as the reader's region reaches -
-roll periods, every application with its payments and notices, every one-stop settlement, and each
+roll periods, every application with its payments and notices, every one-stop settlement, the
+revocations and the recoveries they made, and each
 medical year's use per aid type (what counts toward the cap and the deductible, read through the
 cases' history selector, which sums every route). Opening it is a recorded read, like a case file."""
 
@@ -15,6 +16,7 @@ from aidflow.core.identity import mask_resident_id, parse_resident_id
 from aidflow.notices.models import Notice
 from aidflow.payments.models import PaymentLine
 from aidflow.policy.models import AidType
+from aidflow.recoveries.selectors import person_revocations
 from aidflow.regions.scope import scope_q
 from aidflow.rolls.models import RollPeriod
 from aidflow.settlements.selectors import settlements_visible
@@ -45,8 +47,11 @@ def person_file(*, user, id_number: str) -> dict:
         .select_related("batch", "application")
         .order_by("batch__created_at", "pk")
     )
+    revocations, recoveries = person_revocations(user=user, id_number=number)
     notices = list(
-        Notice.objects.filter(application__in=applications).select_related("application").order_by("issued_at")
+        (Notice.objects.filter(application__in=applications) | Notice.objects.filter(settlement__in=settlements))
+        .select_related("application", "settlement")
+        .order_by("issued_at")
     )
     years = sorted(
         {(item.medical_year, item.aid_type) for item in [*applications, *settlements]},
@@ -75,6 +80,7 @@ def person_file(*, user, id_number: str) -> dict:
             "applications": len(applications),
             "settlements": len(settlements),
             "roll_periods": len(rolls),
+            "revocations": len(revocations),
         },
     )
     return {
@@ -86,4 +92,6 @@ def person_file(*, user, id_number: str) -> dict:
         "payments": payments,
         "notices": notices,
         "history": history,
+        "revocations": revocations,
+        "recoveries": recoveries,
     }

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from aidflow.core.dates import date_param, period_defaults
 from aidflow.core.downloads import attachment_bytes
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.recoveries.selectors import recoveries_month
 from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of, scope_codes
 from aidflow.reports.confirmations import signoff_confirmation
@@ -30,7 +31,7 @@ from aidflow.reports.ledger import (
 from aidflow.reports.pdf import monthly_pdf
 from aidflow.reports.person_file import person_file
 from aidflow.reports.services import chart_bars, ontime_statistics, report_scope
-from aidflow.reports.statistics import monthly_figures, monthly_series
+from aidflow.reports.statistics import month_bounds, monthly_figures, monthly_series
 from aidflow.reports.workbook import monthly_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,6 +92,7 @@ class StatisticsView(TemplateView):
         request = self.request
         figures = monthly_figures(region=region, year=year, month=month)
         report = month_submitted(region, year, month)
+        first_day, last_day = month_bounds(year, month)
         series = monthly_series(region=region, year=year, month=month)
         first = datetime.date.fromisoformat(f"{series['months'][0]}-01")
         rows = [
@@ -108,6 +110,8 @@ class StatisticsView(TemplateView):
             "checks": check_lines(figures),
             "report": report,
             "late": late_corrections(report, figures) if report else [],
+            # Money owed back after revocations: made, repaid, offset and written off in the month.
+            "recoveries": recoveries_month(region=region, first=first_day, last=last_day),
             "may_submit": report is None and role_of(request.user) == Role.COUNTY_APPROVER and len(region) == 6,
             # A month is signed off from its report day on (INTERFACES section 11).
             "sign_off_from": month_sign_off_day(year, month),

@@ -20,10 +20,10 @@ READERS = (Role.HOSPITAL_CLERK, Role.COUNTY_APPROVER, Role.COUNTY_FINANCE, Role.
 
 
 def settlement_history(id_number: str, aid_type: str, year: int) -> History:
-    """What the person's live settlements of this aid type and medical year used (applications
-    count these through the cases' history sources)."""
+    """What the person's live settlements of this aid type and medical year used, less revoked ones
+    (applications count these through the cases' history sources)."""
     sums = Settlement.objects.filter(
-        id_number=id_number, aid_type=aid_type, medical_year=year, status__in=LIVE_STATUSES
+        id_number=id_number, aid_type=aid_type, medical_year=year, status__in=LIVE_STATUSES, revocation__isnull=True
     ).aggregate(remaining=Sum("remaining_total"), granted=Sum("amount"))
     return History(remaining_before=sums["remaining"] or ZERO, granted_before=sums["granted"] or ZERO)
 

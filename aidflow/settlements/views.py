@@ -20,6 +20,7 @@ from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NoAidDue
 from aidflow.core.formerrors import add_service_errors
 from aidflow.core.paging import EstimatedCountPaginator
 from aidflow.policy.requests import AID_TYPE_NAMES, CATEGORY_NAMES
+from aidflow.recoveries.forms import revocation_context
 from aidflow.regions.codes import code_at
 from aidflow.regions.models import Level, Region, Role
 from aidflow.regions.scope import role_of
@@ -225,6 +226,7 @@ class SettlementDetailView(TemplateView):
                 "resettled": resettled,
                 "may_resettle": own and resettled is None and settlement.refusal_code == RefusalCode.CORRECTION_NEEDED,
                 "reverse_form": kwargs.get("reverse_form") or ReverseForm(),
+                **revocation_context(user, settlement=settlement, form=kwargs.get("revoke_form")),
             }
         )
         return context

@@ -107,6 +107,15 @@ NOT_PERSONAL = {
     "api:ontime": "counts per township",
     "api:hospitals": "the register of designated hospitals",
     "api:settlement_reverse": "a reversal (POST), audited",
+    "api:application_revoke": "a revocation (POST), audited",
+    "api:settlement_revoke": "a revocation (POST), audited",
+    "api:recoveries": "recoveries: case numbers, payees' names masked, hospitals, amounts",
+    "api:recovery": "a recovery: case number, the payee's name masked, amounts",
+    "api:recovery_write_off": "a write-off decision (POST), audited",
+    "workbench:application_revoke": "a revocation (POST only), audited",
+    "workbench:settlement_revoke": "a revocation (POST only), audited",
+    "workbench:recoveries": "recoveries: case numbers, payees' names masked, hospitals, amounts",
+    "workbench:recovery": "a recovery: case number, the payee's name masked, amounts",
     "api:claims": "claims: hospitals, counties, totals",
     "api:claim": "a claim: hospital, county, totals",
     "api:claim_review": "a review (POST), audited",
@@ -285,6 +294,8 @@ def _path(route: str, world) -> str:
         "payment-batches": world["batch_id"],
         "tasks": world["task"].pk,
         "archive": world["archive_id"],
+        # No revocation in this world: a recovery's page answers 404, and shows nobody.
+        "recoveries": 0,
     }
 
     def value(match):

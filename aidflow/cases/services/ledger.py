@@ -195,9 +195,10 @@ def ledger_settlement_remove(*numbers: str) -> None:
     rows.delete()
 
 
-def ledger_application_remove(application: Application) -> None:
-    """An approval set aside (an appeal's outcome sends the case back to the county): its rows no
-    longer count, and its stays hold no share of aid until the county decides again."""
+def ledger_application_remove(application: Application, *, release_stays: bool = False) -> None:
+    """An approval revoked, or set aside (an appeal's outcome sends the case back to the county): its
+    rows no longer count, and the listeners hear of the aid taken out. With `release_stays` (set aside)
+    its stays hold no share of aid until the county decides again."""
     rows = AidLedgerRow.objects.filter(route="application", application=application)
     _changed(
         [
@@ -206,4 +207,5 @@ def ledger_application_remove(application: Application) -> None:
         ]
     )
     rows.delete()
-    HospitalStay.objects.filter(application=application).update(counted=False, aid_share=ZERO)
+    if release_stays:
+        HospitalStay.objects.filter(application=application).update(counted=False, aid_share=ZERO)

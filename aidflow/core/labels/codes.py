@@ -76,6 +76,7 @@ NOTICE = {
     "rejection": _("Rejection notice"),
     "review_refusal": _("Review refusal notice"),
     "supplement": _("Supplement request"),
+    "revocation": _("Revocation notice"),
 }
 DELIVERY = {"in_person": _("In person"), "post": _("By post"), "electronic": _("Electronic")}
 RELATIONSHIP = {"self": _("The patient"), "guardian": _("Guardian"), "agent": _("Agent")}

@@ -23,6 +23,7 @@ from aidflow.core.fields import money_text
 from aidflow.core.numbering import take_next
 from aidflow.core.payment import PAYABLE, PaymentStatus
 from aidflow.payments.models import BatchStatus, LineKind, PaymentBatch, PaymentCounter, PaymentLine
+from aidflow.recoveries.services.offsets import claim_offsets, offsets_record
 from aidflow.regions.codes import level_of, normalise_code
 from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import in_scope, role_of
@@ -51,6 +52,8 @@ CLAIM_FIELDS = (
     "hospital__name",
     "hospital__bank",
     "hospital__account",
+    "hospital_id",
+    "county",
 )
 LINE_CHUNK = 2000
 
@@ -76,7 +79,11 @@ def county_read(raw: object) -> str:
 def payable_applications(county: str):
     """Approved applications with something to pay (an approval at 0.00 below the deductible has not)."""
     return Application.objects.filter(
-        status=Status.APPROVED, payment_status__in=PAYABLE, village__code__startswith=county, amount__gt=0
+        status=Status.APPROVED,
+        payment_status__in=PAYABLE,
+        village__code__startswith=county,
+        amount__gt=0,
+        revocation__isnull=True,  # a revoked approval is never paid
     ).order_by("number")
 
 
@@ -134,13 +141,25 @@ def _candidates(county: str, *, lock: bool, user) -> tuple[list[dict], list[dict
                     "amount": application.amount,
                 }
             )
+    claims = list(claims)
+    # What the hospitals owe back after revocations is taken off their claims (aidflow.recoveries).
+    offsets = claim_offsets(claims, lock=lock)
     for claim in claims:
+        offset = offsets[claim.pk]
         if claim.reviewed_by_id == user.pk:
             reason = _("You reviewed this claim; another finance officer must pay it.")
             skipped.append({"kind": LineKind.CLAIM, "ref": claim.number, "reason": reason})
         elif not claim.approved_amount:
             skipped.append(
                 {"kind": LineKind.CLAIM, "ref": claim.number, "reason": _("The approved amount is 0: nothing to pay.")}
+            )
+        elif claim.approved_amount - offset.total <= 0:
+            skipped.append(
+                {
+                    "kind": LineKind.CLAIM,
+                    "ref": claim.number,
+                    "reason": _("Offset in full against what the hospital owes back: nothing to pay."),
+                }
             )
         elif not claim.hospital__account:
             skipped.append(
@@ -155,7 +174,8 @@ def _candidates(county: str, *, lock: bool, user) -> tuple[list[dict], list[dict
                     "payee": claim.hospital__name,
                     "bank": claim.hospital__bank,
                     "account": claim.hospital__account,
-                    "amount": claim.approved_amount,
+                    "amount": claim.approved_amount - offset.total,
+                    "offset": offset,
                 }
             )
     return lines, skipped
@@ -212,6 +232,11 @@ def batch_create(*, user, data: object) -> PaymentBatch:
                     )
                     for index, line in enumerate(lines[first : first + LINE_CHUNK], start=first + 1)
                 )
+            offsets_record(
+                user=user,
+                plans={line["item"].pk: line["offset"] for line in lines if line.get("offset")},
+                claim_numbers={line["item"].pk: line["ref"] for line in lines if line["kind"] == LineKind.CLAIM},
+            )
             # The items of the new lines, found by a join rather than a list of ids.
             Application.objects.filter(payment_lines__batch=batch).update(
                 payment_status=PaymentStatus.IN_BATCH, payment_batch=number, paid_on=None
