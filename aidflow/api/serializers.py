@@ -30,6 +30,7 @@ from aidflow.cases.services.payees import payee_masked
 from aidflow.core.payment import PaymentStatus
 from aidflow.notices.models import Notice
 from aidflow.policy.models import Category
+from aidflow.recoveries.selectors import recovery_of, revocation_of
 from workflows.models import Route
 
 # --- applications --------------------------------------------------------------------------------
@@ -160,6 +161,18 @@ class ApplicantMessageSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
+class RevocationInfoSerializer(serializers.Serializer):
+    """An approval the county revoked (INTERFACES section 13): its notice and what is owed back."""
+
+    notice = serializers.CharField(help_text="the revocation notice's number")
+    revoked_at = serializers.DateTimeField()
+    reasons = serializers.CharField()
+    amount = MoneyField(help_text="the aid revoked")
+    paid = MoneyField(help_text="what had been paid out when it was revoked")
+    recovery = serializers.CharField(allow_null=True, help_text="the recovery's number, when money is owed back")
+    outstanding = MoneyField(allow_null=True, help_text="what is still owed back")
+
+
 class ApplicationDetailSerializer(ApplicationListSerializer):
     applicant = serializers.SerializerMethodField()
     patient = serializers.SerializerMethodField()
@@ -176,12 +189,14 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
         help_text="the applicant's status code, printed on the receipt; with the number it opens /status/"
     )
     messages = ApplicantMessageSerializer(source="applicant_messages", many=True)
+    revocation = serializers.SerializerMethodField()
 
     class Meta(ApplicationListSerializer.Meta):
         fields = [
             *ApplicationListSerializer.Meta.fields,
             "status_code",
             "messages",
+            "revocation",
             "computed_amount",
             "missing_materials",
             "calculation",
@@ -193,6 +208,24 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             "excluded_costs",
             "category_checked",
         ]
+
+    @extend_schema_field(RevocationInfoSerializer(allow_null=True))
+    def get_revocation(self, application) -> dict | None:
+        """The approval's revocation, or null while it stands."""
+        revocation = revocation_of(application=application)
+        if revocation is None:
+            return None
+        recovery = recovery_of(revocation)
+        info = {
+            "notice": revocation.notice.number,
+            "revoked_at": revocation.revoked_at,
+            "reasons": revocation.reasons,
+            "amount": revocation.amount,
+            "paid": revocation.paid,
+            "recovery": recovery.number if recovery else None,
+            "outstanding": recovery.outstanding if recovery else None,
+        }
+        return RevocationInfoSerializer(info).data
 
     @extend_schema_field(ApplicantDetailSerializer())
     def get_applicant(self, application) -> dict:

@@ -137,6 +137,15 @@ def test_revoking_after_payment_makes_the_payee_owe_it_back_until_repaid(
     assert [item["reference"] for item in person_file["revocations"]] == [application.number]
     assert [item["status"] for item in person_file["recoveries"]] == ["settled"]
     assert person_file["history"][0]["aid_granted"] == "0.00"
+    # The case's own detail says it was revoked, under which notice, and that nothing is owed now.
+    detail = client_for(approver).get(f"/api/v1/applications/{application.pk}/").json()["revocation"]
+    assert detail["notice"] == response.json()["notice"]["number"] and detail["reasons"] == REVOKE["reasons"]
+    assert (detail["amount"], detail["paid"], detail["recovery"], detail["outstanding"]) == (
+        "1000.00",
+        "1000.00",
+        recovery["number"],
+        "0.00",
+    )
 
 
 def test_a_write_off_needs_the_sign_off_of_someone_else(policy, clerk, reviewer, approver, finance, second_finance):
