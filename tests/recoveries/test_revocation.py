@@ -251,3 +251,38 @@ def test_a_revoked_paid_settlement_is_offset_in_the_hospitals_next_claim(
     assert (owed["offset"], owed["outstanding"], owed["status"]) == ("5950.00", "0.00", "settled")
     assert owed["entries"][0]["kind"] == "offset" and owed["entries"][0]["claim"] == claim.json()["number"]
     assert AuditEvent.objects.filter(action="recovery_offset").count() == 1
+
+
+def test_a_claim_offset_in_full_is_settled_and_does_not_come_back(
+    policy, approver, finance, window, approved_claim, django_capture_on_commit_callbacks
+):
+    from aidflow.rolls.services import recipients_import
+    from aidflow.settlements.models import SettlementClaim
+
+    pay_all(finance)
+    settlement_id = client_for(approver).get("/api/v1/settlements/").json()["results"][0]["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(approver, f"/api/v1/settlements/{settlement_id}/revoke/", REVOKE)
+    recovery = response.json()["recovery"]
+    assert recovery["outstanding"] == "5950.00"
+    # The hospital's next claim is one stay of 5950.00: all of it goes to what the hospital owes.
+    recipients_import(
+        text="id_number,name,category,region,valid_from,valid_to\n"
+        f"{person('303')},赵三,dibao,371403105201,{(today() - datetime.timedelta(days=400)).isoformat()},\n"
+    )
+    assert post(window, "/api/v1/settlements/", settle_body(person("303"), name="赵三")).status_code == 201
+    claim = post(window, "/api/v1/settlement-claims/", {"month": today().strftime("%Y-%m")}).json()
+    assert (
+        post(approver, f"/api/v1/settlement-claims/{claim['id']}/review/", {"decision": "approve"}).status_code == 200
+    )
+    answer = post(finance, "/api/v1/payment-batches/", {"county": "371403"})
+    assert answer.status_code == 409  # nothing goes to the bank
+    assert "Offset in full" in str(answer.json()) or "全额抵扣" in str(answer.json())
+    settled = SettlementClaim.objects.get(pk=claim["id"])
+    assert (settled.payment_status, settled.paid_on) == ("paid", today())
+    owed = client_for(finance).get(f"/api/v1/recoveries/{recovery['id']}/").json()
+    assert (owed["offset"], owed["outstanding"], owed["status"]) == ("5950.00", "0.00", "settled")
+    assert [(entry["kind"], entry["claim"]) for entry in owed["entries"]] == [("offset", claim["number"])]
+    # The next batch no longer lists the claim as skipped: it is settled.
+    again = post(finance, "/api/v1/payment-batches/", {"county": "371403"})
+    assert again.status_code == 409 and claim["number"] not in str(again.json())

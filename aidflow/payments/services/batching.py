@@ -30,6 +30,8 @@ from aidflow.regions.scope import in_scope, role_of
 from aidflow.settlements.models import ClaimStatus, SettlementClaim
 
 ZERO = Decimal("0.00")
+# A skipped claim's key for the offset that settles it in full (never stored with the batch).
+OFFSET_KEY = "_offset"
 PAY_PERMISSION = ["regions.pay_county"]
 # What a line needs of an item (`item` of a line: these as attributes, pk and payment_status among them).
 APPLICATION_FIELDS = (
@@ -154,11 +156,13 @@ def _candidates(county: str, *, lock: bool, user) -> tuple[list[dict], list[dict
                 {"kind": LineKind.CLAIM, "ref": claim.number, "reason": _("The approved amount is 0: nothing to pay.")}
             )
         elif claim.approved_amount - offset.total <= 0:
+            # Settled by the offset alone: a batch made now records it (_settle_by_offset).
             skipped.append(
                 {
                     "kind": LineKind.CLAIM,
                     "ref": claim.number,
                     "reason": _("Offset in full against what the hospital owes back: nothing to pay."),
+                    OFFSET_KEY: (claim.pk, offset),
                 }
             )
         elif not claim.hospital__account:
@@ -181,10 +185,32 @@ def _candidates(county: str, *, lock: bool, user) -> tuple[list[dict], list[dict
     return lines, skipped
 
 
+def _plain(skipped: list[dict]) -> list[dict]:
+    return [{key: value for key, value in item.items() if key != OFFSET_KEY} for item in skipped]
+
+
+def _settle_by_offset(*, user, skipped: list[dict]) -> bool:
+    """Claims whose whole approved amount went to what their hospital owed back: the offsets are
+    recorded and the claims are paid (nothing goes to the bank), so they do not come back."""
+    settled = [item for item in skipped if OFFSET_KEY in item]
+    if not settled:
+        return False
+    offsets_record(
+        user=user,
+        plans={item[OFFSET_KEY][0]: item[OFFSET_KEY][1] for item in settled},
+        claim_numbers={item[OFFSET_KEY][0]: item["ref"] for item in settled},
+    )
+    SettlementClaim.objects.filter(pk__in=[item[OFFSET_KEY][0] for item in settled]).update(
+        payment_status=PaymentStatus.PAID, payment_batch="", paid_on=timezone.localdate()
+    )
+    return True
+
+
 def payable_preview(*, user, county: str) -> tuple[list[dict], list[dict]]:
     """What a batch made now would hold, without locking or writing (the finance screen)."""
     finance_check(user, county)
-    return _candidates(county, lock=False, user=user)
+    lines, skipped = _candidates(county, lock=False, user=user)
+    return lines, _plain(skipped)
 
 
 def batch_create(*, user, data: object) -> PaymentBatch:
@@ -197,67 +223,79 @@ def batch_create(*, user, data: object) -> PaymentBatch:
     try:
         with transaction.atomic():
             lines, skipped = _candidates(county, lock=True, user=user)
-            if not lines:
-                raise Conflict(
-                    {
-                        "county": [_("Nothing is payable in this county now.")],
-                        **({"skipped": [f"{item['ref']}: {item['reason']}" for item in skipped]} if skipped else {}),
-                    }
-                )
-            now = timezone.now()
-            number = f"FF-{county}-{now.year}-{take_next(PaymentCounter, county=county, year=now.year):04d}"
-            batch = PaymentBatch.objects.create(
-                number=number,
-                county=county,
-                status=BatchStatus.PREPARED if settings.PAYMENT_SECOND_SIGNATURE else BatchStatus.OPEN,
-                count=len(lines),
-                total=sum((line["amount"] for line in lines), ZERO),
-                skipped=skipped,
-                created_by=user,
-                created_at=now,
+            settled = _settle_by_offset(user=user, skipped=skipped)
+            skipped = _plain(skipped)
+            nothing = Conflict(
+                {
+                    "county": [_("Nothing is payable in this county now.")],
+                    **({"skipped": [f"{item['ref']}: {item['reason']}" for item in skipped]} if skipped else {}),
+                }
             )
-            for first in range(0, len(lines), LINE_CHUNK):
-                PaymentLine.objects.bulk_create(
-                    PaymentLine(
-                        batch=batch,
-                        seq=index,
-                        kind=line["kind"],
-                        application_id=line["item"].pk if line["kind"] == LineKind.APPLICATION else None,
-                        claim_id=line["item"].pk if line["kind"] == LineKind.CLAIM else None,
-                        ref=line["ref"],
-                        payee=line["payee"],
-                        bank=line["bank"],
-                        account=line["account"],
-                        amount=line["amount"],
-                    )
-                    for index, line in enumerate(lines[first : first + LINE_CHUNK], start=first + 1)
-                )
-            offsets_record(
-                user=user,
-                plans={line["item"].pk: line["offset"] for line in lines if line.get("offset")},
-                claim_numbers={line["item"].pk: line["ref"] for line in lines if line["kind"] == LineKind.CLAIM},
-            )
-            # The items of the new lines, found by a join rather than a list of ids.
-            Application.objects.filter(payment_lines__batch=batch).update(
-                payment_status=PaymentStatus.IN_BATCH, payment_batch=number, paid_on=None
-            )
-            SettlementClaim.objects.filter(payment_lines__batch=batch).update(
-                payment_status=PaymentStatus.IN_BATCH, payment_batch=number, paid_on=None
-            )
-            audit_record(
-                actor=user,
-                action=AuditAction.PAYMENT_BATCH_CREATED,
-                region=county,
-                details={
-                    "number": number,
-                    "status": batch.status,
-                    "count": len(lines),
-                    "total": money_text(batch.total),
-                    "refs": [line["ref"] for line in lines],
-                    "skipped": skipped,
-                },
-            )
+            if not lines and not settled:
+                raise nothing
+            # With nothing to pay but claims settled by offset, those stay settled (the block commits).
+            batch = _batch_write(user=user, county=county, lines=lines, skipped=skipped) if lines else None
     except IntegrityError:
         # Another batch took an item between our read and our write (the constraint held).
         raise Conflict({"county": [_("Another batch was made at the same moment; try again.")]}) from None
+    if batch is None:
+        raise nothing
+    return batch
+
+
+def _batch_write(*, user, county: str, lines: list[dict], skipped: list[dict]) -> PaymentBatch:
+    """The batch, its lines, the offsets they take, the items marked in the batch, the audit."""
+    now = timezone.now()
+    number = f"FF-{county}-{now.year}-{take_next(PaymentCounter, county=county, year=now.year):04d}"
+    batch = PaymentBatch.objects.create(
+        number=number,
+        county=county,
+        status=BatchStatus.PREPARED if settings.PAYMENT_SECOND_SIGNATURE else BatchStatus.OPEN,
+        count=len(lines),
+        total=sum((line["amount"] for line in lines), ZERO),
+        skipped=skipped,
+        created_by=user,
+        created_at=now,
+    )
+    for first in range(0, len(lines), LINE_CHUNK):
+        PaymentLine.objects.bulk_create(
+            PaymentLine(
+                batch=batch,
+                seq=index,
+                kind=line["kind"],
+                application_id=line["item"].pk if line["kind"] == LineKind.APPLICATION else None,
+                claim_id=line["item"].pk if line["kind"] == LineKind.CLAIM else None,
+                ref=line["ref"],
+                payee=line["payee"],
+                bank=line["bank"],
+                account=line["account"],
+                amount=line["amount"],
+            )
+            for index, line in enumerate(lines[first : first + LINE_CHUNK], start=first + 1)
+        )
+    offsets_record(
+        user=user,
+        plans={line["item"].pk: line["offset"] for line in lines if line.get("offset")},
+        claim_numbers={line["item"].pk: line["ref"] for line in lines if line["kind"] == LineKind.CLAIM},
+    )
+    # The items of the new lines, found by a join rather than a list of ids.
+    Application.objects.filter(payment_lines__batch=batch).update(
+        payment_status=PaymentStatus.IN_BATCH, payment_batch=number, paid_on=None
+    )
+    SettlementClaim.objects.filter(payment_lines__batch=batch).update(
+        payment_status=PaymentStatus.IN_BATCH, payment_batch=number, paid_on=None
+    )
+    audit_record(
+        actor=user,
+        action=AuditAction.PAYMENT_BATCH_CREATED,
+        region=county,
+        details={
+            "number": number,
+            "status": batch.status,
+            "count": len(lines),
+            "total": money_text(batch.total),
+            "refs": [line["ref"] for line in lines],
+            "skipped": skipped,
+        },
+    )
     return batch
