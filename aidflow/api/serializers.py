@@ -23,6 +23,7 @@ from aidflow.api.calculation_serializers import (  # noqa: F401 - re-exported fo
     StaySerializer,
     WarningSerializer,
 )
+from aidflow.api.case_outcomes import AppealInfoSerializer, RevocationInfoSerializer, appeals_info, revocation_info
 from aidflow.audit.models import AuditEvent
 from aidflow.cases.choices import ApplicantRelationship, DeliveryMethod, DocumentKind
 from aidflow.cases.models import Application, Decision, StageClock
@@ -30,7 +31,6 @@ from aidflow.cases.services.payees import payee_masked
 from aidflow.core.payment import PaymentStatus
 from aidflow.notices.models import Notice
 from aidflow.policy.models import Category
-from aidflow.recoveries.selectors import recovery_of, revocation_of
 from workflows.models import Route
 
 # --- applications --------------------------------------------------------------------------------
@@ -161,18 +161,6 @@ class ApplicantMessageSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
-class RevocationInfoSerializer(serializers.Serializer):
-    """An approval the county revoked (INTERFACES section 13): its notice and what is owed back."""
-
-    notice = serializers.CharField(help_text="the revocation notice's number")
-    revoked_at = serializers.DateTimeField()
-    reasons = serializers.CharField()
-    amount = MoneyField(help_text="the aid revoked")
-    paid = MoneyField(help_text="what had been paid out when it was revoked")
-    recovery = serializers.CharField(allow_null=True, help_text="the recovery's number, when money is owed back")
-    outstanding = MoneyField(allow_null=True, help_text="what is still owed back")
-
-
 class ApplicationDetailSerializer(ApplicationListSerializer):
     applicant = serializers.SerializerMethodField()
     patient = serializers.SerializerMethodField()
@@ -190,6 +178,7 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     )
     messages = ApplicantMessageSerializer(source="applicant_messages", many=True)
     revocation = serializers.SerializerMethodField()
+    appeals = serializers.SerializerMethodField()
 
     class Meta(ApplicationListSerializer.Meta):
         fields = [
@@ -197,6 +186,7 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
             "status_code",
             "messages",
             "revocation",
+            "appeals",
             "computed_amount",
             "missing_materials",
             "calculation",
@@ -212,20 +202,12 @@ class ApplicationDetailSerializer(ApplicationListSerializer):
     @extend_schema_field(RevocationInfoSerializer(allow_null=True))
     def get_revocation(self, application) -> dict | None:
         """The approval's revocation, or null while it stands."""
-        revocation = revocation_of(application=application)
-        if revocation is None:
-            return None
-        recovery = recovery_of(revocation)
-        info = {
-            "notice": revocation.notice.number,
-            "revoked_at": revocation.revoked_at,
-            "reasons": revocation.reasons,
-            "amount": revocation.amount,
-            "paid": revocation.paid,
-            "recovery": recovery.number if recovery else None,
-            "outstanding": recovery.outstanding if recovery else None,
-        }
-        return RevocationInfoSerializer(info).data
+        return revocation_info(application)
+
+    @extend_schema_field(AppealInfoSerializer(many=True))
+    def get_appeals(self, application) -> list[dict]:
+        """Reconsiderations and lawsuits against the case's decision, oldest first."""
+        return appeals_info(application)
 
     @extend_schema_field(ApplicantDetailSerializer())
     def get_applicant(self, application) -> dict:

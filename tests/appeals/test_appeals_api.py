@@ -47,6 +47,12 @@ def test_reconsideration_in_time_upheld_leaves_the_case_decided(policy, clerk, r
     # A second outcome of the same appeal is refused.
     again = outcome_post(approver, application, body["id"], outcome="changed", decided_on=today())
     assert again.status_code == 409
+    # The case's detail lists the appeal with its outcome.
+    detail = api(approver).get(f"/api/v1/applications/{application.pk}/").json()
+    assert [(item["id"], item["kind"], item["outcome"], item["reopened"]) for item in detail["appeals"]] == [
+        (body["id"], "reconsideration", "upheld", False)
+    ]
+    assert detail["revocation"] is None
     # Both steps are in the case's history.
     history = api(approver).get(f"/api/v1/applications/{application.pk}/history/").json()
     actions = [event["action"] for event in history]
