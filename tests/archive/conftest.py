@@ -60,3 +60,8 @@ def paid_case(clerk, finance, capture, *, order: str = "001") -> Application:
 
 
 __all__ = ["ACCOUNT", "paid_case"]
+
+
+@pytest.fixture(autouse=True)
+def _paid_with_one_signature(one_signature):
+    """The cases here are paid to fill the dossier's payment part; who approves the batch is not the point."""

@@ -297,6 +297,11 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         f"/workbench/applications/{application.pk}/withdraw/",
         f"/workbench/applications/{application.pk}/appeals/",
         f"/workbench/applications/{application.pk}/appeals/1/outcome/",
+        f"/workbench/applications/{application.pk}/revoke/",
+        "/workbench/settlements/1/revoke/",
+        "/workbench/recoveries/1/",
+        "/workbench/payments/batches/1/approve/",
+        "/workbench/hospitals/",
         "/workbench/referrals/",
         "/admin/regions/region/add/",
         f"/admin/regions/staffprofile/{auditor.staff.pk}/change/",
@@ -308,6 +313,14 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "workbench:withdraw",
         "workbench:appeal",
         "workbench:appeal_outcome",
+        "workbench:application_revoke",
+        "workbench:settlement_revoke",
+        "workbench:recovery",
+        "workbench:batch_approve",
+        "workbench:hospitals",
+        # Builds a county's month of dossiers in the background: an export, which an auditor whose
+        # scope covers the county may make (tests/archive/test_background.py); it changes no case.
+        "workbench:archive_month",
         # Marks the user's own notifications read; changes no case.
         "workbench:notifications",
         # Swept in tests/settlements/test_screens.py, which has settlements and claims to try.
