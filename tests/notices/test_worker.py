@@ -110,11 +110,23 @@ def broker(settings):
     from aidflow.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = BROKER
     previous = (app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue)
     app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue = BROKER, False, QUEUE
+    _fresh_producers(app)
     app.connection_for_write().default_channel.client.delete(QUEUE)
     yield app
     app.conf.broker_url, app.conf.task_always_eager, app.conf.task_default_queue = previous
+    _fresh_producers(app)
+
+
+def _fresh_producers(app) -> None:
+    """Producers are pooled per app, each pool bound to the broker it was made for: one made
+    earlier in the session (for the default broker URL) would send these tasks elsewhere."""
+    app._pool = None  # dropped, not closed: kombu's pools are shared by every app of one broker URL
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
 
 
 def wait_rendered(notice: Notice, timeout: float = 60) -> Notice:
