@@ -98,6 +98,6 @@ def broker_queue_length() -> int | None:
 
     client = redis.Redis.from_url(url, socket_timeout=TIMEOUT_SECONDS, socket_connect_timeout=TIMEOUT_SECONDS)
     try:
-        return int(client.llen("celery"))
+        return int(client.llen(getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")))
     finally:
         client.close()

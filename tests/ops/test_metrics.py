@@ -98,12 +98,14 @@ def test_the_celery_queue_length_on_a_redis_broker(settings):
     url = "redis://127.0.0.1:6379/14"
     client = redis_or_skip(url)
     settings.CELERY_BROKER_URL = url
-    client.delete("celery")
-    client.rpush("celery", "a", "b", "c")
+    # A queue of this process: another run of the suite on the same Redis keeps its own.
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE = f"aidflow-metrics-test-{os.getpid()}"
+    client.delete(queue)
+    client.rpush(queue, "a", "b", "c")
     try:
         found = samples(Client().get("/metrics"))
     finally:
-        client.delete("celery")
+        client.delete(queue)
     assert found[("aidflow_celery_queue_length", ())] == 3
 
 
