@@ -40,33 +40,9 @@ def policy_load(*, data: object) -> tuple[PolicyVersion, bool]:
                 )
                 % {"code": content["code"]}
             )
-        version = PolicyVersion.objects.create(
-            code=content["code"],
-            title=content["title"],
-            region_code=content["region"],
-            effective_from=content["effective_from"],
-            effective_to=content["effective_to"],
-            low_income_multiplier=Decimal(content["low_income_multiplier"]),
-            dibao_standard_rural=Decimal(content["dibao_standard_monthly"]["rural"]),
-            dibao_standard_urban=Decimal(content["dibao_standard_monthly"]["urban"]),
-            notes=content["notes"],
-            demo=content.get("demo", False),
-            content=content,
-            content_sha256=digest,
-        )
-        PolicyRule.objects.bulk_create(
-            PolicyRule(
-                version=version,
-                category_group=rule["category_group"],
-                aid_type=rule["aid_type"],
-                rate=Decimal(rule["rate"]),
-                deductible=Decimal(rule["deductible"]),
-                annual_cap=Decimal(rule["annual_cap"]),
-                insured=rule.get("insured", True),
-                basis=rule.get("basis", ""),
-            )
-            for rule in content["rules"]
-        )
+        version = _version_of(content, digest)
+        version.save()
+        PolicyRule.objects.bulk_create(_rules_of(content, version))
         audit_record(
             actor=None,
             actor_name="load_policy",
@@ -75,6 +51,48 @@ def policy_load(*, data: object) -> tuple[PolicyVersion, bool]:
             details={"code": version.code, "sha256": digest, "rules": len(content["rules"])},
         )
     return version, True
+
+
+def _version_of(content: dict, digest: str) -> PolicyVersion:
+    """An unsaved version of a parsed policy file."""
+    return PolicyVersion(
+        code=content["code"],
+        title=content["title"],
+        region_code=content["region"],
+        effective_from=content["effective_from"],
+        effective_to=content["effective_to"],
+        low_income_multiplier=Decimal(content["low_income_multiplier"]),
+        dibao_standard_rural=Decimal(content["dibao_standard_monthly"]["rural"]),
+        dibao_standard_urban=Decimal(content["dibao_standard_monthly"]["urban"]),
+        notes=content["notes"],
+        demo=content.get("demo", False),
+        content=content,
+        content_sha256=digest,
+    )
+
+
+def _rules_of(content: dict, version: PolicyVersion) -> list[PolicyRule]:
+    return [
+        PolicyRule(
+            version=version,
+            category_group=rule["category_group"],
+            aid_type=rule["aid_type"],
+            rate=Decimal(rule["rate"]),
+            deductible=Decimal(rule["deductible"]),
+            annual_cap=Decimal(rule["annual_cap"]),
+            insured=rule.get("insured", True),
+            basis=rule.get("basis", ""),
+        )
+        for rule in content["rules"]
+    ]
+
+
+def policy_preview(*, data: object) -> tuple[PolicyVersion, PolicyTerms]:
+    """A policy file read as `policy_load` reads it, nothing saved: the unsaved version and the
+    formula's view of it, for a simulation before the version is confirmed. Raises InputErrors."""
+    content = policy_parse(data)
+    version = _version_of(content, content_hash(content))
+    return version, _terms(version, _rules_of(content, version))
 
 
 def policy_select(*, region_code: str, filing_date: datetime.date) -> PolicyVersion | None:
@@ -91,8 +109,12 @@ def policy_select(*, region_code: str, filing_date: datetime.date) -> PolicyVers
 
 def policy_terms(version: PolicyVersion) -> PolicyTerms:
     """The formula's view of a stored policy version."""
+    return _terms(version, version.rules.all())
+
+
+def _terms(version: PolicyVersion, version_rules) -> PolicyTerms:
     rules: dict[bool, dict] = {True: {}, False: {}}
-    for rule in version.rules.all():
+    for rule in version_rules:
         rules[rule.insured][(rule.category_group, rule.aid_type)] = Rule(
             rule.rate, rule.deductible, rule.annual_cap, rule.basis
         )
