@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "aidflow.notices",
     "aidflow.appeals",
     "aidflow.recoveries",
+    "aidflow.verifications",
     "aidflow.notify",
     "aidflow.api",
     "aidflow.archive",

@@ -62,6 +62,7 @@ from aidflow.settlements.views import (
     SettlementSlipView,
     SettlementWindowView,
 )
+from aidflow.verifications.views import SettlementVerificationView, VerificationDetailView, VerificationListView
 from workflows.views import ApplicationDetailView, PayeeView, TaskView, WithdrawView
 
 
@@ -137,6 +138,11 @@ class WorkbenchApp(Application):
     settlement_revoke_path = path(
         "settlements/<int:pk>/revoke/", SettlementRevokeView.as_view(), name="settlement_revoke"
     )
+    settlement_verification_path = path(
+        "settlements/<int:pk>/verification/", SettlementVerificationView.as_view(), name="settlement_verification"
+    )
+    verifications_path = path("verifications/", VerificationListView.as_view(), name="verifications")
+    verification_path = path("verifications/<int:pk>/", VerificationDetailView.as_view(), name="verification")
     recoveries_path = path("recoveries/", RecoveryListView.as_view(), name="recoveries")
     recovery_path = path("recoveries/<int:pk>/", RecoveryDetailView.as_view(), name="recovery")
     claims_path = path("claims/", ClaimListView.as_view(), name="claims")

@@ -28,5 +28,7 @@ API_SCHEMA_SETTINGS = {
         "PaymentStatusEnum": "aidflow.core.payment.PaymentStatus.choices",
         "BatchStatusEnum": "aidflow.payments.models.BatchStatus.choices",
         "LineStatusEnum": "aidflow.payments.models.LineStatus.choices",
+        "VerificationMethodEnum": ["visit", "call"],
+        "MethodEnum": "aidflow.cases.choices.DeliveryMethod.values",
     },
 }

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from aidflow.api import appeals, paper, payments, recoveries, rolls, settlements, statistics, views
+from aidflow.api import appeals, paper, payments, recoveries, rolls, settlements, statistics, verifications, views
 from aidflow.api.common import StaffOnly
 from aidflow.api.fallbacks import api_not_found
 from aidflow.api.persons import PersonFileApi
@@ -83,6 +83,17 @@ urlpatterns = [
         "settlements/<int:pk>/revoke/",
         login_not_required(recoveries.SettlementRevokeApi.as_view()),
         name="settlement_revoke",
+    ),
+    path(
+        "settlements/<int:pk>/verification/",
+        login_not_required(verifications.SettlementVerificationApi.as_view()),
+        name="settlement_verification",
+    ),
+    path("verifications/", login_not_required(verifications.VerificationListApi.as_view()), name="verifications"),
+    path(
+        "verifications/<int:pk>/answer/",
+        login_not_required(verifications.VerificationAnswerApi.as_view()),
+        name="verification_answer",
     ),
     path("recoveries/", login_not_required(recoveries.RecoveryListApi.as_view()), name="recoveries"),
     path("recoveries/<int:pk>/", login_not_required(recoveries.RecoveryDetailApi.as_view()), name="recovery"),

@@ -83,6 +83,8 @@ class AuditAction(models.TextChoices):
     WRITE_OFF_APPROVED = "write_off_approved", _("write-off approved")
     WRITE_OFF_REFUSED = "write_off_refused", _("write-off refused")
     RECOVERY_VIEWED = "recovery_viewed", _("recovery viewed")
+    VERIFICATION_REQUESTED = "verification_requested", _("patient to be asked about a settlement")
+    VERIFICATION_ANSWERED = "verification_answered", _("patient's answer about a settlement recorded")
 
 
 class AuditEvent(models.Model):

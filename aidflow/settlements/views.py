@@ -35,7 +35,7 @@ from aidflow.settlements.forms import (
     list_filters,
     window_body,
 )
-from aidflow.settlements.models import ClaimStatus, RefusalCode, SettlementStatus
+from aidflow.settlements.models import LIVE_STATUSES, ClaimStatus, RefusalCode, SettlementStatus
 from aidflow.settlements.selectors import (
     claim_get,
     claim_other_payers,
@@ -227,6 +227,9 @@ class SettlementDetailView(TemplateView):
                 "may_resettle": own and resettled is None and settlement.refusal_code == RefusalCode.CORRECTION_NEEDED,
                 "reverse_form": kwargs.get("reverse_form") or ReverseForm(),
                 **revocation_context(user, settlement=settlement, form=kwargs.get("revoke_form")),
+                # Patients asked (aidflow.verifications, by its reverse relation).
+                "verification": getattr(settlement, "verification", None),
+                "may_ask": role_of(user) == Role.COUNTY_APPROVER and settlement.status in LIVE_STATUSES,
             }
         )
         return context

@@ -300,6 +300,8 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         f"/workbench/applications/{application.pk}/revoke/",
         "/workbench/settlements/1/revoke/",
         "/workbench/recoveries/1/",
+        "/workbench/settlements/1/verification/",
+        "/workbench/verifications/1/",
         "/workbench/payments/batches/1/approve/",
         "/workbench/hospitals/",
         "/workbench/referrals/",
@@ -316,6 +318,8 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "workbench:application_revoke",
         "workbench:settlement_revoke",
         "workbench:recovery",
+        "workbench:settlement_verification",
+        "workbench:verification",
         "workbench:batch_approve",
         "workbench:hospitals",
         # Builds a county's month of dossiers in the background: an export, which an auditor whose

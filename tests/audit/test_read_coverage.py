@@ -116,6 +116,12 @@ NOT_PERSONAL = {
     "workbench:settlement_revoke": "a revocation (POST only), audited",
     "workbench:recoveries": "recoveries: case numbers, payees' names masked, hospitals, amounts",
     "workbench:recovery": "a recovery: case number, the payee's name masked, amounts",
+    "api:verifications": "verifications: settlement numbers, patients' names masked, hospitals, amounts",
+    "api:verification_answer": "recording the patient's answer (POST), audited",
+    "api:settlement_verification": "asking the patient about a settlement (POST), audited",
+    "workbench:verifications": "verifications: settlement numbers, patients' names masked, hospitals, amounts",
+    "workbench:verification": "a verification: settlement number, the patient's name masked, amounts",
+    "workbench:settlement_verification": "asking the patient about a settlement (POST only), audited",
     "api:claims": "claims: hospitals, counties, totals",
     "api:claim": "a claim: hospital, county, totals",
     "api:claim_review": "a review (POST), audited",
@@ -296,6 +302,8 @@ def _path(route: str, world) -> str:
         "archive": world["archive_id"],
         # No revocation in this world: a recovery's page answers 404, and shows nobody.
         "recoveries": 0,
+        # Nor a verification: its page answers 404.
+        "verifications": 0,
     }
 
     def value(match):
