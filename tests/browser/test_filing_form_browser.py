@@ -142,7 +142,10 @@ def test_a_hospital_is_picked_by_typing_part_of_its_name(sized, policy, clerk, t
     page = sized
     open_form(page, clerk)
     fill_applicant(page)
-    page.focus("#id_stays-0-hospital")
+    # The live calculation answers the applicant's fields first: typing starts once it has, in the
+    # field clicked (a late answer must not find the focus elsewhere).
+    page.wait_for_load_state("networkidle")
+    page.click("#id_stays-0-hospital")
     page.keyboard.type("陵城区人")
     hospital = page.locator("#id_stays-0-hospital")
     expect(hospital).to_have_attribute("aria-expanded", "true")
