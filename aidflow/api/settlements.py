@@ -63,6 +63,9 @@ class ClaimSerializer(serializers.ModelSerializer):
             "reasons",
             "payment",
             "hospital_suspension",
+            "flagged_count",
+            "sampled_count",
+            "reviewed_count",
         ]
 
     @extend_schema_field(
@@ -100,6 +103,13 @@ class SettlementSerializer(serializers.ModelSerializer):
     patient_pays = serializers.DecimalField(**MONEY)
     calculation = serializers.JSONField()
     claim = ClaimRefSerializer(allow_null=True)
+    flags = serializers.ListField(
+        child=inline_serializer(
+            "SettlementFlag", {"code": serializers.CharField(), "message": serializers.CharField()}
+        ),
+        help_text="risk flags set when claimed: HIGH_VALUE, LONG_STAY, HIGH_COST_FOR_CHAPTER, READMISSION_15_DAYS, "
+        "OVERLAPPING_STAYS, INSURANCE_IMPLAUSIBLE, SAMPLED",
+    )
 
     class Meta:
         model = Settlement
@@ -121,6 +131,8 @@ class SettlementSerializer(serializers.ModelSerializer):
             "settled_at",
             "claim",
             "end_reason",
+            "refusal_code",
+            "flags",
         ]
 
     def get_patient(self, settlement) -> dict:
@@ -330,7 +342,16 @@ class ClaimDetailApi(APIView):
         "ClaimReviewRequest",
         {
             "decision": serializers.ChoiceField(["approve", "reject"]),
-            "rejected_settlements": serializers.ListField(child=serializers.IntegerField(), required=False),
+            "rejected_settlements": serializers.ListField(
+                child=serializers.JSONField(),
+                required=False,
+                help_text="settlement ids (refused as non_compliant) or {id, code, reason} objects",
+            ),
+            "reviewed_settlements": serializers.ListField(
+                child=serializers.IntegerField(),
+                required=False,
+                help_text="the settlements the approver looked at (refused ones count): the share reviewed",
+            ),
             "reasons": serializers.CharField(required=False),
         },
     ),

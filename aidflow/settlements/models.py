@@ -27,6 +27,14 @@ class RefusalCode(models.TextChoices):
 
     NON_COMPLIANT = "non_compliant", _("Non-compliant: the fund does not pay this stay")
     CORRECTION_NEEDED = "correction_needed", _("To be corrected and settled again by the hospital")
+    # The reasons of INTERFACES section 15 (seed 002 line ~1838): refused as non-compliant, for
+    # that reason; a part of a settlement may be refused for them too.
+    OVER_CATALOGUE = "over_catalogue", _("Drugs outside the catalogue")
+    OVER_PRICE = "over_price", _("Charges above the standard")
+    SPLIT_STAY = "split_stay", _("Stay split in two")
+    BED_BLOCKING = "bed_blocking", _("Bed kept without treatment")
+    FICTITIOUS = "fictitious", _("Fictitious stay")
+    OTHER = "other", _("Other")
 
 
 class ClaimStatus(models.TextChoices):
@@ -70,6 +78,11 @@ class SettlementClaim(PaymentFields):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
+    # The risk review (INTERFACES section 15): settlements flagged or drawn at submission, and how
+    # many the approver marked as looked at (refused ones count) when reviewing.
+    flagged_count = models.PositiveIntegerField(_("flagged"), default=0)
+    sampled_count = models.PositiveIntegerField(_("drawn for review"), default=0)
+    reviewed_count = models.PositiveIntegerField(_("looked at"), default=0)
 
     class Meta(PaymentFields.Meta):
         abstract = False
@@ -149,6 +162,10 @@ class Settlement(models.Model):
     # Why the county refused it in a claim (INTERFACES section 11): non_compliant (the fund never
     # pays the stay) or correction_needed (the same hospital may settle it again, corrected).
     refusal_code = models.CharField(_("refused as"), max_length=20, choices=RefusalCode.choices, blank=True)
+    # Risk flags set when it is claimed: [{"code", "message"}] (INTERFACES section 15); `flagged`
+    # orders the claim's review (flagged and drawn first).
+    flags = models.JSONField(_("risk flags"), default=list, blank=True)
+    flagged = models.BooleanField(_("flagged"), default=False)
 
     class Meta:
         verbose_name = _("one-stop settlement")

@@ -333,7 +333,9 @@ class ClaimDetailView(TemplateView):
     @staticmethod
     def _page(claim, number):
         """A page of the claim's settlements: a month's claim may hold tens of thousands."""
-        return Paginator(claim.settlements.order_by("discharge_date", "pk"), SETTLEMENTS_PER_PAGE).get_page(number)
+        # Flagged and drawn settlements first (INTERFACES section 15): the review starts where the risk is.
+        settlements = claim.settlements.order_by("-flagged", "discharge_date", "pk")
+        return Paginator(settlements, SETTLEMENTS_PER_PAGE).get_page(number)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -356,7 +358,7 @@ class ClaimDetailView(TemplateView):
         form = kwargs.get("form") or ClaimReviewForm(settlements=settlements if may_review else ())
         # Each settlement with its review fields, where the county reviews it now.
         rows = form.rows() if may_review else [(settlement, None, None) for settlement in settlements]
-        context.update({"form": form, "rows": rows})
+        context.update({"form": form, "rows": rows, "reviewed": self.request.POST.getlist("reviewed")})
         return context
 
     def post(self, request, pk):
@@ -371,6 +373,7 @@ class ClaimDetailView(TemplateView):
         data = {
             "decision": request.POST.get("decision"),
             "rejected_settlements": refusals,
+            "reviewed_settlements": [int(pk) for pk in request.POST.getlist("reviewed") if pk.isdigit()],
             "reasons": (form.cleaned_data.get("reasons") or "").strip(),
         }
         again = {"claim": claim, "form": form, "page": page}

@@ -32,6 +32,8 @@ def test_a_paid_settlement_the_patient_contradicts_is_revoked_and_recovered(
     policy, approver, other_approver, reviewer, window, finance, settlement, django_capture_on_commit_callbacks
 ):
     pay_all(finance)
+    # Not drawn in the claim's sample (a claim of one draws it): the county asks.
+    Verification.objects.all().delete()
     assert ask(window, settlement).status_code == 403
     assert ask(other_approver, settlement).status_code == 404
     asked = ask(approver, settlement)
@@ -73,10 +75,12 @@ def test_a_paid_settlement_the_patient_contradicts_is_revoked_and_recovered(
 
 
 def test_a_sample_asks_once_and_an_agreeing_answer_is_no_finding(policy, approver, reviewer, settlement):
-    assert verifications_for_sample(settlements=[settlement], claim_number="C-1") == 1
-    assert verifications_for_sample(settlements=[settlement], claim_number="C-1") == 0
+    # The claim of one settlement drew it (5%, at least one) and its patient is asked, once.
     verification = Verification.objects.get()
+    assert verification.settlement == settlement
     assert verification.reason == "sampled" and verification.requested_by is None
+    assert AuditEvent.objects.filter(action="verification_requested", details__claim=settlement.claim.number).exists()
+    assert verifications_for_sample(settlements=[settlement], claim_number="C-1") == 0
     other_township = make_staff("reviewer9", "township_reviewer", "371403102", "马丽")
     path = f"/api/v1/verifications/{verification.pk}/answer/"
     body = {"method": "call", "stay_happened": True, "patient_paid": SLIP_PATIENT_PAYS}
@@ -89,6 +93,7 @@ def test_a_sample_asks_once_and_an_agreeing_answer_is_no_finding(policy, approve
 
 
 def test_the_screens_ask_answer_and_offer_the_revocation(policy, approver, reviewer, settlement, auditor):
+    Verification.objects.all().delete()  # as if not drawn: the county asks from the settlement's page
     page = client_for(approver).get(f"/workbench/settlements/{settlement.pk}/")
     assert "verification-ask" in page.content.decode()
     asked = client_for(approver).post(f"/workbench/settlements/{settlement.pk}/verification/")

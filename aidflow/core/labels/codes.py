@@ -93,6 +93,12 @@ CLAIM_STATUS = {"submitted": _("Submitted"), "approved": _("Approved"), "rejecte
 REFUSAL = {
     "non_compliant": _("Non-compliant: the fund does not pay this stay"),
     "correction_needed": _("To be corrected and settled again by the hospital"),
+    "over_catalogue": _("Drugs outside the catalogue"),
+    "over_price": _("Charges above the standard"),
+    "split_stay": _("Stay split in two"),
+    "bed_blocking": _("Bed kept without treatment"),
+    "fictitious": _("Fictitious stay"),
+    "other": _("Other"),
 }
 PAYMENT_STATUS = {
     "unpaid": _("Not paid"),
@@ -143,6 +149,16 @@ REASON = {
     "NO_REFERRAL": _("Outside the paying county without a referral"),
 }
 WARNING = {"INSURANCE_IMPLAUSIBLE": _("Basic insurance implausibly low")}
+# A claim's risk flags (aidflow.settlements.services.risk, INTERFACES section 15).
+RISK_FLAG = {
+    "HIGH_VALUE": _("High value"),
+    "LONG_STAY": _("Long stay for its chapter"),
+    "HIGH_COST_FOR_CHAPTER": _("High cost for its chapter"),
+    "READMISSION_15_DAYS": _("Readmitted within 15 days"),
+    "OVERLAPPING_STAYS": _("Overlapping stays"),
+    "INSURANCE_IMPLAUSIBLE": _("Basic insurance implausibly low"),
+    "SAMPLED": _("Drawn in the sample"),
+}
 # The statistics' logic checks (INTERFACES section 10); SUM_BY_* are named by their breakdown.
 CHECK = {
     "AID_WITHIN_ELIGIBLE": _("Aid does not exceed the compliant cost"),
@@ -237,6 +253,7 @@ KINDS = {
     "hospital_level": HOSPITAL_LEVEL,
     "reason": REASON,
     "warning": WARNING,
+    "risk_flag": RISK_FLAG,
     "check": CHECK,
     "breakdown": BREAKDOWN,
     "figure": FIGURE,

@@ -31,6 +31,7 @@ from aidflow.settlements.models import (
     SettlementStatus,
 )
 from aidflow.settlements.selectors import claimable
+from aidflow.settlements.services.risk import claim_flags_set
 from aidflow.settlements.services.window import clerk_hospital
 
 ZERO = Decimal("0.00")
@@ -100,6 +101,7 @@ def claim_submit(*, user, data: object, today: datetime.date | None = None) -> S
         Settlement.objects.filter(pk__in=[settlement.pk for settlement in settlements]).update(
             claim=claim, status=SettlementStatus.CLAIMED
         )
+        claim_flags_set(claim)
         audit_record(
             actor=user,
             action=AuditAction.CLAIM_SUBMITTED,
@@ -111,6 +113,8 @@ def claim_submit(*, user, data: object, today: datetime.date | None = None) -> S
                 "count": claim.count,
                 "amount": money_text(claim.amount),
                 "settlements": [settlement.number for settlement in settlements],
+                "flagged": claim.flagged_count,
+                "sampled": claim.sampled_count,
             },
         )
     return claim
@@ -171,23 +175,45 @@ def _refuse(settlement: Settlement, *, code: str, reason: str, user, now) -> Non
         stay_claim.save(update_fields=["refused", "reference"])
 
 
+def reviewed_read(raw: object, reader: FieldReader, claim_ids: set[int]) -> set[int]:
+    """`reviewed_settlements`: the ids of the settlements the approver looked at (optional)."""
+    if raw in (None, ""):
+        return set()
+    if not isinstance(raw, list) or any(not isinstance(pk, int) or isinstance(pk, bool) for pk in raw):
+        reader.error("reviewed_settlements", _("Must be a list of settlement ids."))
+        return set()
+    unknown = set(raw) - claim_ids
+    if unknown:
+        reader.error(
+            "reviewed_settlements",
+            _("Not settlements of this claim: %(ids)s.") % {"ids": ", ".join(str(pk) for pk in sorted(unknown))},
+        )
+    return set(raw) & claim_ids
+
+
 def _review_read(claim: SettlementClaim, data: object) -> tuple[str, str, dict[int, tuple[str, str]]]:
     """The review's decision, reasons and refusals ({settlement id: (code, reason)}), every bad
     field named."""
+    decision, reasons, refusals, _reviewed = _review_read_all(claim, data)
+    return decision, reasons, refusals
+
+
+def _review_read_all(claim: SettlementClaim, data: object):
+    """_review_read, and the settlements looked at (refused ones count)."""
     if not isinstance(data, dict):
         raise InputErrors({"body": [_("The request is a JSON object.")]})
     reader = FieldReader()
     decision = reader.choice(data, "decision", "decision", ["approve", "reject"])
     reasons = reader.text(data, "reasons", "reasons", required=False, max_length=2000) or ""
-    refusals = refusals_read(
-        data.get("rejected_settlements"), reader, set(claim.settlements.values_list("pk", flat=True))
-    )
+    claim_ids = set(claim.settlements.values_list("pk", flat=True))
+    refusals = refusals_read(data.get("rejected_settlements"), reader, claim_ids)
+    reviewed = reviewed_read(data.get("reviewed_settlements"), reader, claim_ids)
     # Every refusal says why: by its own reason, or by the review's reasons, which stand for all.
     unexplained = any(not reason for _code, reason in refusals.values())
     if (decision == "reject" or unexplained) and not reasons:
         reader.error("reasons", _("Say why settlements are refused."))
     reader.raise_if_any()
-    return decision, reasons, refusals
+    return decision, reasons, refusals, reviewed | set(refusals)
 
 
 def claim_review_check(*, user, claim: SettlementClaim, data: object) -> dict:
@@ -225,7 +251,7 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
     settlements stop counting in the history and keep their stays claimed. A claim rejected whole
     goes back for correction, unless a settlement is listed as non-compliant."""
     _reviewer_check(user, claim)
-    decision, reasons, refusals = _review_read(claim, data)
+    decision, reasons, refusals, reviewed = _review_read_all(claim, data)
     with transaction.atomic():
         claim = SettlementClaim.objects.select_for_update().get(pk=claim.pk)
         if claim.status != ClaimStatus.SUBMITTED:
@@ -247,7 +273,10 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
         claim.status = ClaimStatus.REJECTED if decision == "reject" else ClaimStatus.APPROVED
         claim.approved_amount = approved["total"] or ZERO
         claim.reviewed_by, claim.reviewed_at, claim.reasons = user, now, reasons
-        claim.save(update_fields=["status", "approved_amount", "reviewed_by", "reviewed_at", "reasons"])
+        claim.reviewed_count = len(reviewed)
+        claim.save(
+            update_fields=["status", "approved_amount", "reviewed_by", "reviewed_at", "reasons", "reviewed_count"]
+        )
         audit_record(
             actor=user,
             action=AuditAction.CLAIM_REVIEWED,
@@ -268,6 +297,11 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
                     if refusals[settlement.pk][1]
                 },
                 "reasons": reasons,
+                # The risk review: flagged and drawn at submission, looked at by the approver.
+                "flagged": claim.flagged_count,
+                "sampled": claim.sampled_count,
+                "reviewed": claim.reviewed_count,
+                "share_reviewed": f"{claim.reviewed_count / claim.count:.4f}" if claim.count else "0",
             },
         )
     return claim
