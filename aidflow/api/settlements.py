@@ -101,6 +101,10 @@ class SettlementSerializer(serializers.ModelSerializer):
     stay = serializers.SerializerMethodField()
     amount = serializers.DecimalField(**MONEY)
     patient_pays = serializers.DecimalField(**MONEY)
+    part_refused_cost = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="part of the compliant cost refused in the claim's review"
+    )
+    part_refused_aid = serializers.DecimalField(**MONEY, allow_null=True, help_text="the aid that part took off")
     calculation = serializers.JSONField()
     claim = ClaimRefSerializer(allow_null=True)
     flags = serializers.ListField(
@@ -132,6 +136,8 @@ class SettlementSerializer(serializers.ModelSerializer):
             "claim",
             "end_reason",
             "refusal_code",
+            "part_refused_cost",
+            "part_refused_aid",
             "flags",
         ]
 

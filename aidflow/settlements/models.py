@@ -164,6 +164,9 @@ class Settlement(models.Model):
     refusal_code = models.CharField(_("refused as"), max_length=20, choices=RefusalCode.choices, blank=True)
     # Risk flags set when it is claimed: [{"code", "message"}] (INTERFACES section 15); `flagged`
     # orders the claim's review (flagged and drawn first).
+    # Part of its compliant cost refused in the claim's review, and the aid that took off `amount`.
+    part_refused_cost = models.DecimalField(_("cost refused"), max_digits=12, decimal_places=2, null=True, blank=True)
+    part_refused_aid = models.DecimalField(_("aid refused"), max_digits=12, decimal_places=2, null=True, blank=True)
     flags = models.JSONField(_("risk flags"), default=list, blank=True)
     flagged = models.BooleanField(_("flagged"), default=False)
 

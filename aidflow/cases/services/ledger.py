@@ -172,6 +172,16 @@ def ledger_settlement_add(
     )
 
 
+def ledger_settlement_change(number: str, *, aid: Decimal, eligible_cost: Decimal) -> None:
+    """A settlement whose aid was lowered in its claim's review (part of its cost refused)."""
+    row = AidLedgerRow.objects.filter(route="settlement", settlement_number=number).first()
+    if row is None:
+        return
+    _changed([_change(number, row, aid - Decimal(row.aid) / 100)])
+    row.aid, row.eligible_cost = cents(aid), cents(eligible_cost)
+    row.save(update_fields=["aid", "eligible_cost"])
+
+
 def ledger_settlement_remove(*numbers: str) -> None:
     """Reversed or refused settlements no longer count. Their rows' monthly sums are locked first,
     in one order (PostgreSQL): two claim reviews refusing settlements of the same villages and

@@ -31,6 +31,7 @@ from aidflow.settlements.models import (
     SettlementStatus,
 )
 from aidflow.settlements.selectors import claimable
+from aidflow.settlements.services.parts import settlement_part_refuse
 from aidflow.settlements.services.risk import claim_flags_set
 from aidflow.settlements.services.window import clerk_hospital
 
@@ -127,9 +128,12 @@ def _reviewer_check(user, claim: SettlementClaim) -> None:
         raise NotFound(_("Claim not found."))
 
 
-def refusals_read(raw: object, reader: FieldReader, claim_ids: set[int]) -> dict[int, tuple[str, str]]:
-    """`rejected_settlements`: ids (meaning non_compliant) or {"id", "code", "reason"} items
-    (INTERFACES section 11) -> {settlement id: (code, reason)}."""
+def refusals_read(
+    raw: object, reader: FieldReader, claim_ids: set[int], parts: dict[int, Decimal] | None = None
+) -> dict[int, tuple[str, str]]:
+    """`rejected_settlements`: ids (meaning non_compliant) or {"id", "code", "reason", "amount"}
+    items (INTERFACES sections 11 and 15) -> {settlement id: (code, reason)}; an item's `amount`
+    (part of the compliant cost refused) goes into `parts`."""
     refusals: dict[int, tuple[str, str]] = {}
     if raw in (None, ""):
         return refusals
@@ -148,6 +152,11 @@ def refusals_read(raw: object, reader: FieldReader, claim_ids: set[int]) -> dict
             code = reader.choice(item, "code", f"{path}.code", RefusalCode.values, required=False)
             reason = reader.text(item, "reason", f"{path}.reason", required=False, max_length=2000) or ""
             refusals[pk] = (code or RefusalCode.NON_COMPLIANT, reason)
+            amount = reader.money(item, "amount", f"{path}.amount", required=False, positive=True)
+            if amount is not None and parts is not None:
+                if code == RefusalCode.CORRECTION_NEEDED:
+                    reader.error(f"{path}.amount", _("A part is refused as non-compliant, never sent back."))
+                parts[pk] = amount
         else:
             reader.error(path, _("A settlement id, or an object {id, code, reason}."))
     unknown = set(refusals) - claim_ids
@@ -194,7 +203,7 @@ def reviewed_read(raw: object, reader: FieldReader, claim_ids: set[int]) -> set[
 def _review_read(claim: SettlementClaim, data: object) -> tuple[str, str, dict[int, tuple[str, str]]]:
     """The review's decision, reasons and refusals ({settlement id: (code, reason)}), every bad
     field named."""
-    decision, reasons, refusals, _reviewed = _review_read_all(claim, data)
+    decision, reasons, refusals, _reviewed, _parts = _review_read_all(claim, data)
     return decision, reasons, refusals
 
 
@@ -206,14 +215,18 @@ def _review_read_all(claim: SettlementClaim, data: object):
     decision = reader.choice(data, "decision", "decision", ["approve", "reject"])
     reasons = reader.text(data, "reasons", "reasons", required=False, max_length=2000) or ""
     claim_ids = set(claim.settlements.values_list("pk", flat=True))
-    refusals = refusals_read(data.get("rejected_settlements"), reader, claim_ids)
+    parts: dict[int, Decimal] = {}
+    refusals = refusals_read(data.get("rejected_settlements"), reader, claim_ids, parts)
     reviewed = reviewed_read(data.get("reviewed_settlements"), reader, claim_ids)
+    # A part as large as the whole compliant cost refuses the whole settlement.
+    eligible = dict(claim.settlements.filter(pk__in=parts).values_list("pk", "eligible_cost"))
+    parts = {pk: amount for pk, amount in parts.items() if pk in eligible and amount < eligible[pk]}
     # Every refusal says why: by its own reason, or by the review's reasons, which stand for all.
     unexplained = any(not reason for _code, reason in refusals.values())
     if (decision == "reject" or unexplained) and not reasons:
         reader.error("reasons", _("Say why settlements are refused."))
     reader.raise_if_any()
-    return decision, reasons, refusals, reviewed | set(refusals)
+    return decision, reasons, refusals, reviewed | set(refusals), ({} if decision == "reject" else parts)
 
 
 def claim_review_check(*, user, claim: SettlementClaim, data: object) -> dict:
@@ -251,7 +264,7 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
     settlements stop counting in the history and keep their stays claimed. A claim rejected whole
     goes back for correction, unless a settlement is listed as non-compliant."""
     _reviewer_check(user, claim)
-    decision, reasons, refusals, reviewed = _review_read_all(claim, data)
+    decision, reasons, refusals, reviewed, parts = _review_read_all(claim, data)
     with transaction.atomic():
         claim = SettlementClaim.objects.select_for_update().get(pk=claim.pk)
         if claim.status != ClaimStatus.SUBMITTED:
@@ -263,6 +276,18 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
                 for pk in settlements.values_list("pk", flat=True)
             }
         now = timezone.now()
+        # Parts refused: the settlement is paid, less the aid of the refused cost.
+        part_refused = {}
+        for settlement in settlements.filter(pk__in=parts).select_related("policy"):
+            code, reason = refusals.pop(settlement.pk)
+            aid = settlement_part_refuse(
+                settlement, code=code, amount=parts[settlement.pk], reason=reason or reasons, user=user, now=now
+            )
+            part_refused[settlement.number] = {
+                "code": code,
+                "cost": money_text(parts[settlement.pk]),
+                "aid": money_text(aid),
+            }
         refused = list(settlements.filter(pk__in=refusals).select_related("stay_claim"))
         for settlement in refused:
             code, reason = refusals[settlement.pk]
@@ -297,6 +322,7 @@ def claim_review(*, user, claim: SettlementClaim, data: object) -> SettlementCla
                     if refusals[settlement.pk][1]
                 },
                 "reasons": reasons,
+                "parts_refused": part_refused,
                 # The risk review: flagged and drawn at submission, looked at by the approver.
                 "flagged": claim.flagged_count,
                 "sampled": claim.sampled_count,
