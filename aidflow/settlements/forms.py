@@ -1,5 +1,7 @@
 """The settlement screens' forms; they only shape input, the services decide what is valid."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -42,10 +44,20 @@ class ClaimReviewForm(forms.Form):
                 max_length=2000,
                 required=False,
             )
+            self.fields[f"refusal_amount_{settlement.pk}"] = forms.DecimalField(
+                label=_("Refuse only this much of its compliant cost (yuan; empty: all of it)"),
+                max_digits=12,
+                decimal_places=2,
+                min_value=Decimal("0.01"),
+                required=False,
+            )
 
     def rows(self) -> list[tuple]:
-        """(settlement, its review field, its reason field), in the claim's order."""
-        return [(item, self[f"refusal_{item.pk}"], self[f"refusal_reason_{item.pk}"]) for item in self.settlements]
+        """(settlement, its review field, its reason field, its part field), in the claim's order."""
+        return [
+            (item, self[f"refusal_{item.pk}"], self[f"refusal_reason_{item.pk}"], self[f"refusal_amount_{item.pk}"])
+            for item in self.settlements
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -69,6 +81,11 @@ class ClaimReviewForm(forms.Form):
                 "id": settlement.pk,
                 "code": data[f"refusal_{settlement.pk}"],
                 "reason": (data.get(f"refusal_reason_{settlement.pk}") or "").strip(),
+                **(
+                    {"amount": str(data[f"refusal_amount_{settlement.pk}"])}
+                    if data.get(f"refusal_amount_{settlement.pk}") is not None
+                    else {}
+                ),
             }
             for settlement in self.settlements
             if data.get(f"refusal_{settlement.pk}")
@@ -81,6 +98,7 @@ class ClaimReviewForm(forms.Form):
             fields[f"rejected_settlements[{position}].code"] = f"refusal_{item['id']}"
             fields[f"rejected_settlements[{position}].reason"] = f"refusal_reason_{item['id']}"
             fields[f"rejected_settlements[{position}].id"] = f"refusal_{item['id']}"
+            fields[f"rejected_settlements[{position}].amount"] = f"refusal_amount_{item['id']}"
         return fields
 
 

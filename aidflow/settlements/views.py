@@ -357,7 +357,7 @@ class ClaimDetailView(TemplateView):
         )
         form = kwargs.get("form") or ClaimReviewForm(settlements=settlements if may_review else ())
         # Each settlement with its review fields, where the county reviews it now.
-        rows = form.rows() if may_review else [(settlement, None, None) for settlement in settlements]
+        rows = form.rows() if may_review else [(settlement, None, None, None) for settlement in settlements]
         context.update({"form": form, "rows": rows, "reviewed": self.request.POST.getlist("reviewed")})
         return context
 

@@ -12,7 +12,7 @@ from aidflow.settlements.models import Settlement, SettlementClaim
 from tests.factories import person, today
 from tests.recoveries.test_revocation import post
 from tests.settlements.conftest import ZHANG, register, settle_body, window  # noqa: F401
-from tests.workflows.helpers import client_for
+from tests.workflows.helpers import client_for, post_confirmed
 
 pytestmark = pytest.mark.django_db
 LI = person("611")
@@ -78,3 +78,24 @@ def test_bad_parts_are_named_and_a_part_as_large_as_the_cost_refuses_it_whole(cl
     zhang.refresh_from_db()
     assert (zhang.status, zhang.refusal_code, zhang.part_refused_cost) == ("refused", "fictitious", None)
     assert whole.json()["approved_amount"] == "5950.00"
+
+
+def test_the_review_screen_refuses_a_part(claim, approver):
+    zhang = Settlement.objects.get(id_number=ZHANG)
+    form = {
+        "decision": "approve",
+        f"refusal_{zhang.pk}": "over_price",
+        f"refusal_reason_{zhang.pk}": "超标准收取床位费",
+        f"refusal_amount_{zhang.pk}": "2000.00",
+        "reasons": "",
+    }
+    page = client_for(approver).get(f"/workbench/claims/{claim.pk}/").content.decode()
+    assert f'name="refusal_amount_{zhang.pk}"' in page
+    bad = client_for(approver).post(f"/workbench/claims/{claim.pk}/", {**form, f"refusal_amount_{zhang.pk}": "-1"})
+    assert bad.status_code == 400
+    done = post_confirmed(client_for(approver), f"/workbench/claims/{claim.pk}/", form)
+    assert done.status_code == 302, done.content.decode()[:500]
+    zhang.refresh_from_db()
+    assert (zhang.amount, zhang.part_refused_aid, zhang.refusal_code) == (4550, 1400, "over_price")
+    claim.refresh_from_db()
+    assert claim.approved_amount == 4550 + 5950

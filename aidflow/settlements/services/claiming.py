@@ -31,7 +31,7 @@ from aidflow.settlements.models import (
     SettlementStatus,
 )
 from aidflow.settlements.selectors import claimable
-from aidflow.settlements.services.parts import settlement_part_refuse
+from aidflow.settlements.services.parts import aid_without, settlement_part_refuse
 from aidflow.settlements.services.risk import claim_flags_set
 from aidflow.settlements.services.window import clerk_hospital
 
@@ -233,13 +233,17 @@ def claim_review_check(*, user, claim: SettlementClaim, data: object) -> dict:
     """What the review would decide, checked as claim_review checks it, with nothing written: the
     settlements and amounts approved and refused, for a screen to have the review confirmed."""
     _reviewer_check(user, claim)
-    decision, reasons, refusals = _review_read(claim, data)
+    decision, reasons, refusals, _reviewed, parts = _review_read_all(claim, data)
     if claim.status != ClaimStatus.SUBMITTED:
         raise Conflict({"status": [_("This claim was already reviewed.")]})
     # Amounts only: a claim may hold tens of thousands of settlements.
     amounts = dict(claim.settlements.order_by("discharge_date", "pk").values_list("pk", "amount"))
     if decision == "reject":
         refusals = {pk: refusals.get(pk, (RefusalCode.CORRECTION_NEEDED, "")) for pk in amounts}
+    # A part refused lowers the settlement's aid; the settlement itself is paid.
+    for settlement in claim.settlements.filter(pk__in=parts).select_related("policy"):
+        amounts[settlement.pk] = aid_without(settlement, parts[settlement.pk], "")[0]
+        refusals.pop(settlement.pk, None)
     refused = set(refusals)
     return {
         "decision": decision,
