@@ -6,20 +6,24 @@ desk costs a few small queries at a million applications."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import F, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidflow.cases.choices import Status
 from aidflow.cases.models import Application
 from aidflow.core.payment import PaymentStatus
-from aidflow.payments.models import SENDABLE
+from aidflow.payments.models import SENDABLE, BatchStatus
 from aidflow.payments.selectors import batches_visible
+from aidflow.payments.services.approval import may_approve
 from aidflow.regions.models import Region, Role
-from aidflow.regions.scope import role_of, scope_q
+from aidflow.regions.scope import role_of, scope_codes, scope_q
 from aidflow.reports.ledger import months_to_submit
+from aidflow.reports.money_due import claim_review_due, payment_overdue_before
 from aidflow.settlements.models import ClaimStatus, SettlementClaim
 from aidflow.settlements.selectors import claims_visible
 
@@ -67,20 +71,54 @@ def _application_items(queryset: QuerySet[Application], anchor: str = "") -> lis
     ]
 
 
-def _claim_items(queryset: QuerySet[SettlementClaim]) -> list[DeskItem]:
+def _claim_items(queryset: QuerySet[SettlementClaim], *, due: bool = False) -> list[DeskItem]:
+    items = []
+    for claim in queryset.select_related("hospital").order_by("submitted_at", "pk")[:ITEMS]:
+        detail = _("%(hospital)s, %(month)s, %(count)d settlements, %(amount)s yuan") % {
+            "hospital": claim.hospital.name,
+            "month": claim.month,
+            "count": claim.count,
+            "amount": claim.approved_amount if claim.approved_amount is not None else claim.amount,
+        }
+        if due:
+            day = claim_review_due(claim)
+            detail += " · " + (_("overdue since %(day)s") if day < timezone.localdate() else _("due %(day)s")) % {
+                "day": day.isoformat()
+            }
+        items.append(DeskItem(label=claim.number, detail=detail, url=reverse("workbench:claim", args=[claim.pk])))
+    return items
+
+
+def _batches_to_approve(user) -> list[DeskSection]:
+    """Batches another person prepared that wait for this user's second signature."""
+    if role_of(user) not in (Role.COUNTY_FINANCE, Role.COUNTY_APPROVER):
+        return []
+    waiting = [
+        batch
+        for batch in batches_visible(user).filter(status=BatchStatus.PREPARED).exclude(created_by=user)
+        if may_approve(user, batch.county)
+    ][: COUNT_CAP + 1]
+    if not waiting:
+        return []
     return [
-        DeskItem(
-            label=claim.number,
-            detail=_("%(hospital)s, %(month)s, %(count)d settlements, %(amount)s yuan")
-            % {
-                "hospital": claim.hospital.name,
-                "month": claim.month,
-                "count": claim.count,
-                "amount": claim.approved_amount if claim.approved_amount is not None else claim.amount,
-            },
-            url=reverse("workbench:claim", args=[claim.pk]),
+        DeskSection(
+            key="batches-to-approve",
+            title=_("Batches waiting for your approval"),
+            hint=_("Prepared by another person: check the lines and approve, so the bank file can be exported."),
+            count=min(len(waiting), COUNT_CAP),
+            more=len(waiting) > COUNT_CAP,
+            link=reverse("workbench:batches"),
+            link_text=_("Payment batches"),
+            urgent=True,
+            items=[
+                DeskItem(
+                    label=batch.number,
+                    detail=_("%(count)d lines, %(total)s yuan") % {"count": batch.count, "total": batch.total},
+                    url=reverse("workbench:batch", args=[batch.pk]),
+                )
+                for batch in waiting[:ITEMS]
+            ],
         )
-        for claim in queryset.select_related("hospital").order_by("submitted_at", "pk")[:ITEMS]
     ]
 
 
@@ -113,6 +151,7 @@ def _clerk_desk(user) -> list[DeskSection]:
 def _approver_desk(user) -> list[DeskSection]:
     waiting = claims_visible(user).filter(status=ClaimStatus.SUBMITTED)
     count, more = bounded_count(waiting)
+    oldest = waiting.order_by("submitted_at", "pk").first()
     months = months_to_submit(user)
     names = dict(Region.objects.filter(code__in={county for county, _month in months}).values_list("code", "name"))
     statistics = reverse("workbench:statistics")
@@ -125,7 +164,8 @@ def _approver_desk(user) -> list[DeskSection]:
             more=more,
             link=reverse("workbench:claims"),
             link_text=_("All monthly claims"),
-            items=_claim_items(waiting),
+            urgent=oldest is not None and claim_review_due(oldest) < timezone.localdate(),
+            items=_claim_items(waiting, due=True),
         ),
         DeskSection(
             key="months-to-sign-off",
@@ -162,20 +202,25 @@ def _finance_desk(user) -> list[DeskSection]:
     open_batches = batches_visible(user).filter(status__in=SENDABLE)
     batches, batches_more = bounded_count(open_batches)
     payable = reverse("workbench:payable")
+    late = _late_payments(user)
+    hint = _("%(applications)s applications and %(claims)s hospital claims wait for a payment batch.") % {
+        "applications": f"{applications}{'+' if applications_more else ''}",
+        "claims": f"{claims}{'+' if claims_more else ''}",
+    }
+    if late:
+        hint += " " + _("%(late)s of the applications are past the payment limit.") % {"late": late}
     return [
         DeskSection(
             key="not-paid",
             title=_("Approved, not paid yet"),
-            hint=_("%(applications)s applications and %(claims)s hospital claims wait for a payment batch.")
-            % {
-                "applications": f"{applications}{'+' if applications_more else ''}",
-                "claims": f"{claims}{'+' if claims_more else ''}",
-            },
+            hint=hint,
             count=applications + claims,
             more=applications_more or claims_more,
             link=payable,
             link_text=_("Payable: make a batch"),
+            urgent=bool(late),
         ),
+        *_batches_to_approve(user),
         DeskSection(
             key="payments-failed",
             title=_("Failed payments to pay again"),
@@ -207,10 +252,45 @@ def _finance_desk(user) -> list[DeskSection]:
     ]
 
 
-DESKS = {Role.VILLAGE_CLERK: _clerk_desk, Role.COUNTY_APPROVER: _approver_desk, Role.COUNTY_FINANCE: _finance_desk}
+def _late_payments(user) -> str:
+    """How many approved applications of the user's counties are unpaid past the payment limit
+    ("" for none; "100+" past the cap)."""
+    late, more = 0, False
+    for county in scope_codes(user, PAY):
+        before = payment_overdue_before(county[:6])
+        if before is None:
+            continue
+        count, over = bounded_count(
+            Application.objects.filter(
+                village__code__startswith=county,
+                status=Status.APPROVED,
+                payment_status=PaymentStatus.UNPAID,
+                decided_on__lte=before,
+            )
+        )
+        late, more = late + count, more or over
+    return f"{late}{'+' if more else ''}" if late else ""
+
+
+def _approver_extra(user) -> list[DeskSection]:
+    return _approver_desk(user) + _batches_to_approve(user)
+
+
+DESKS = {Role.VILLAGE_CLERK: _clerk_desk, Role.COUNTY_APPROVER: _approver_extra, Role.COUNTY_FINANCE: _finance_desk}
+# Sections other apps add to a role's desk (registered when they are ready): callables user -> sections.
+DESK_SOURCES: dict[str, list[Callable]] = {}
+
+
+def desk_source_register(role: str, source: Callable) -> None:
+    if source not in DESK_SOURCES.setdefault(role, []):
+        DESK_SOURCES[role].append(source)
 
 
 def desk_sections(user) -> list[DeskSection]:
     """The sections of this user's desk, in the order they are shown (none for other roles)."""
-    desk = DESKS.get(role_of(user))
-    return desk(user) if desk is not None else []
+    role = role_of(user)
+    desk = DESKS.get(role)
+    sections = desk(user) if desk is not None else []
+    for source in DESK_SOURCES.get(role, []):
+        sections += source(user)
+    return sections

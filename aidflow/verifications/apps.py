@@ -11,6 +11,12 @@ class VerificationsConfig(AppConfig):
         from aidflow.settlements.services.risk import claim_sampled
 
         claim_sampled.connect(_ask_the_sample, dispatch_uid="verifications.claim_sampled")
+        from aidflow.regions.models import Role
+        from aidflow.reports.desks import desk_source_register
+        from aidflow.verifications.desk import county_findings, township_verifications
+
+        desk_source_register(Role.TOWNSHIP_REVIEWER, township_verifications)
+        desk_source_register(Role.COUNTY_APPROVER, county_findings)
 
 
 def _ask_the_sample(sender, *, claim, settlements, **kwargs):
