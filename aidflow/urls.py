@@ -52,6 +52,7 @@ from aidflow.reports.public import DisclosureView
 from aidflow.reports.views import OnTimeView, PersonFileView, StatisticsExportView, StatisticsView
 from aidflow.rolls.views import HospitalsView, RecipientLookupView, ReferralsView
 from aidflow.settlements.export_views import ClaimListExportView, SettlementListExportView
+from aidflow.settlements.hospital_views import HospitalDetailView
 from aidflow.settlements.reduction_views import ReductionLedgerExportView, ReductionLedgerView
 from aidflow.settlements.views import (
     ClaimDetailView,
@@ -122,6 +123,7 @@ class WorkbenchApp(Application):
     recipients_path = path("recipients/", RecipientLookupView.as_view(), name="recipients")
     referrals_path = path("referrals/", ReferralsView.as_view(), name="referrals")
     hospitals_path = path("hospitals/", HospitalsView.as_view(), name="hospitals")
+    hospital_path = path("hospitals/<str:code>/", HospitalDetailView.as_view(), name="hospital")
     settlement_window_path = path("settlements/window/", SettlementWindowView.as_view(), name="settlement_window")
     settlements_path = path("settlements/", SettlementListView.as_view(), name="settlements")
     settlements_export_path = path(

@@ -120,6 +120,7 @@ NOT_PERSONAL = {
     "api:verification_answer": "recording the patient's answer (POST), audited",
     "api:settlement_verification": "asking the patient about a settlement (POST), audited",
     "workbench:verifications": "verifications: settlement numbers, patients' names masked, hospitals, amounts",
+    "workbench:hospital": "a hospital's figures: counts and amounts by month and reason, no person named",
     "workbench:verification": "a verification: settlement number, the patient's name masked, amounts",
     "workbench:settlement_verification": "asking the patient about a settlement (POST only), audited",
     "api:claims": "claims: hospitals, counties, totals",
