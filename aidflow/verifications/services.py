@@ -77,15 +77,36 @@ def verifications_for_sample(*, settlements, claim_number: str) -> int:
     now = timezone.now()
     settlements = list(settlements)
     asked = set(Verification.objects.filter(settlement__in=settlements).values_list("settlement_id", flat=True))
-    added = [_new(item, reason=VerificationReason.SAMPLED, user=None, now=now) for item in settlements]
-    added = Verification.objects.bulk_create([item for item in added if item.settlement_id not in asked])
+    # One due date per county's policy: a sample of thousands costs no query per settlement.
+    due: dict[str, datetime.date] = {}
+    added = []
+    for item in settlements:
+        if item.pk in asked:
+            continue
+        if item.county not in due:
+            due[item.county] = _new(item, reason=VerificationReason.SAMPLED, user=None, now=now).due_date
+        added.append(
+            Verification(
+                settlement=item,
+                region=item.region,
+                county=item.county,
+                reason=VerificationReason.SAMPLED,
+                requested_at=now,
+                due_date=due[item.county],
+            )
+        )
+    added = Verification.objects.bulk_create(added, batch_size=2000)
     if added:
         audit_record(
             actor=None,
             actor_name="claim_sample",
             action=AuditAction.VERIFICATION_REQUESTED,
             region=added[0].county,
-            details={"claim": claim_number, "settlements": [item.settlement.number for item in added]},
+            details={
+                "claim": claim_number,
+                "count": len(added),
+                "settlements": [item.settlement.number for item in added],
+            },
         )
     return len(added)
 

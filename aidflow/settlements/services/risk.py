@@ -40,6 +40,8 @@ from aidflow.settlements.models import LIVE_STATUSES, Settlement, SettlementClai
 
 DEFAULTS = {"high_value": "50000.00", "readmission_days": 15, "sample_share": "0.05", "chapter_factor": "3.0"}
 MIN_GROUP = 5
+# An overlap is looked for among stays admitted at most this long before: longer stays are unheard of.
+MAX_STAY_DAYS = 366
 CHUNK = 2000
 FLAG_CODES = (
     "HIGH_VALUE",
@@ -115,9 +117,20 @@ def _sample(claim: SettlementClaim, numbers: dict[int, str], share: Decimal) -> 
     return set(sorted(numbers, key=key.__getitem__)[:size])
 
 
+class Stays:
+    """One person's other stays, sorted for range searches: by discharge (readmissions) and by
+    admission (overlaps)."""
+
+    def __init__(self, stays: list[tuple]):
+        self.by_discharge = sorted(stays, key=lambda stay: (stay[1], stay[0]))
+        self.discharges = [stay[1] for stay in self.by_discharge]
+        self.by_admission = sorted(stays)
+        self.admissions = [stay[0] for stay in self.by_admission]
+
+
 def _neighbours(claim: SettlementClaim, rows: list[dict], days: int) -> tuple[dict, dict]:
     """Other live settlements of the claim's patients around its dates: the same hospital's (for
-    readmissions) and other hospitals' (for overlaps), by person, sorted by admission."""
+    readmissions) and other hospitals' (for overlaps), by person."""
     first = min(row["admission_date"] for row in rows) - datetime.timedelta(days=days)
     last = max(row["discharge_date"] for row in rows)
     persons = sorted({row["id_number"] for row in rows})
@@ -131,35 +144,45 @@ def _neighbours(claim: SettlementClaim, rows: list[dict], days: int) -> tuple[di
         )
         for pk, person, hospital, name, admitted, discharged in found:
             (same if hospital == claim.hospital_id else other)[person].append((admitted, discharged, pk, name))
-    for table in (same, other):
-        for stays in table.values():
-            stays.sort()
-    return same, other
+    return (
+        {person: Stays(stays) for person, stays in same.items()},
+        {person: Stays(stays) for person, stays in other.items()},
+    )
 
 
-def _readmission(row: dict, stays: list, days: int) -> dict | None:
-    """A discharge from the same hospital within `days` before this admission."""
-    for admitted, discharged, pk, _name in stays:
-        if pk != row["pk"] and admitted < row["admission_date"]:
-            gap = (row["admission_date"] - discharged).days
-            if 0 <= gap <= days:
-                return _flag(
-                    "READMISSION_15_DAYS",
-                    _("Admitted again %(gap)d days after a discharge from this hospital on %(day)s.")
-                    % {"gap": gap, "day": discharged.isoformat()},
-                )
+def _readmission(row: dict, stays: Stays | None, days: int) -> dict | None:
+    """A discharge from the same hospital within `days` before this admission (the latest such)."""
+    if stays is None:
+        return None
+    admitted = row["admission_date"]
+    low = bisect.bisect_left(stays.discharges, admitted - datetime.timedelta(days=days))
+    high = bisect.bisect_right(stays.discharges, admitted)
+    for index in range(high - 1, low - 1, -1):
+        earlier, discharged, pk, _name = stays.by_discharge[index]
+        if pk != row["pk"] and earlier < admitted:
+            return _flag(
+                "READMISSION_15_DAYS",
+                _("Admitted again %(gap)d days after a discharge from this hospital on %(day)s.")
+                % {"gap": (admitted - discharged).days, "day": discharged.isoformat()},
+            )
     return None
 
 
-def _overlap(row: dict, stays: list) -> dict | None:
-    index = bisect.bisect_right([stay[0] for stay in stays], row["discharge_date"])
-    for admitted, discharged, _pk, name in stays[:index]:
-        if discharged >= row["admission_date"] and admitted <= row["discharge_date"]:
+def _overlap(row: dict, stays: Stays | None) -> dict | None:
+    """Another hospital's stay of the same person sharing a day with this one."""
+    if stays is None:
+        return None
+    high = bisect.bisect_right(stays.admissions, row["discharge_date"])
+    for index in range(high - 1, -1, -1):
+        admitted, discharged, _pk, name = stays.by_admission[index]
+        if discharged >= row["admission_date"]:
             return _flag(
                 "OVERLAPPING_STAYS",
                 _("Also settled at %(hospital)s for %(first)s to %(last)s, days that overlap.")
                 % {"hospital": name, "first": admitted.isoformat(), "last": discharged.isoformat()},
             )
+        if admitted < row["admission_date"] - datetime.timedelta(days=MAX_STAY_DAYS):
+            return None  # earlier stays than this would have lasted implausibly long
     return None
 
 
@@ -193,8 +216,8 @@ def _flags_of(row: dict, terms: dict, medians: dict, same: dict, other: dict) ->
                 )
             )
     for found in (
-        _readmission(row, same.get(row["id_number"], []), terms["readmission_days"]),
-        _overlap(row, other.get(row["id_number"], [])),
+        _readmission(row, same.get(row["id_number"]), terms["readmission_days"]),
+        _overlap(row, other.get(row["id_number"])),
     ):
         if found:
             flags.append(found)
