@@ -103,6 +103,10 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     PAYMENT_FAILED = "pay_failed", _("Payment failed")
     PAYEE_CHANGED = "payee", _("Account changed")
+    CLAIM_TO_REVIEW = "claim", _("Claim to review")
+    BATCH_TO_APPROVE = "batch", _("Batch to approve")
+    PATIENT_TO_ASK = "verify", _("Patient to ask")
+    FINDING = "finding", _("Answer contradicts the slip")
 
 
 # The kinds of material a clerk files; the appeal decision is recorded with the appeal's outcome.

@@ -114,6 +114,8 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=NotificationKind.choices)
     text = models.CharField(_("text"), max_length=300)
+    # Where to act, for a notification about no application (a claim, a batch, a verification).
+    link = models.CharField(_("link"), max_length=200, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

@@ -10,12 +10,15 @@ import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.calendars.services import WORKING, due_date
+from aidflow.cases.choices import NotificationKind
+from aidflow.cases.services.staff_alerts import staff_notify
 from aidflow.core.errors import ActionForbidden, Conflict
 from aidflow.core.fields import FieldReader, money_text
 from aidflow.policy.services import policy_select
@@ -66,6 +69,7 @@ def verification_request(*, user, settlement_id) -> Verification:
                 region=settlement.region,
                 details={"settlement": settlement.number, "due_date": verification.due_date.isoformat()},
             )
+            _tell_township([verification])
     except IntegrityError:
         raise Conflict({"settlement": [_("The patient is already being asked about this settlement.")]}) from None
     return verification
@@ -96,6 +100,7 @@ def verifications_for_sample(*, settlements, claim_number: str) -> int:
             )
         )
     added = Verification.objects.bulk_create(added, batch_size=2000)
+    _tell_township(added)
     if added:
         audit_record(
             actor=None,
@@ -109,6 +114,25 @@ def verifications_for_sample(*, settlements, claim_number: str) -> int:
             },
         )
     return len(added)
+
+
+def _tell_township(verifications: list[Verification]) -> None:
+    """The reviewers of each patient's township hear how many patients they are to ask."""
+    by_township: dict[str, list[Verification]] = {}
+    for item in verifications:
+        by_township.setdefault(item.region[:9], []).append(item)
+    for township, items in by_township.items():
+        first = min(item.due_date for item in items)
+        staff_notify(
+            role=Role.TOWNSHIP_REVIEWER,
+            region=township,
+            kind=NotificationKind.PATIENT_TO_ASK,
+            text=lambda items=items, first=first: (
+                _("%(count)d patients to ask whether their stay happened and what they paid, the first by %(day)s.")
+                % {"count": len(items), "day": first.isoformat()}
+            ),
+            link=reverse("workbench:verifications") + "?status=open",
+        )
 
 
 def answer_read(data: object) -> dict:
@@ -188,4 +212,14 @@ def verification_answer(*, user, pk, data: object) -> Verification:
                 "finding": finding,
             },
         )
+        if finding:
+            staff_notify(
+                role=Role.COUNTY_APPROVER,
+                region=verification.county,
+                kind=NotificationKind.FINDING,
+                text=lambda: (
+                    _("%(number)s: %(finding)s") % {"number": verification.settlement.number, "finding": finding}
+                ),
+                link=reverse("workbench:verification", args=[verification.pk]),
+            )
     return verification

@@ -78,3 +78,22 @@ def test_patients_to_ask_and_findings_to_act_on(claim, approver, reviewer):
     assert "verifications-open" not in sections(reviewer)
     findings = sections(approver)["verification-findings"]
     assert findings.urgent and findings.items[0].label == verification.settlement.number
+
+
+def test_the_same_reach_the_bell(approver, reviewer, clerk, finance, second_finance, claim):  # noqa: F811
+    from aidflow.cases.records import Notification
+
+    def kinds(user):
+        return {(item.kind, item.link) for item in Notification.objects.filter(recipient=user)}
+
+    assert ("claim", f"/workbench/claims/{claim.pk}/") in kinds(approver)
+    assert ("verify", "/workbench/verifications/?status=open") in kinds(reviewer)
+    approved(clerk, order="703")
+    batch = post(finance, "/api/v1/payment-batches/", {"county": "371403"}).json()
+    assert ("batch", f"/workbench/payments/batches/{batch['id']}/") in kinds(second_finance)
+    assert not any(kind == "batch" for kind, _link in kinds(finance))  # never the preparer
+    verification = Verification.objects.get()
+    post(reviewer, f"/api/v1/verifications/{verification.pk}/answer/", {"method": "visit", "stay_happened": False})
+    assert ("finding", f"/workbench/verifications/{verification.pk}/") in kinds(approver)
+    page = client_for(approver).get("/workbench/notifications/").content.decode()
+    assert f'href="/workbench/verifications/{verification.pk}/"' in page

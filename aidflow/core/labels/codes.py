@@ -119,6 +119,10 @@ NOTIFICATION = {
     "overdue": _("Overdue"),
     "pay_failed": _("Payment failed"),
     "payee": _("Account changed"),
+    "claim": _("Claim to review"),
+    "batch": _("Batch to approve"),
+    "verify": _("Patient to ask"),
+    "finding": _("Answer contradicts the slip"),
 }
 ROLE = {
     "village_clerk": _("Village clerk"),

@@ -11,13 +11,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
-from aidflow.cases.choices import Status
+from aidflow.cases.choices import NotificationKind, Status
 from aidflow.cases.models import Application, StageRecord
+from aidflow.cases.services.staff_alerts import staff_notify
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.fields import money_text
 from aidflow.core.numbering import take_next
@@ -298,4 +300,16 @@ def _batch_write(*, user, county: str, lines: list[dict], skipped: list[dict]) -
             "skipped": skipped,
         },
     )
+    if batch.status == BatchStatus.PREPARED:
+        staff_notify(
+            role=Role.COUNTY_FINANCE,
+            region=county,
+            kind=NotificationKind.BATCH_TO_APPROVE,
+            text=lambda: (
+                _("Batch %(number)s (%(count)d lines, %(total)s yuan) awaits your approval.")
+                % {"number": number, "count": len(lines), "total": money_text(batch.total)}
+            ),
+            link=reverse("workbench:batch", args=[batch.pk]),
+            exclude=user,
+        )
     return batch

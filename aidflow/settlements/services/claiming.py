@@ -9,12 +9,15 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
+from aidflow.cases.choices import NotificationKind
 from aidflow.cases.services.ledger import ledger_settlement_remove
+from aidflow.cases.services.staff_alerts import staff_notify
 from aidflow.core.dates import month_value
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.fields import FieldReader, money_text
@@ -117,6 +120,22 @@ def claim_submit(*, user, data: object, today: datetime.date | None = None) -> S
                 "flagged": claim.flagged_count,
                 "sampled": claim.sampled_count,
             },
+        )
+        staff_notify(
+            role=Role.COUNTY_APPROVER,
+            region=county,
+            kind=NotificationKind.CLAIM_TO_REVIEW,
+            text=lambda: (
+                _("%(hospital)s claims %(amount)s yuan for %(count)d settlements of %(month)s: %(number)s.")
+                % {
+                    "hospital": hospital.name,
+                    "amount": money_text(claim.amount),
+                    "count": claim.count,
+                    "month": claim.month,
+                    "number": number,
+                }
+            ),
+            link=reverse("workbench:claim", args=[claim.pk]),
         )
     return claim
 
