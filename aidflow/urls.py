@@ -48,6 +48,7 @@ from aidflow.recoveries.views import (
     SettlementRevokeView,
 )
 from aidflow.regions.views import HomeView
+from aidflow.reports.city_views import CityMonthView
 from aidflow.reports.public import DisclosureView
 from aidflow.reports.views import OnTimeView, PersonFileView, StatisticsExportView, StatisticsView
 from aidflow.rolls.views import HospitalsView, RecipientLookupView, ReferralsView
@@ -123,6 +124,7 @@ class WorkbenchApp(Application):
     recipients_path = path("recipients/", RecipientLookupView.as_view(), name="recipients")
     referrals_path = path("referrals/", ReferralsView.as_view(), name="referrals")
     hospitals_path = path("hospitals/", HospitalsView.as_view(), name="hospitals")
+    city_months_path = path("reports/city/", CityMonthView.as_view(), name="city_months")
     hospital_path = path("hospitals/<str:code>/", HospitalDetailView.as_view(), name="hospital")
     settlement_window_path = path("settlements/window/", SettlementWindowView.as_view(), name="settlement_window")
     settlements_path = path("settlements/", SettlementListView.as_view(), name="settlements")

@@ -29,6 +29,7 @@ API_SCHEMA_SETTINGS = {
         "BatchStatusEnum": "aidflow.payments.models.BatchStatus.choices",
         "LineStatusEnum": "aidflow.payments.models.LineStatus.choices",
         "VerificationMethodEnum": ["visit", "call"],
+        "MonthReviewDecisionEnum": ["accept", "return"],
         "MethodEnum": "aidflow.cases.choices.DeliveryMethod.values",
     },
 }

@@ -1,5 +1,6 @@
 """REST API for the monthly ledger (INTERFACES section 10)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -8,9 +9,10 @@ from rest_framework.views import APIView
 
 from aidflow.api.common import ERRORS, StaffOnly, json_object
 from aidflow.core.downloads import attachment_bytes
-from aidflow.core.errors import NotFound
+from aidflow.core.errors import InputErrors, NotFound
 from aidflow.core.fields import money_text
 from aidflow.recoveries.selectors import recoveries_month
+from aidflow.reports.city_review import city_month, month_review
 from aidflow.reports.ledger import ledger_params, month_submit, month_submitted
 from aidflow.reports.statistics import month_bounds, monthly_figures
 from aidflow.reports.workbook import monthly_workbook
@@ -107,3 +109,76 @@ class MonthlySubmitApi(APIView):
     def post(self, request):
         report = month_submit(user=request.user, data=json_object(request))
         return Response({**report.figures, "submitted": _submission(report)}, status=status.HTTP_201_CREATED)
+
+
+class MonthReviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    region = serializers.CharField(source="report.region")
+    month = serializers.CharField(source="report.month")
+    decision = serializers.ChoiceField(choices=["accept", "return"])
+    reasons = serializers.CharField()
+    reviewed_by = serializers.CharField(source="reviewed_by.username")
+    reviewed_at = serializers.DateTimeField()
+    sha256 = serializers.CharField(help_text="the signature reviewed")
+    signed_by = serializers.CharField(source="signed_by.username")
+    signed_at = serializers.DateTimeField()
+
+
+@extend_schema(
+    tags=["statistics"],
+    summary="Accept or return a county's signed-off month (the city's reviewer); a returned month is "
+    "signed again by the county through statistics/monthly/submit/, the earlier signature kept",
+    request=inline_serializer(
+        "MonthReviewRequest",
+        {
+            "region": serializers.CharField(help_text="the county"),
+            "month": serializers.CharField(help_text="YYYY-MM"),
+            "decision": serializers.ChoiceField(choices=["accept", "return"]),
+            "reasons": serializers.CharField(required=False, help_text="required to return"),
+        },
+    ),
+    responses={201: MonthReviewSerializer, 409: OpenApiResponse(description="Not signed off, or reviewed"), **ERRORS},
+)
+class MonthReviewApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def post(self, request):
+        review = month_review(user=request.user, data=json_object(request))
+        return Response(MonthReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=["statistics"],
+    summary="The city's month: each county's state and the sum of the accepted counties' frozen figures",
+    parameters=[OpenApiParameter("region", required=True), OpenApiParameter("month", required=True)],
+    responses={200: OpenApiTypes.OBJECT, **ERRORS},
+)
+class CityMonthApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def get(self, request):
+        region, month = request.query_params.get("region", ""), request.query_params.get("month", "")
+        if len(region) != 4 or not region.isdigit():
+            raise InputErrors({"region": [_("A city's code has 4 digits.")]})
+        if len(month) != 7 or month[4] != "-":
+            raise InputErrors({"month": [_("A month is written YYYY-MM.")]})
+        result = city_month(user=request.user, city=region, month=month)
+        return Response(
+            {
+                "region": region,
+                "month": month,
+                "counties": [
+                    {
+                        "county": row["county"].code,
+                        "name": row["county"].name,
+                        "state": row["state"],
+                        "sha256": row["report"].sha256 if row["report"] else None,
+                        "reasons": row["review"].reasons if row["review"] else "",
+                    }
+                    for row in result["counties"]
+                ],
+                "accepted": result["accepted"],
+                "missing": result["missing"],
+                "totals": result["totals"],
+            }
+        )

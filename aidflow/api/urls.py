@@ -142,6 +142,16 @@ urlpatterns = [
         login_not_required(statistics.MonthlySubmitApi.as_view()),
         name="statistics_submit",
     ),
+    path(
+        "statistics/monthly/review/",
+        login_not_required(statistics.MonthReviewApi.as_view()),
+        name="statistics_review",
+    ),
+    path(
+        "statistics/monthly/city/",
+        login_not_required(statistics.CityMonthApi.as_view()),
+        name="statistics_city",
+    ),
     # The schema and its browsable docs are for signed-in staff (a map of the API is no public matter).
     path("schema/", login_not_required(SpectacularAPIView.as_view(permission_classes=[StaffOnly])), name="schema"),
     path(

@@ -63,6 +63,7 @@ class Region(models.Model):
             ("approve_county", _("Can approve applications in this county")),
             ("audit_region", _("Can audit applications in this region")),
             ("pay_county", _("Can pay approved aid in this county")),
+            ("review_city", _("Can accept or return the counties' months in this city")),
         ]
 
     def __str__(self) -> str:
@@ -89,6 +90,8 @@ class Role(models.TextChoices):
     HOSPITAL_CLERK = "hospital_clerk", _("Hospital settlement clerk")
     # Pays what the county approved (县级资金发放员); never approves, and an approver never pays.
     COUNTY_FINANCE = "county_finance", _("County finance officer")
+    # Accepts or returns each county's signed-off month before the city reports it (seed 000 line ~41).
+    CITY_REVIEWER = "city_reviewer", _("City reviewer")
 
 
 # Which region level each role works at (None: no region), and the object permission that grants
@@ -101,6 +104,7 @@ ROLE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.ADMIN: (),
     Role.HOSPITAL_CLERK: (),
     Role.COUNTY_FINANCE: (Level.COUNTY,),
+    Role.CITY_REVIEWER: (Level.CITY,),
 }
 ROLE_PERMISSION = {
     Role.VILLAGE_CLERK: "check_village",
@@ -108,6 +112,7 @@ ROLE_PERMISSION = {
     Role.COUNTY_APPROVER: "approve_county",
     Role.AUDITOR: "audit_region",
     Role.COUNTY_FINANCE: "pay_county",
+    Role.CITY_REVIEWER: "review_city",
 }
 
 

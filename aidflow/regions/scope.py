@@ -16,7 +16,10 @@ from guardian.shortcuts import get_objects_for_user
 
 from aidflow.regions.models import ROLE_PERMISSION, Region
 
-SCOPE_PERMISSIONS = [f"regions.{codename}" for codename in ROLE_PERMISSION.values()]
+# The city reviewer's grant opens the counties' signed-off months and their figures only
+# (REPORT_PERMISSIONS), never the cases: it is left out of the scope every other read uses.
+SCOPE_PERMISSIONS = [f"regions.{codename}" for codename in ROLE_PERMISSION.values() if codename != "review_city"]
+REPORT_PERMISSIONS = [*SCOPE_PERMISSIONS, "regions.review_city"]
 
 
 def _minimal_prefixes(codes: list[str]) -> list[str]:

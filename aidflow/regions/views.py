@@ -38,6 +38,10 @@ ROLE_DUTIES = {
         _("Make payment batches, export the bank file, and record what the bank paid or returned."),
         _("You cannot approve; an approver cannot pay."),
     ],
+    Role.CITY_REVIEWER: [
+        _("Check each county's signed-off month, its figures' relations first; accept it, or return it with reasons."),
+        _("The city's month is the sum of the counties you accepted."),
+    ],
     Role.ADMIN: [
         _("Manage regions and staff accounts in the administration site."),
         _("You do not handle applications."),

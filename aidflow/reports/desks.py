@@ -6,6 +6,7 @@ desk costs a few small queries at a million applications."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,8 +22,10 @@ from aidflow.payments.models import SENDABLE, BatchStatus
 from aidflow.payments.selectors import batches_visible
 from aidflow.payments.services.approval import may_approve
 from aidflow.regions.models import Region, Role
-from aidflow.regions.scope import role_of, scope_codes, scope_q
+from aidflow.regions.scope import REPORT_PERMISSIONS, role_of, scope_codes, scope_q
+from aidflow.reports.city_review import review_state
 from aidflow.reports.ledger import months_to_submit
+from aidflow.reports.models import MonthlyReport
 from aidflow.reports.money_due import claim_review_due, payment_overdue_before
 from aidflow.settlements.models import ClaimStatus, SettlementClaim
 from aidflow.settlements.selectors import claims_visible
@@ -272,11 +275,69 @@ def _late_payments(user) -> str:
     return f"{late}{'+' if more else ''}" if late else ""
 
 
+def _months_in(user, state: str) -> list[MonthlyReport]:
+    """The signed-off months of the last year in the user's scope that stand in `state`."""
+    since = f"{timezone.localdate() - datetime.timedelta(days=400):%Y-%m}"
+    reports = MonthlyReport.objects.filter(scope_q(user, "region", REPORT_PERMISSIONS), month__gte=since).order_by(
+        "month", "region"
+    )
+    return [report for report in reports.prefetch_related("reviews")[: COUNT_CAP + 1] if review_state(report) == state]
+
+
+def _month_section(key: str, title: str, hint: str, months: list[MonthlyReport], *, urgent: bool) -> list[DeskSection]:
+    if not months:
+        return []
+    names = dict(Region.objects.filter(code__in={report.region for report in months}).values_list("code", "name"))
+    statistics = reverse("workbench:statistics")
+    return [
+        DeskSection(
+            key=key,
+            title=title,
+            hint=hint,
+            count=min(len(months), COUNT_CAP),
+            more=len(months) > COUNT_CAP,
+            link=reverse("workbench:city_months") if key == "months-to-accept" else statistics,
+            link_text=_("The counties' months") if key == "months-to-accept" else _("Monthly statistics"),
+            urgent=urgent,
+            items=[
+                DeskItem(
+                    label=report.month,
+                    detail=names.get(report.region, report.region),
+                    url=f"{statistics}?region={report.region}&month={report.month}",
+                )
+                for report in months[:ITEMS]
+            ],
+        )
+    ]
+
+
 def _approver_extra(user) -> list[DeskSection]:
-    return _approver_desk(user) + _batches_to_approve(user)
+    returned = _month_section(
+        "months-returned",
+        _("Months the city returned"),
+        _("Read the city's reasons, correct, and sign the month again."),
+        _months_in(user, "returned"),
+        urgent=True,
+    )
+    return _approver_desk(user) + returned + _batches_to_approve(user)
 
 
-DESKS = {Role.VILLAGE_CLERK: _clerk_desk, Role.COUNTY_APPROVER: _approver_extra, Role.COUNTY_FINANCE: _finance_desk}
+def _city_desk(user) -> list[DeskSection]:
+    return _month_section(
+        "months-to-accept",
+        _("Counties' months waiting for your review"),
+        _("Check the relations between each month's figures, then accept it or return it with reasons."),
+        _months_in(user, "submitted"),
+        urgent=False,
+    )
+
+
+DESKS = {
+    Role.VILLAGE_CLERK: _clerk_desk,
+    Role.COUNTY_APPROVER: _approver_extra,
+    Role.COUNTY_FINANCE: _finance_desk,
+    Role.CITY_REVIEWER: _city_desk,
+}
 # Sections other apps add to a role's desk (registered when they are ready): callables user -> sections.
 DESK_SOURCES: dict[str, list[Callable]] = {}
 

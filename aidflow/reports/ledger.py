@@ -21,12 +21,13 @@ from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.labels import label
 from aidflow.regions.codes import level_of, normalise_code
 from aidflow.regions.models import Level, Role
-from aidflow.regions.scope import in_scope, role_of, scope_codes
+from aidflow.regions.scope import REPORT_PERMISSIONS, in_scope, role_of, scope_codes
+from aidflow.reports.city_review import month_returned
 from aidflow.reports.disclosure import ledger_disclosure_rows
 from aidflow.reports.models import MonthlyReport
 from aidflow.reports.statistics import monthly_figures
 
-READERS = (Role.COUNTY_APPROVER, Role.COUNTY_FINANCE, Role.AUDITOR)
+READERS = (Role.COUNTY_APPROVER, Role.COUNTY_FINANCE, Role.AUDITOR, Role.CITY_REVIEWER)
 
 
 def ledger_params(*, user, region: object, month: object, today: datetime.date | None = None) -> tuple[str, int, int]:
@@ -53,7 +54,7 @@ def ledger_params(*, user, region: object, month: object, today: datetime.date |
             errors["month"] = [_("That month has not begun.")]
     if errors:
         raise InputErrors(errors)
-    if not in_scope(user, code):
+    if not in_scope(user, code, REPORT_PERMISSIONS):
         raise NotFound(_("No such region in your scope."))
     return code, year, number
 
@@ -87,6 +88,9 @@ def month_submit(*, user, data: object) -> MonthlyReport:
             }
         )
     figures = monthly_figures(region=region, year=year, month=month)
+    returned = month_submitted(region, year, month)
+    if returned is not None and month_returned(returned):
+        return _month_sign_again(user=user, report=returned, figures=figures, year=year, month=month)
     try:
         with transaction.atomic():
             report = MonthlyReport.objects.create(
@@ -106,6 +110,32 @@ def month_submit(*, user, data: object) -> MonthlyReport:
             )
     except IntegrityError:
         raise Conflict({"month": [_("This month was already submitted.")]}) from None
+    return report
+
+
+def _month_sign_again(*, user, report: MonthlyReport, figures: dict, year: int, month: int) -> MonthlyReport:
+    """A month the city returned, signed again: the figures as they stand now, frozen with the new
+    signer; the earlier signature stays on the review that returned it."""
+    with transaction.atomic():
+        report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+        if not month_returned(report):
+            raise Conflict({"month": [_("This month was already submitted.")]})
+        earlier = report.sha256
+        report.figures, report.sha256 = figures, figures_hash(figures)
+        report.signed_by, report.signed_at = user, timezone.now()
+        report.disclosure = ledger_disclosure_rows(county=report.region, year=year, month=month)
+        report.save(update_fields=["figures", "sha256", "signed_by", "signed_at", "disclosure"])
+        audit_record(
+            actor=user,
+            action=AuditAction.MONTH_RESUBMITTED,
+            region=report.region,
+            details={
+                "month": report.month,
+                "sha256": report.sha256,
+                "earlier": earlier,
+                "aid": figures["totals"]["aid"],
+            },
+        )
     return report
 
 

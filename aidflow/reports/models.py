@@ -79,3 +79,32 @@ class DisclosureCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.month} {self.amount}"
+
+
+class MonthReviewDecision(models.TextChoices):
+    ACCEPT = "accept", _("Accepted")
+    RETURN = "return", _("Returned")
+
+
+class MonthReview(models.Model):
+    """The city's acceptance or return of one county's signed-off month (seed 000 line ~41,
+    "市级卫生计生委审核通过后上报"). It keeps the signature it reviewed: when a returned month is
+    signed again, the earlier signature stays here."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.PROTECT, related_name="reviews")
+    decision = models.CharField(_("decision"), max_length=10, choices=MonthReviewDecision.choices)
+    reasons = models.TextField(_("reasons"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    # The signature reviewed, as it stood.
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(_("signed at"))
+
+    class Meta:
+        verbose_name = _("city review of a month")
+        verbose_name_plural = _("city reviews of months")
+        ordering = ["report", "reviewed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.decision}"

@@ -18,6 +18,7 @@ from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.recoveries.selectors import recoveries_month
 from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of, scope_codes
+from aidflow.reports.city_review import latest_review, review_state, state_names
 from aidflow.reports.confirmations import signoff_confirmation
 from aidflow.reports.groups import check_lines, group_name, named_tables
 from aidflow.reports.ledger import (
@@ -110,6 +111,11 @@ class StatisticsView(TemplateView):
             "checks": check_lines(figures),
             "report": report,
             "late": late_corrections(report, figures) if report else [],
+            # The city's review of the signature (INTERFACES section 14).
+            "review_state": review_state(report),
+            "review_state_name": state_names()[review_state(report)],
+            "review": latest_review(report) if report else None,
+            "may_resign": role_of(request.user) == Role.COUNTY_APPROVER and len(region) == 6,
             # Money owed back after revocations: made, repaid, offset and written off in the month.
             "recoveries": recoveries_month(region=region, first=first_day, last=last_day),
             "may_submit": report is None and role_of(request.user) == Role.COUNTY_APPROVER and len(region) == 6,

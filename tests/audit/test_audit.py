@@ -302,6 +302,7 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "/workbench/recoveries/1/",
         "/workbench/settlements/1/verification/",
         "/workbench/verifications/1/",
+        "/workbench/reports/city/",
         "/workbench/payments/batches/1/approve/",
         "/workbench/hospitals/",
         "/workbench/referrals/",
@@ -320,6 +321,7 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "workbench:recovery",
         "workbench:settlement_verification",
         "workbench:verification",
+        "workbench:city_months",
         "workbench:batch_approve",
         "workbench:hospitals",
         # Builds a county's month of dossiers in the background: an export, which an auditor whose

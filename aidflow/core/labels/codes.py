@@ -132,6 +132,7 @@ ROLE = {
     "admin": _("Administrator"),
     "hospital_clerk": _("Hospital settlement clerk"),
     "county_finance": _("County finance officer"),
+    "city_reviewer": _("City reviewer"),
 }
 HOSPITAL_LEVEL = {"1": _("Level 1"), "2": _("Level 2"), "3": _("Level 3")}
 # Why a calculation came out as it did (INTERFACES section 4); a stay left out by a gate (section 11).

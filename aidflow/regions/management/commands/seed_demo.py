@@ -55,6 +55,7 @@ DEMO_STAFF = [
     # The second signature on 陵城区's payment batches (INTERFACES section 15).
     ("finance2_lingcheng", "county_finance", "371403", "冯静"),
     ("auditor_dezhou", "auditor", "3714", "吴刚"),
+    ("reviewer_dezhou", "city_reviewer", "3714", "何平"),
     ("admin", "admin", None, "系统管理员"),
 ]
 
