@@ -205,6 +205,7 @@ SYSTEM_ACTOR = {
     "seed_demo": _("Demo data"),
     "manage.py": _("Command line"),
     "notices": _("Notice service"),
+    "claim_sample": _("A claim's random sample"),
 }
 
 APPEAL_KIND = {
