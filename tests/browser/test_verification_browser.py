@@ -16,6 +16,12 @@ from tests.settlements.conftest import register, window  # noqa: F401 - fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def settled(page) -> None:
+    """The page loaded and no navigation under way (Turbo marks <html aria-busy> while it fetches)."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("!document.documentElement.hasAttribute('aria-busy')")
+
+
 def test_ask_answer_and_the_finding_on_the_approvers_desk(page, policy, approver, reviewer, approved_claim):  # noqa: F811
     source = axe_source()
     if source is None:
@@ -32,13 +38,13 @@ def test_ask_answer_and_the_finding_on_the_approvers_desk(page, policy, approver
 
     log_in(page, "reviewer", PASSWORD)
     page.get_by_role("link", name="患者核实").first.click()
-    page.wait_for_load_state("networkidle")
+    settled(page)
     expect(page.locator("table")).to_contain_text(settlement.number)
     expect(page.locator("table")).to_contain_text("张*兰")
     found["verifications"] = violations(page, "verifications", source)
     screenshot(page, "verifications-list")
-    page.get_by_role("link", name=settlement.number).click()
-    page.wait_for_load_state("networkidle")
+    page.goto(f"/workbench/verifications/{Verification.objects.get().pk}/")
+    settled(page)
     found["verification-open"] = violations(page, "verification-open", source)
     page.locator("input[name=method][value=call]").check(force=True)
     page.locator("input[name=stay_happened][value=no]").check(force=True)
@@ -51,6 +57,7 @@ def test_ask_answer_and_the_finding_on_the_approvers_desk(page, policy, approver
 
     log_in(page, "approver", PASSWORD)
     page.goto(f"/workbench/verifications/{Verification.objects.get().pk}/")
+    settled(page)
     expect(page.locator("textarea[name=facts]")).to_have_value(Verification.objects.get().finding_text)
     expect(page.locator("#revoke-submit")).to_be_visible()
     found["verification-finding"] = violations(page, "verification-finding", source)
