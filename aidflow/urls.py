@@ -50,7 +50,7 @@ from aidflow.recoveries.views import (
 from aidflow.regions.views import HomeView
 from aidflow.reports.city_views import CityMonthView
 from aidflow.reports.public import DisclosureView
-from aidflow.reports.views import OnTimeView, PersonFileView, StatisticsExportView, StatisticsView
+from aidflow.reports.views import EstimateView, OnTimeView, PersonFileView, StatisticsExportView, StatisticsView
 from aidflow.rolls.views import HospitalsView, RecipientLookupView, ReferralsView
 from aidflow.settlements.export_views import ClaimListExportView, SettlementListExportView
 from aidflow.settlements.hospital_views import HospitalDetailView
@@ -97,6 +97,7 @@ class WorkbenchApp(Application):
     statistics_path = path("reports/monthly/", StatisticsView.as_view(), name="statistics")
     statistics_export_path = path("reports/monthly/export/", StatisticsExportView.as_view(), name="statistics_export")
     ontime_path = path("reports/on-time/", OnTimeView.as_view(), name="ontime")
+    estimate_path = path("reports/estimate/", EstimateView.as_view(), name="estimate")
     notice_pdf_path = path("notices/<int:pk>/pdf/", NoticePdfView.as_view(), name="notice_pdf")
     application_form_path = path(
         "applications/<int:pk>/form.pdf", ApplicationFormPdfView.as_view(), name="application_form"

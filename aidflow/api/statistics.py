@@ -13,9 +13,10 @@ from aidflow.core.errors import InputErrors, NotFound
 from aidflow.core.fields import money_text
 from aidflow.recoveries.selectors import recoveries_month
 from aidflow.reports.city_review import city_month, month_review
+from aidflow.reports.estimate import annual_estimate, estimate_params
 from aidflow.reports.ledger import ledger_params, month_submit, month_submitted
 from aidflow.reports.statistics import month_bounds, monthly_figures
-from aidflow.reports.workbook import monthly_workbook
+from aidflow.reports.workbook import estimate_workbook, monthly_workbook
 
 PARAMETERS = [
     OpenApiParameter("region", str, required=True, description="a county or city code"),
@@ -182,3 +183,51 @@ class CityMonthApi(APIView):
                 "totals": result["totals"],
             }
         )
+
+
+ESTIMATE_PARAMETERS = [
+    OpenApiParameter("region", str, required=True, description="a county or city code"),
+    OpenApiParameter("year", str, description="the base year YYYY (this year when left out); the estimate is the next"),
+]
+
+
+@extend_schema(
+    tags=["statistics"],
+    summary="Next year's fund-needs estimate of a county or city from a base year's rolls and aid",
+    parameters=ESTIMATE_PARAMETERS,
+    responses={
+        200: OpenApiResponse(
+            OpenApiTypes.OBJECT,
+            description="{region, year, estimate_year, reference_date, formula {roll, aid, growth}, categories "
+            "[{category, basis: roll|aid, on_roll, on_roll_previous, on_roll_reference, aided, prevalence, aid, "
+            "aid_previous, average_aid, average_aid_previous, growth, growth_assumed_zero, estimate}], aid_types "
+            "[{aid_type, persons, aid, average_aid, persons_previous, aid_previous, average_aid_previous, growth}], "
+            "totals {on_roll, on_roll_reference, aided, aid, aid_previous, estimate}}",
+        ),
+        **ERRORS,
+    },
+)
+class AnnualEstimateApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def get(self, request):
+        params = request.query_params
+        region, year = estimate_params(user=request.user, region=params.get("region"), year=params.get("year"))
+        return Response(annual_estimate(region=region, year=year))
+
+
+@extend_schema(
+    tags=["statistics"],
+    summary="The same estimate as a workbook",
+    parameters=ESTIMATE_PARAMETERS,
+    responses={(200, XLSX): OpenApiTypes.BINARY, **ERRORS},
+)
+class AnnualEstimateWorkbookApi(APIView):
+    permission_classes = [StaffOnly]
+
+    def get(self, request):
+        params = request.query_params
+        region, year = estimate_params(user=request.user, region=params.get("region"), year=params.get("year"))
+        estimate = annual_estimate(region=region, year=year)
+        name = f"资金需求估算-{region}-{estimate['estimate_year']}.xlsx"
+        return attachment_bytes(estimate_workbook(estimate), filename=name, content_type=XLSX)

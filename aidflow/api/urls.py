@@ -148,6 +148,16 @@ urlpatterns = [
         name="statistics_review",
     ),
     path(
+        "statistics/annual-estimate/",
+        login_not_required(statistics.AnnualEstimateApi.as_view()),
+        name="statistics_estimate",
+    ),
+    path(
+        "statistics/annual-estimate.xlsx",
+        login_not_required(statistics.AnnualEstimateWorkbookApi.as_view()),
+        name="statistics_estimate_workbook",
+    ),
+    path(
         "statistics/monthly/city/",
         login_not_required(statistics.CityMonthApi.as_view()),
         name="statistics_city",

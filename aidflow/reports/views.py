@@ -20,6 +20,7 @@ from aidflow.regions.models import Region, Role
 from aidflow.regions.scope import role_of, scope_codes
 from aidflow.reports.city_review import latest_review, review_state, state_names
 from aidflow.reports.confirmations import signoff_confirmation
+from aidflow.reports.estimate import annual_estimate, estimate_params
 from aidflow.reports.groups import check_lines, group_name, named_tables
 from aidflow.reports.ledger import (
     READERS,
@@ -33,7 +34,7 @@ from aidflow.reports.pdf import monthly_pdf
 from aidflow.reports.person_file import person_file
 from aidflow.reports.services import chart_bars, ontime_statistics, report_scope
 from aidflow.reports.statistics import month_bounds, monthly_figures, monthly_series
-from aidflow.reports.workbook import monthly_workbook
+from aidflow.reports.workbook import estimate_workbook, monthly_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -216,3 +217,28 @@ class PersonFileView(TemplateView):
         except NotFound:
             raise Http404(_("No person with this ID number in your region.")) from None
         return context
+
+
+class EstimateView(TemplateView):
+    """Next year's fund needs of a county or city (INTERFACES section 14), on screen or as a workbook
+    (`format=xlsx`)."""
+
+    template_name = "reports/estimate.html"
+
+    def get(self, request, *args, **kwargs):
+        if role_of(request.user) not in READERS:
+            return HttpResponseForbidden(
+                _("The fund-needs estimate is for county approvers, county finance and auditors.")
+            )
+        default_region = next((code for code in scope_codes(request.user) if len(code) in (4, 6)), "")
+        region, year = request.GET.get("region") or default_region, request.GET.get("year") or ""
+        try:
+            region, year = estimate_params(user=request.user, region=region, year=year)
+        except (InputErrors, NotFound) as error:
+            text = error.text() if isinstance(error, InputErrors) else str(error)
+            return render(request, self.template_name, {"error": text, "region": region, "year": year}, status=400)
+        estimate = annual_estimate(region=region, year=year)
+        if request.GET.get("format") == "xlsx":
+            name = f"资金需求估算-{region}-{estimate['estimate_year']}.xlsx"
+            return attachment_bytes(estimate_workbook(estimate), filename=name, content_type=XLSX)
+        return render(request, self.template_name, {"estimate": estimate, "region": region, "year": year})

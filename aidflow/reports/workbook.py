@@ -126,3 +126,119 @@ def _appeals_sheet(sheet, Font, appeals: dict) -> None:
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["B"].width = 20
+
+
+ESTIMATE_HEADER = [
+    "类别代码",
+    "类别",
+    "估算依据",
+    "本年在册人数",
+    "上年在册人数",
+    "基准日在册人数",
+    "本年救助人数",
+    "上年救助人数",
+    "患病率",
+    "本年救助金额",
+    "上年救助金额",
+    "本年人均救助",
+    "上年人均救助",
+    "增长率",
+    "下年估算",
+]
+AID_TYPE_HEADER = [
+    "救助类型代码",
+    "救助类型",
+    "本年人数",
+    "本年救助金额",
+    "本年人均",
+    "上年人数",
+    "上年救助金额",
+    "上年人均",
+    "人均增长率",
+]
+
+
+def _number(value):
+    return None if value is None else Decimal(value)
+
+
+def estimate_workbook(estimate: dict) -> bytes:
+    """The fund-needs estimate: the categories with the formula, then the aid types."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    with translation.override("zh-hans"):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "资金需求估算"
+        sheet.append(
+            [
+                f"{estimate['estimate_year']}年医疗救助资金需求估算 {estimate['region_name']}（{estimate['region']}）"
+                f" 基准年{estimate['year']} 基准日{estimate['reference_date']}"
+            ]
+        )
+        sheet["A1"].font = Font(bold=True, size=13)
+        for text in estimate["formula"].values():
+            sheet.append([text])
+        sheet.append(ESTIMATE_HEADER)
+        header_row = sheet.max_row
+        for cell in sheet[header_row]:
+            cell.font = Font(bold=True)
+        for line in estimate["categories"]:
+            sheet.append(
+                [
+                    line["category"],
+                    line["name"],
+                    "在册人数" if line["basis"] == "roll" else "救助金额",
+                    line["on_roll"],
+                    line["on_roll_previous"],
+                    line["on_roll_reference"],
+                    line["aided"],
+                    line["aided_previous"],
+                    _number(line["prevalence"]),
+                    Decimal(line["aid"]),
+                    Decimal(line["aid_previous"]),
+                    _number(line["average_aid"]),
+                    _number(line["average_aid_previous"]),
+                    _number(line["growth"]) if not line["growth_assumed_zero"] else "无上年数据，按0计",
+                    Decimal(line["estimate"]),
+                ]
+            )
+            xlsx_text(sheet, sheet.max_row, 2, line["name"])
+        totals = estimate["totals"]
+        sheet.append(
+            [
+                *["", "合计", "", totals["on_roll"], None, totals["on_roll_reference"], totals["aided"], None, None],
+                *[Decimal(totals["aid"]), Decimal(totals["aid_previous"]), None, None, None],
+                Decimal(totals["estimate"]),
+            ]
+        )
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for row in sheet.iter_rows(min_row=header_row + 1):
+            for cell in row[9:13] + row[14:15]:
+                cell.number_format = MONEY_FORMAT
+            for cell in (row[8], row[13]):
+                cell.number_format = "0.00%"
+        sheet.column_dimensions["B"].width = 24
+        types = workbook.create_sheet("救助类型")
+        types.append(AID_TYPE_HEADER)
+        for cell in types[1]:
+            cell.font = Font(bold=True)
+        for line in estimate["aid_types"]:
+            types.append(
+                [
+                    line["aid_type"],
+                    line["name"],
+                    line["persons"],
+                    Decimal(line["aid"]),
+                    _number(line["average_aid"]),
+                    line["persons_previous"],
+                    Decimal(line["aid_previous"]),
+                    _number(line["average_aid_previous"]),
+                    _number(line["growth"]),
+                ]
+            )
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()

@@ -72,6 +72,7 @@ def every_screen(*, clerk, month_set, window, finance) -> list[Screen]:
         Screen("approver-home", "approver", "/workbench/"),
         Screen("county-approval", "approver", case(county_approval.pk)),
         Screen("statistics", "approver", f"/workbench/reports/monthly/?region=371403&month={month}"),
+        Screen("estimate", "approver", "/workbench/reports/estimate/?region=371403"),
         Screen("on-time", "approver", "/workbench/reports/on-time/"),
         Screen("claims", "approver", "/workbench/claims/"),
         Screen("claim", "approver", f"/workbench/claims/{claim.pk}/"),
