@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "aidflow.appeals",
     "aidflow.recoveries",
     "aidflow.verifications",
+    "aidflow.imports",
     "aidflow.notify",
     "aidflow.api",
     "aidflow.archive",

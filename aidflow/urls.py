@@ -22,6 +22,7 @@ from aidflow.cases.views import (
     ListExportView,
     NotificationsView,
 )
+from aidflow.imports.views import ConflictListView, ImportDetailView, ImportListView, ImportTemplateView
 from aidflow.notices.views import (
     ApplicationFormPdfView,
     NoticePdfView,
@@ -98,6 +99,12 @@ class WorkbenchApp(Application):
     statistics_export_path = path("reports/monthly/export/", StatisticsExportView.as_view(), name="statistics_export")
     ontime_path = path("reports/on-time/", OnTimeView.as_view(), name="ontime")
     estimate_path = path("reports/estimate/", EstimateView.as_view(), name="estimate")
+    imports_path = path("imports/", ImportListView.as_view(), name="imports")
+    import_path = path("imports/<int:pk>/", ImportDetailView.as_view(), name="import")
+    import_template_path = path(
+        "imports/template/<str:kind>.<str:fmt>", ImportTemplateView.as_view(), name="import_template"
+    )
+    roll_conflicts_path = path("rolls/conflicts/", ConflictListView.as_view(), name="roll_conflicts")
     notice_pdf_path = path("notices/<int:pk>/pdf/", NoticePdfView.as_view(), name="notice_pdf")
     application_form_path = path(
         "applications/<int:pk>/form.pdf", ApplicationFormPdfView.as_view(), name="application_form"

@@ -43,6 +43,7 @@ LAYERS = {
     "aidflow.appeals": 5,  # reconsideration and lawsuits: the cases and the flow; the case page shows them
     "aidflow.recoveries": 6,  # revocations of approvals and settlements, and the money owed back
     "aidflow.api": 7,
+    "aidflow.imports": 7,  # files brought in with a preview: the rolls, the register, policies and their simulation
     "aidflow.verifications": 7,  # patients asked about settlements: the settlements and the recoveries
     "aidflow.archive": 7,  # the paper archive: a case's dossier and a county's month, from every app's records
     "aidflow.ops": 7,  # backups' checks, probes, metrics: they read every app

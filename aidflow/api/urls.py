@@ -4,7 +4,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from aidflow.api import appeals, paper, payments, recoveries, rolls, settlements, statistics, verifications, views
+from aidflow.api import (
+    appeals,
+    imports,
+    paper,
+    payments,
+    recoveries,
+    rolls,
+    settlements,
+    statistics,
+    verifications,
+    views,
+)
 from aidflow.api.common import StaffOnly
 from aidflow.api.fallbacks import api_not_found
 from aidflow.api.persons import PersonFileApi
@@ -146,6 +157,16 @@ urlpatterns = [
         "statistics/monthly/review/",
         login_not_required(statistics.MonthReviewApi.as_view()),
         name="statistics_review",
+    ),
+    path("imports/", login_not_required(imports.ImportListApi.as_view()), name="imports"),
+    path("imports/<int:pk>/", login_not_required(imports.ImportDetailApi.as_view()), name="import"),
+    path("imports/<int:pk>/confirm/", login_not_required(imports.ImportConfirmApi.as_view()), name="import_confirm"),
+    path("imports/<int:pk>/discard/", login_not_required(imports.ImportDiscardApi.as_view()), name="import_discard"),
+    path("roll-conflicts/", login_not_required(imports.RollConflictListApi.as_view()), name="roll_conflicts"),
+    path(
+        "roll-conflicts/<int:pk>/resolve/",
+        login_not_required(imports.RollConflictResolveApi.as_view()),
+        name="roll_conflict_resolve",
     ),
     path(
         "statistics/annual-estimate/",

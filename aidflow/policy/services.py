@@ -21,7 +21,7 @@ class PolicyConflict(Exception):
     """The same policy code is already loaded with different content."""
 
 
-def policy_load(*, data: object) -> tuple[PolicyVersion, bool]:
+def policy_load(*, data: object, actor=None) -> tuple[PolicyVersion, bool]:
     """Load a policy file as a new immutable version; returns (version, created).
 
     Loading the same content again changes nothing; the same code with other content is refused.
@@ -44,8 +44,8 @@ def policy_load(*, data: object) -> tuple[PolicyVersion, bool]:
         version.save()
         PolicyRule.objects.bulk_create(_rules_of(content, version))
         audit_record(
-            actor=None,
-            actor_name="load_policy",
+            actor=actor,
+            actor_name=None if actor else "load_policy",
             action=AuditAction.POLICY_LOADED,
             region=version.region_code,
             details={"code": version.code, "sha256": digest, "rules": len(content["rules"])},

@@ -18,7 +18,7 @@ from aidflow.payments.models import PaymentLine
 from aidflow.policy.models import AidType
 from aidflow.recoveries.selectors import person_revocations
 from aidflow.regions.scope import scope_q
-from aidflow.rolls.models import RollPeriod
+from aidflow.rolls.models import RollChange, RollConflict, RollPeriod
 from aidflow.settlements.selectors import settlements_visible
 
 PERSON_FILE_READ = AuditAction.PERSON_FILE_READ
@@ -40,7 +40,14 @@ def person_file(*, user, id_number: str) -> dict:
     )
     settlements = list(settlements_visible(user).filter(id_number=number).order_by("discharge_date", "pk"))
     rolls = list(RollPeriod.objects.filter(id_number=number).filter(scope_q(user, "region")).order_by("valid_from"))
-    if not (applications or settlements or rolls):
+    # The roll's change history and the rows held between counties, in the reader's region.
+    roll_changes = list(
+        RollChange.objects.filter(id_number=number).filter(scope_q(user, "region")).select_related("actor")[:200]
+    )
+    conflicts = list(
+        RollConflict.objects.filter(id_number=number).filter(scope_q(user, "region") | scope_q(user, "other_county"))
+    )
+    if not (applications or settlements or rolls or roll_changes):
         raise NotFound(_("No person with this ID number in your region."))
     payments = list(
         PaymentLine.objects.filter(application__in=applications)
@@ -87,6 +94,8 @@ def person_file(*, user, id_number: str) -> dict:
         "id_number": number,
         "name": names[0] if names else "",
         "roll_periods": rolls,
+        "roll_changes": roll_changes,
+        "roll_conflicts": conflicts,
         "applications": applications,
         "settlements": settlements,
         "payments": payments,

@@ -155,3 +155,81 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class RollChangeKind(models.TextChoices):
+    ADDED = "added", _("Added to the roll")
+    UPDATED = "updated", _("Details changed")
+    CLOSED = "closed", _("Period closed")
+    MOVED = "moved", _("Moved to another county")
+    HELD = "held", _("Held: on another county's roll the same day")
+    RELEASED = "released", _("Released by the other county")
+    WITHDRAWN = "withdrawn", _("Held row withdrawn")
+
+
+class RollChange(models.Model):
+    """One change to a person's roll periods (issue 29): what an import, or the resolution of a
+    conflict, did to which period, with the values before. The person file lists them."""
+
+    id_number = models.CharField(_("resident ID number"), max_length=18, db_index=True)
+    category = models.CharField(_("category"), max_length=20)
+    valid_from = models.DateField(_("valid from"))
+    kind = models.CharField(_("change"), max_length=12, choices=RollChangeKind.choices)
+    region = models.CharField(_("region"), max_length=12)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    # The period's name, region and valid_to before the change ({} when it is new).
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    # The import (aidflow.imports.DataImport) that made it, when one did.
+    import_number = models.PositiveIntegerField(_("import"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("roll change")
+        verbose_name_plural = _("roll changes")
+        ordering = ["id_number", "-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.category} {self.valid_from}"
+
+
+class ConflictStatus(models.TextChoices):
+    OPEN = "open", _("Held until resolved")
+    RELEASED = "released", _("Released by the other county")
+    APPLIED = "applied", _("Applied")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class RollConflict(models.Model):
+    """A person on the rolls of two counties on the same day (issue 29, INTERFACES section 14): the
+    later import's row is held here, listed for both counties, until one of them resolves it - the
+    other county ends its period before this one begins, or the importing county withdraws its row."""
+
+    id_number = models.CharField(_("resident ID number"), max_length=18, db_index=True)
+    name = models.CharField(_("name"), max_length=50)
+    category = models.CharField(_("category"), max_length=20)
+    region = models.CharField(_("region"), max_length=12)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    county = models.CharField(_("importing county"), max_length=6, db_index=True)
+    other_county = models.CharField(_("other county"), max_length=6, db_index=True)
+    import_number = models.PositiveIntegerField(_("import"), null=True, blank=True)
+    row = models.PositiveIntegerField(_("row"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ConflictStatus.choices, default=ConflictStatus.OPEN)
+    created_at = models.DateTimeField(_("held at"))
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("roll conflict")
+        verbose_name_plural = _("roll conflicts")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.id_number[-4:]} {self.county}/{self.other_county}"
