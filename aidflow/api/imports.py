@@ -11,7 +11,8 @@ from aidflow.api.common import ERRORS, StaffOnly, json_object
 from aidflow.api.serializers import ErrorSerializer
 from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.imports.models import ImportKind
-from aidflow.imports.services import import_confirm_request, import_discard, import_get, import_request
+from aidflow.imports.services import import_discard, import_get
+from aidflow.imports.tasks import import_confirm_request, import_request
 from aidflow.rolls.conflicts import conflict_resolve, conflicts_of
 from aidflow.rolls.importing import OUTCOMES
 
@@ -78,7 +79,7 @@ class ImportDetailApi(APIView):
     tags=["imports"],
     summary="Confirm a preview without errors: the rows are written (in the background for a large file)",
     request=None,
-    responses={200: ImportSerializer, 409: CONFLICT, **ERRORS},
+    responses={200: ImportSerializer, **CONFLICT, **ERRORS},
 )
 class ImportConfirmApi(APIView):
     permission_classes = [StaffOnly]
@@ -93,7 +94,7 @@ class ImportConfirmApi(APIView):
     tags=["imports"],
     summary="Discard a preview",
     request=None,
-    responses={200: ImportSerializer, 409: CONFLICT, **ERRORS},
+    responses={200: ImportSerializer, **CONFLICT, **ERRORS},
 )
 class ImportDiscardApi(APIView):
     permission_classes = [StaffOnly]
@@ -122,7 +123,11 @@ class RollConflictSerializer(serializers.Serializer):
         return mask_name(conflict.name)
 
 
-@extend_schema(tags=["imports"], summary="Open conflicts between the rolls of two counties, either side in your scope")
+@extend_schema(
+    tags=["imports"],
+    summary="Open conflicts between the rolls of two counties, either side in your scope",
+    responses={200: RollConflictSerializer(many=True), **ERRORS},
+)
 class RollConflictListApi(APIView):
     permission_classes = [StaffOnly]
 
@@ -140,7 +145,7 @@ class RollConflictListApi(APIView):
             "note": serializers.CharField(required=False),
         },
     ),
-    responses={200: RollConflictSerializer, 409: CONFLICT, **ERRORS},
+    responses={200: RollConflictSerializer, **CONFLICT, **ERRORS},
 )
 class RollConflictResolveApi(APIView):
     permission_classes = [StaffOnly]

@@ -316,22 +316,3 @@ def _same(data_import: DataImport, counts: dict) -> None:
     if previewed != {key: value for key, value in counts.items() if key != ERRORS}:
         message = _("The records changed since the preview: upload the file again to see what it would do now.")
         raise Conflict({"file": [message]})
-
-
-def import_request(*, user, kind: object, upload) -> DataImport:
-    """Keep the file and queue its preview, read once the upload commits."""
-    from aidflow.imports.tasks import queue_build
-
-    with transaction.atomic():
-        data_import = import_upload(user=user, kind=kind, upload=upload)
-        queue_build(data_import.pk)
-    return data_import
-
-
-def import_confirm_request(*, user, pk) -> DataImport:
-    from aidflow.imports.tasks import queue_write
-
-    with transaction.atomic():
-        data_import = import_confirm(user=user, pk=pk)
-        queue_write(data_import.pk)
-    return data_import

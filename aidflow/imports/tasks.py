@@ -8,7 +8,8 @@ import logging
 from celery import shared_task
 from django.db import transaction
 
-from aidflow.imports.services import import_build, import_write
+from aidflow.imports.models import DataImport
+from aidflow.imports.services import import_build, import_confirm, import_upload, import_write
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +38,19 @@ def _schedule(task, import_id: int) -> None:
         task.delay(import_id)
     except Exception:
         logger.exception("import %s: %s could not run", import_id, task.name)
+
+
+def import_request(*, user, kind: object, upload) -> DataImport:
+    """Keep the file and queue its preview, read once the upload commits."""
+    with transaction.atomic():
+        data_import = import_upload(user=user, kind=kind, upload=upload)
+        queue_build(data_import.pk)
+    return data_import
+
+
+def import_confirm_request(*, user, pk) -> DataImport:
+    """Confirm a preview and queue its writing, once the confirmation commits."""
+    with transaction.atomic():
+        data_import = import_confirm(user=user, pk=pk)
+        queue_write(data_import.pk)
+    return data_import

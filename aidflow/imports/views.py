@@ -22,14 +22,8 @@ from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.core.labels import label, region_names
 from aidflow.imports.models import ImportKind
-from aidflow.imports.services import (
-    import_confirm_request,
-    import_discard,
-    import_get,
-    import_kinds,
-    import_request,
-    imports_of,
-)
+from aidflow.imports.services import import_discard, import_get, import_kinds, imports_of
+from aidflow.imports.tasks import import_confirm_request, import_request
 from aidflow.regions.models import Role
 from aidflow.regions.scope import in_scope, role_of
 from aidflow.rolls.conflicts import conflict_resolve, conflicts_of

@@ -65,6 +65,8 @@ def _write_held(conflict: RollConflict) -> RollPeriod:
 def conflict_resolve(*, user, pk: int, data: object) -> RollConflict:
     """`{"action": "release" | "apply" | "withdraw", "note"}`: release by the county holding the
     person, apply or withdraw by the importing county (its approver)."""
+    if role_of(user) != Role.COUNTY_APPROVER:
+        raise ActionForbidden(_("A county approver resolves a conflict between rolls."))
     if not isinstance(data, dict):
         raise InputErrors({"body": [_("The request is a JSON object.")]})
     action, note = data.get("action"), str(data.get("note") or "").strip()
@@ -72,8 +74,6 @@ def conflict_resolve(*, user, pk: int, data: object) -> RollConflict:
         raise InputErrors({"action": [_("The action is release, apply or withdraw.")]})
     if len(note) > 500:
         raise InputErrors({"note": [_("At most 500 characters.")]})
-    if role_of(user) != Role.COUNTY_APPROVER:
-        raise ActionForbidden(_("A county approver resolves a conflict between rolls."))
     with transaction.atomic():
         conflict = conflicts_of(user, status=None).select_for_update().filter(pk=pk).first()
         if conflict is None:

@@ -306,6 +306,9 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "/workbench/payments/batches/1/approve/",
         "/workbench/hospitals/",
         "/workbench/referrals/",
+        "/workbench/imports/",
+        "/workbench/imports/1/",
+        "/workbench/rolls/conflicts/",
         "/admin/regions/region/add/",
         f"/admin/regions/staffprofile/{auditor.staff.pk}/change/",
     ]
@@ -342,6 +345,10 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "workbench:statistics",
         # Recording a referral: the staff who file and review cases, or the referring hospital.
         "workbench:referrals",
+        # Uploads and decisions on imports: county approvers and administrators (tests/imports).
+        "workbench:imports",
+        "workbench:import",
+        "workbench:roll_conflicts",
     }, "a new POST route: add it to this sweep"
     for url in posts:
         response = client.post(url, {"decision": "forward", "reason": "x", "role": "admin"})

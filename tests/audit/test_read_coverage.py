@@ -118,6 +118,16 @@ NOT_PERSONAL = {
     "workbench:recovery": "a recovery: case number, the payee's name masked, amounts",
     "api:verifications": "verifications: settlement numbers, patients' names masked, hospitals, amounts",
     "api:verification_answer": "recording the patient's answer (POST), audited",
+    "api:imports": "uploading a file for its preview (POST), audited",
+    "api:import": "an import's outcomes: counts, errors by row and column, ID numbers masked",
+    "api:import_confirm": "confirming an import (POST), audited",
+    "api:import_discard": "discarding an import (POST), audited",
+    "api:roll_conflicts": "conflicts between rolls: ID numbers and names masked",
+    "api:roll_conflict_resolve": "resolving a conflict (POST), audited",
+    "workbench:imports": "the upload form and the list of imports: file names, uploaders, counts",
+    "workbench:import": "an import's rows: ID numbers and names masked, errors by column",
+    "workbench:import_template": "a template: a header and a made-up example row",
+    "workbench:roll_conflicts": "conflicts between rolls: ID numbers and names masked",
     "api:settlement_verification": "asking the patient about a settlement (POST), audited",
     "workbench:verifications": "verifications: settlement numbers, patients' names masked, hospitals, amounts",
     "workbench:hospital": "a hospital's figures: counts and amounts by month and reason, no person named",
@@ -296,6 +306,8 @@ def _path(route: str, world) -> str:
         "id_number": ZHANG,
         "county": "371403",
         "month": today().strftime("%Y-%m"),
+        "kind": "recipients",
+        "fmt": "csv",
     }
     by_collection = {
         "applications": world["application"].pk,
@@ -311,6 +323,9 @@ def _path(route: str, world) -> str:
         "recoveries": 0,
         # Nor a verification: its page answers 404.
         "verifications": 0,
+        # Nor an import.
+        "imports": 0,
+        "roll-conflicts": 0,
     }
 
     def value(match):
