@@ -7,7 +7,8 @@ Sets up by bulk SQL what each operation needs, then runs the real services and p
   - a claim of `CLAIM_SETTLEMENTS` settlements: copies of a demo settlement of the demo hospital,
     settled and unclaimed, paid by 平原县 (371426), discharged last month: claim_submit, the review
     screen (first page) and claim_review (approve);
-  - a roll import of `ROLL_ROWS` rows: a generated CSV in the import's format, through
+  - a roll import of `ROLL_ROWS` rows: a generated CSV in the import's format, previewed and
+    confirmed through the import service (the screens' and API's), then again through
     `manage.py import_recipients`;
   - the public disclosure page and its CSV for 陵城区's last month (at a million applications on
     the loaded database).
@@ -302,18 +303,35 @@ def roll_file(n: int, path: Path) -> None:
 
 
 def roll_figures(n: int, log) -> dict:
+    """The roll as a county office loads it: uploaded for its preview (every row's outcome, in the
+    worker), confirmed (written); then the same file again through `manage.py import_recipients`."""
+    from django.contrib.auth import get_user_model
+    from django.core.files import File
     from django.core.management import call_command
 
+    from aidflow.imports.services import import_build, import_confirm, import_upload, import_write
+    from aidflow.regions.scope import scope_codes
+
     log(f"rolls: {n:,} rows ...")
+    _sql("DELETE FROM rolls_rollchange WHERE valid_from = %s", [ROLL_MARK])
     _sql("DELETE FROM rolls_rollperiod WHERE valid_from = %s", [ROLL_MARK])
     path = Path(tempfile.gettempdir()) / f"aidflow-roll-{n}.csv"
     if not path.exists():
         roll_file(n, path)
-    out = io.StringIO()
+    approver = next(
+        user
+        for user in get_user_model().objects.filter(staff__role="county_approver", is_active=True)
+        if any(code.startswith(PAY_COUNTY) for code in scope_codes(user))
+    )
+    with Peak() as peak, path.open("rb") as handle:
+        data_import = import_build(import_upload(user=approver, kind="recipients", upload=File(handle)).pk)
+    log(f"  preview (upload + every row's outcome): {peak.seconds} s, +{peak.mb} MB: {data_import.counts}")
+    figures = {"preview": peak.figures(bytes=path.stat().st_size, summary=str(data_import.counts))}
     with Peak() as peak:
-        call_command("import_recipients", str(path), stdout=out)
-    log(f"  import_recipients: {peak.seconds} s, +{peak.mb} MB: {out.getvalue().strip()}")
-    figures = {"first": peak.figures(bytes=path.stat().st_size, summary=out.getvalue().strip())}
+        import_confirm(user=approver, pk=data_import.pk)
+        data_import = import_write(data_import.pk)
+    log(f"  confirm (written): {peak.seconds} s, +{peak.mb} MB: {data_import.status} {data_import.result}")
+    figures["first"] = peak.figures(summary=f"{data_import.status} {data_import.result}")
     out = io.StringIO()
     with Peak() as peak:
         call_command("import_recipients", str(path), stdout=out)

@@ -68,7 +68,8 @@ def table_lines(result: dict) -> list[str]:
         if "claim_review" in claim:
             line("claim review (approve)", claim["claim_review"])
     if rolls := result.get("rolls"):
-        line("roll import (first)", rolls["first"], f" ({ROLL_ROWS:,} rows)")
+        line("roll import preview", rolls["preview"], f" ({ROLL_ROWS:,} rows)")
+        line("roll import confirm", rolls["first"], f" ({ROLL_ROWS:,} rows)")
         line("roll import (again, unchanged)", rolls["again"])
     if disclosure := result.get("disclosure"):
         line("disclosure rows + CSV (in process)", disclosure, f" ({disclosure['rows']:,} rows)")

@@ -52,19 +52,19 @@ def _refuse_errors(errors: list) -> None:
 
 
 def hospitals_import(
-    *, text: str | None = None, table: Table | None = None, source: str = "import_hospitals"
+    *, text: str | None = None, table: Table | None = None, source: str = "import_hospitals", sha256: str = ""
 ) -> ImportResult:
     """Load the register of designated hospitals (CSV text or a Table read from CSV or XLSX);
     idempotent on `code`."""
     parsed, errors = hospitals_read(table_of(text=text, table=table))
     _refuse_errors(errors)
     with transaction.atomic():
-        written = hospitals_apply(hospitals_classify(parsed, lock=True), source=source)
+        written = hospitals_apply(hospitals_classify(parsed, lock=True), source=source, sha256=sha256)
     return ImportResult(created=written["created"], updated=written["updated"])
 
 
 def recipients_import(
-    *, text: str | None = None, table: Table | None = None, source: str = "import_recipients"
+    *, text: str | None = None, table: Table | None = None, source: str = "import_recipients", sha256: str = ""
 ) -> ImportResult:
     """Load roll periods (CSV text or a Table read from CSV or XLSX); idempotent on (id_number,
     category, valid_from), so a later file closes a period by giving its valid_to. A row on another
@@ -73,5 +73,5 @@ def recipients_import(
     _refuse_errors(errors)
     with transaction.atomic():
         outcomes, _left = recipients_classify(parsed, lock=True)
-        written = recipients_apply(outcomes, source=source)
+        written = recipients_apply(outcomes, source=source, sha256=sha256)
     return ImportResult(created=written["created"], updated=written["updated"], held=written["held"])

@@ -1,6 +1,9 @@
 """The shape both register imports share: read a CSV (UTF-8 or GB18030) or XLSX file, import all
 rows or none, say what changed."""
 
+import hashlib
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from aidflow.core.errors import InputErrors
@@ -25,7 +28,7 @@ class ImportCommand(BaseCommand):
         except InputErrors as error:
             raise CommandError(f"Cannot read {file}: {error.text()}") from None
         try:
-            result = type(self).importer(table=table)
+            result = type(self).importer(table=table, sha256=hashlib.sha256(Path(file).read_bytes()).hexdigest())
         except ImportRefused as error:
             raise CommandError(f"Nothing was imported. {error}") from None
         self.stdout.write(self.summary(result))

@@ -9,4 +9,5 @@ class Command(ImportCommand):
     importer = recipients_import
 
     def summary(self, result) -> str:
-        return f"recipients: {result.created} periods created, {result.updated} updated"
+        held = f", {result.held} held: on another county's roll the same day" if result.held else ""
+        return f"recipients: {result.created} periods created, {result.updated} updated{held}"
