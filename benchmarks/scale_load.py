@@ -308,8 +308,14 @@ def _ledger_rebuild(cursor) -> None:
     # The monthly sums are summed once at the end instead of by a trigger call per row.
     cursor.execute("ALTER TABLE cases_aidledgerrow DISABLE TRIGGER cases_aidledgermonth_apply")
     cursor.execute("DELETE FROM cases_aidledgerrow")
+    # Columns added after those backfills were written: zero, as the copies record none.
+    later = ("hospital_reduction", "emergency_fund")
+    cursor.execute(
+        "ALTER TABLE cases_aidledgerrow " + ", ".join(f"ALTER COLUMN {name} SET DEFAULT 0" for name in later)
+    )
     cursor.execute(applications_sql, [True])
     cursor.execute(settlements_sql)
+    cursor.execute("ALTER TABLE cases_aidledgerrow " + ", ".join(f"ALTER COLUMN {name} DROP DEFAULT" for name in later))
     cursor.execute("ALTER TABLE cases_aidledgerrow ENABLE TRIGGER cases_aidledgermonth_apply")
     cursor.execute("DELETE FROM cases_aidledgermonth")
     cursor.execute(months_sql.format(month="to_char(day, 'YYYY-MM')"))

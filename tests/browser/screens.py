@@ -73,6 +73,8 @@ def every_screen(*, clerk, month_set, window, finance) -> list[Screen]:
         Screen("county-approval", "approver", case(county_approval.pk)),
         Screen("statistics", "approver", f"/workbench/reports/monthly/?region=371403&month={month}"),
         Screen("estimate", "approver", "/workbench/reports/estimate/?region=371403"),
+        Screen("imports", "approver", "/workbench/imports/"),
+        Screen("roll-conflicts", "approver", "/workbench/rolls/conflicts/"),
         Screen("on-time", "approver", "/workbench/reports/on-time/"),
         Screen("claims", "approver", "/workbench/claims/"),
         Screen("claim", "approver", f"/workbench/claims/{claim.pk}/"),
