@@ -256,6 +256,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_BACKEND = None
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "aidflow.sweep_deadlines", "schedule": 15 * 60},
+    # Counties' months: reminders before the report day, escalation to the city after it.
+    "sweep-month-reports": {"task": "aidflow.sweep_month_reports", "schedule": 60 * 60},
     # Notices whose PDF is still missing (a lost task, a worker killed mid-render).
     "render-pending-notices": {"task": "aidflow.render_pending_notices", "schedule": 5 * 60},
     # Reads of personal data waiting to be sealed into the audit chain (aidflow.audit.models.PendingRead).

@@ -107,6 +107,8 @@ class NotificationKind(models.TextChoices):
     BATCH_TO_APPROVE = "batch", _("Batch to approve")
     PATIENT_TO_ASK = "verify", _("Patient to ask")
     FINDING = "finding", _("Answer contradicts the slip")
+    MONTH_DUE = "month_due", _("Month to sign off")
+    MONTH_LATE = "month_late", _("Month not signed off")
 
 
 # The kinds of material a clerk files; the appeal decision is recorded with the appeal's outcome.

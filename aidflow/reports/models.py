@@ -108,3 +108,21 @@ class MonthReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report}: {self.decision}"
+
+
+class MonthReminder(models.Model):
+    """A reminder or an escalation about a county's month sent once (aidflow.reports.month_reminders)."""
+
+    county = models.CharField(_("county"), max_length=6)
+    month = models.CharField(_("month"), max_length=7)
+    kind = models.CharField(_("kind"), max_length=10)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("month reminder")
+        verbose_name_plural = _("month reminders")
+        constraints = [models.UniqueConstraint(fields=["county", "month", "kind"], name="month_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.month} {self.kind}"

@@ -123,6 +123,8 @@ NOTIFICATION = {
     "batch": _("Batch to approve"),
     "verify": _("Patient to ask"),
     "finding": _("Answer contradicts the slip"),
+    "month_due": _("Month to sign off"),
+    "month_late": _("Month not signed off"),
 }
 ROLE = {
     "village_clerk": _("Village clerk"),
