@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.core.inserts import rows_insert
 from aidflow.core.tables import IMPORT_LIMITS, table_read
 from aidflow.imports.models import DataImport, ImportKind, ImportRow, ImportStatus
 from aidflow.policy.files import content_hash as policy_hash
@@ -156,13 +157,9 @@ def _store_rows(data_import: DataImport, outcomes: list, errors: list[RowError])
     by_row: dict = {}
     for error in errors:
         by_row.setdefault(error.row or 0, []).append({"column": error.column, "message": error.message})
-    rows = [
-        ImportRow(data_import=data_import, row=row, outcome=ERRORS, data={"errors": found})
-        for row, found in by_row.items()
-    ]
-    rows += [ImportRow(data_import=data_import, row=o.row, outcome=o.outcome, data=o.as_json()) for o in outcomes]
-    for first in range(0, len(rows), ROW_CHUNK):
-        ImportRow.objects.bulk_create(rows[first : first + ROW_CHUNK])
+    rows = [(data_import.pk, row, ERRORS, {"errors": found}) for row, found in by_row.items()]
+    rows += [(data_import.pk, outcome.row, outcome.outcome, outcome.as_json()) for outcome in outcomes]
+    rows_insert(ImportRow, ["data_import", "row", "outcome", "data"], rows)
 
 
 def import_build(pk: int) -> DataImport:

@@ -10,11 +10,26 @@ from django.utils import timezone
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
+from aidflow.core.inserts import rows_insert
 from aidflow.regions.models import Region
 from aidflow.rolls.importing import ADDED, CLOSED, CONFLICTS, HOSPITAL_FIELDS, MOVED, UNCHANGED, UPDATED, RowOutcome
 from aidflow.rolls.models import Hospital, RollChange, RollChangeKind, RollConflict, RollPeriod
 
 CHUNK = 5000
+PERIOD_COLUMNS = ["id_number", "category", "valid_from", "name", "region", "valid_to"]
+CHANGE_COLUMNS = [
+    "id_number",
+    "category",
+    "valid_from",
+    "kind",
+    "region",
+    "valid_to",
+    "before",
+    "import_number",
+    "source",
+    "actor",
+    "at",
+]
 CHANGE_KINDS = {
     ADDED: RollChangeKind.ADDED,
     UPDATED: RollChangeKind.UPDATED,
@@ -28,20 +43,24 @@ def _day(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-def _change(outcome: RowOutcome, *, at, actor, source: str, import_number: int | None) -> RollChange:
+def _change(outcome: RowOutcome, *, at, actor, source: str, import_number: int | None) -> tuple:
+    """A RollChange row in the order of CHANGE_COLUMNS."""
     person, category, start = outcome.key
-    return RollChange(
-        id_number=person,
-        category=category,
-        valid_from=_day(start),
-        kind=CHANGE_KINDS[outcome.outcome],
-        region=outcome.fields["region"],
-        valid_to=_day(outcome.fields["valid_to"]),
-        before=outcome.before,
-        import_number=import_number,
-        source=source,
-        actor=actor,
-        at=at,
+    fields = outcome.fields
+    kind = CHANGE_KINDS[outcome.outcome]
+    actor_id = actor.pk if actor else None
+    return (
+        person,
+        category,
+        _day(start),
+        kind,
+        fields["region"],
+        _day(fields["valid_to"]),
+        outcome.before,
+        import_number,
+        source,
+        actor_id,
+        at,
     )
 
 
@@ -73,15 +92,16 @@ def recipients_apply(
                     )
                 )
             elif outcome.pk is None:
-                new.append(RollPeriod(id_number=person, category=category, valid_from=_day(start), **values))
+                new.append((person, category, _day(start), values["name"], values["region"], values["valid_to"]))
             else:
                 changed.append(RollPeriod(pk=outcome.pk, **values))
-        RollPeriod.objects.bulk_create(new)
+        rows_insert(RollPeriod, PERIOD_COLUMNS, new)
         RollPeriod.objects.bulk_update(changed, ["name", "region", "valid_to"])
         RollConflict.objects.bulk_create(conflicts)
-        RollChange.objects.bulk_create(
-            [_change(outcome, at=at, actor=actor, source=source, import_number=import_number) for outcome in chunk]
-        )
+        changes = [
+            _change(outcome, at=at, actor=actor, source=source, import_number=import_number) for outcome in chunk
+        ]
+        rows_insert(RollChange, CHANGE_COLUMNS, changes)
         created, updated, held = created + len(new), updated + len(changed), held + len(conflicts)
     result = {"created": created, "updated": updated, "held": held}
     audit_record(

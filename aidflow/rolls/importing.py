@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -91,7 +91,15 @@ class RowOutcome:
     before: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
-        return asdict(self)
+        return {
+            "row": self.row,
+            "outcome": self.outcome,
+            "key": self.key,
+            "fields": self.fields,
+            "other": self.other,
+            "pk": self.pk,
+            "before": self.before,
+        }
 
 
 def _rows(table: Table, header: list[str], optional: list[str] = ()) -> list[tuple[int, dict[str, str]]]:

@@ -174,7 +174,7 @@ def test_a_preview_gone_stale_is_not_written(approver, django_capture_on_commit_
     body = upload(approver, "recipients", roll(f"{ALICE},王小红,dibao,{BEIJIE},{START},"), capture=capture).json()
     recipients_import(text=(HEADER + f"\n{ALICE},王小红,dibao,{BEIJIE},{START},\n"))  # written meanwhile
     done = act(approver, body["id"], "confirm", capture).json()
-    assert done["status"] == "failed" and "changed since the preview" in done["message"]
+    assert done["status"] == "failed" and "预览后数据已发生变化" in done["message"]
     assert RollPeriod.objects.count() == 1
 
 
