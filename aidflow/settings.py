@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "aidflow.recoveries",
     "aidflow.verifications",
     "aidflow.imports",
+    "aidflow.subsidies",
     "aidflow.notify",
     "aidflow.api",
     "aidflow.archive",

@@ -65,6 +65,7 @@ from aidflow.settlements.views import (
     SettlementSlipView,
     SettlementWindowView,
 )
+from aidflow.subsidies.views import RosterDetailView, RosterExportView, RosterListView
 from aidflow.verifications.views import SettlementVerificationView, VerificationDetailView, VerificationListView
 from workflows.views import ApplicationDetailView, PayeeView, TaskView, WithdrawView
 
@@ -105,6 +106,11 @@ class WorkbenchApp(Application):
         "imports/template/<str:kind>.<str:fmt>", ImportTemplateView.as_view(), name="import_template"
     )
     roll_conflicts_path = path("rolls/conflicts/", ConflictListView.as_view(), name="roll_conflicts")
+    premium_rosters_path = path("premium-subsidies/", RosterListView.as_view(), name="premium_rosters")
+    premium_roster_path = path("premium-subsidies/<int:pk>/", RosterDetailView.as_view(), name="premium_roster")
+    premium_roster_export_path = path(
+        "premium-subsidies/<int:pk>/export.xlsx", RosterExportView.as_view(), name="premium_roster_export"
+    )
     notice_pdf_path = path("notices/<int:pk>/pdf/", NoticePdfView.as_view(), name="notice_pdf")
     application_form_path = path(
         "applications/<int:pk>/form.pdf", ApplicationFormPdfView.as_view(), name="application_form"

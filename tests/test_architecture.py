@@ -40,6 +40,7 @@ LAYERS = {
     "aidflow.settlements": 6,
     "aidflow.payments": 6,
     "aidflow.reports": 6,
+    "aidflow.subsidies": 5,  # premium subsidies: rosters from the rolls; payments pay them
     "aidflow.appeals": 5,  # reconsideration and lawsuits: the cases and the flow; the case page shows them
     "aidflow.recoveries": 6,  # revocations of approvals and settlements, and the money owed back
     "aidflow.api": 7,

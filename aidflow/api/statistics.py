@@ -17,6 +17,7 @@ from aidflow.reports.estimate import annual_estimate, estimate_params
 from aidflow.reports.ledger import ledger_params, month_submit, month_submitted
 from aidflow.reports.statistics import month_bounds, monthly_figures
 from aidflow.reports.workbook import estimate_workbook, monthly_workbook
+from aidflow.subsidies.services import premium_month
 
 PARAMETERS = [
     OpenApiParameter("region", str, required=True, description="a county or city code"),
@@ -25,7 +26,8 @@ PARAMETERS = [
 FIGURES = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="{region, month, totals, by_township|by_county, by_category, by_aid_type, by_route, "
-    "by_hospital_level, by_disease_chapter, checks, recoveries {owed, repaid, offset, written_off, outstanding}}; "
+    "by_hospital_level, by_disease_chapter, checks, recoveries {owed, repaid, offset, written_off, outstanding}, "
+    "premium_subsidies {rosters, persons, amount, paid}}; "
     "submitted months add submitted {signed_by, signed_at, sha256}",
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,6 +70,8 @@ class MonthlyStatisticsApi(APIView):
             {
                 **figures,
                 "recoveries": {name: money_text(value) for name, value in recovered.items()},
+                # Premium subsidies (资助参保): rosters confirmed and money paid in the month, live.
+                "premium_subsidies": premium_month(region=figures["region"], first=first, last=last),
                 "submitted": _submission(report),
             }
         )

@@ -13,6 +13,7 @@ from aidflow.api import (
     rolls,
     settlements,
     statistics,
+    subsidies,
     verifications,
     views,
 )
@@ -157,6 +158,28 @@ urlpatterns = [
         "statistics/monthly/review/",
         login_not_required(statistics.MonthReviewApi.as_view()),
         name="statistics_review",
+    ),
+    path("premium-subsidies/rosters/", login_not_required(subsidies.RosterListApi.as_view()), name="rosters"),
+    path("premium-subsidies/rosters/<int:pk>/", login_not_required(subsidies.RosterDetailApi.as_view()), name="roster"),
+    path(
+        "premium-subsidies/rosters/<int:pk>/confirm/",
+        login_not_required(subsidies.RosterConfirmApi.as_view()),
+        name="roster_confirm",
+    ),
+    path(
+        "premium-subsidies/rosters/<int:pk>/discard/",
+        login_not_required(subsidies.RosterDiscardApi.as_view()),
+        name="roster_discard",
+    ),
+    path(
+        "premium-subsidies/rosters/<int:pk>/export.xlsx",
+        login_not_required(subsidies.RosterExportApi.as_view()),
+        name="roster_export",
+    ),
+    path(
+        "premium-subsidies/rosters/<int:pk>/results/",
+        login_not_required(subsidies.RosterResultsApi.as_view()),
+        name="roster_results",
     ),
     path("imports/", login_not_required(imports.ImportListApi.as_view()), name="imports"),
     path("imports/<int:pk>/", login_not_required(imports.ImportDetailApi.as_view()), name="import"),

@@ -51,3 +51,33 @@ class AddIndexConcurrently(migrations.AddIndex):
 
     def describe(self):
         return f"Concurrently create index {self.index.name} on {self.model_name}"
+
+
+class SqliteOnly(migrations.operations.base.Operation):
+    """Another operation's schema change on SQLite only (its tables are small and it has no NOT
+    VALID); PostgreSQL gets the same change without blocking writes from PostgresqlOnlySQL beside it.
+    Used inside a SeparateDatabaseAndState, whose state operations make the project's state."""
+
+    reduces_to_sql = False
+    reversible = True
+
+    def __init__(self, operation):
+        self.operation = operation
+
+    def state_forwards(self, app_label, state):
+        # Within a SeparateDatabaseAndState's database operations: the states each step sees.
+        self.operation.state_forwards(app_label, state)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            self.operation.database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "sqlite":
+            self.operation.database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f"On SQLite: {self.operation.describe()}"
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [self.operation], {})

@@ -47,6 +47,7 @@ PROJECT_APPS = (
     "audit",
     "calendars",
     "cases",
+    "imports",
     "notices",
     "notify",
     "payments",
@@ -55,6 +56,7 @@ PROJECT_APPS = (
     "reports",
     "rolls",
     "settlements",
+    "subsidies",
     "workflows",
 )
 # Written before the linter ran in CI and applied on every database since: what each did.

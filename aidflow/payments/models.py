@@ -24,6 +24,7 @@ SENDABLE = (BatchStatus.OPEN, BatchStatus.APPROVED)
 class LineKind(models.TextChoices):
     APPLICATION = "application", _("Application")
     CLAIM = "claim", _("Hospital claim")
+    PREMIUM = "premium", _("Premium subsidies")
 
 
 class LineStatus(models.TextChoices):
@@ -87,6 +88,15 @@ class PaymentLine(models.Model):
     claim = models.ForeignKey(
         "settlements.SettlementClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="payment_lines"
     )
+    # A premium subsidy roster: its total goes to the insurance fund (资助参保).
+    roster = models.ForeignKey(
+        "subsidies.PremiumRoster",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment_lines",
+        db_index=False,  # the one-live-line index covers it
+    )
     ref = models.CharField(_("reference"), max_length=60)
     payee = models.CharField(_("payee"), max_length=200)
     bank = models.CharField(_("bank"), max_length=100)
@@ -112,10 +122,12 @@ class PaymentLine(models.Model):
                 fields=["application"], condition=~Q(status="failed"), name="payment_line_application_once"
             ),
             models.UniqueConstraint(fields=["claim"], condition=~Q(status="failed"), name="payment_line_claim_once"),
+            models.UniqueConstraint(fields=["roster"], condition=~Q(status="failed"), name="payment_line_roster_once"),
             models.CheckConstraint(
-                condition=(Q(application__isnull=False) & Q(claim__isnull=True))
-                | (Q(application__isnull=True) & Q(claim__isnull=False)),
-                name="payment_line_one_item",
+                condition=(Q(application__isnull=False) & Q(claim__isnull=True) & Q(roster__isnull=True))
+                | (Q(application__isnull=True) & Q(claim__isnull=False) & Q(roster__isnull=True))
+                | (Q(application__isnull=True) & Q(claim__isnull=True) & Q(roster__isnull=False)),
+                name="payment_line_one_of_three",
             ),
         ]
         indexes = [models.Index(fields=["status", "paid_on"])]

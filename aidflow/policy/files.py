@@ -19,6 +19,7 @@ from aidflow.regions.stages import LIMITED_STAGES
 
 COUNTINGS = ("natural", "working")
 TOP_LEVEL_FIELDS = {
+    "premium_subsidy",
     "code",
     "title",
     "region",
@@ -270,6 +271,16 @@ def policy_parse(data: object) -> dict:
     hospital_rules = _read_hospital_rules(reader, data.get("hospital_rules"))
     insurance_rules = _read_basic_insurance_rules(reader, data.get("basic_insurance_rules"))
     cap_pool = reader.choice(data, "annual_cap_pool", "annual_cap_pool", list(CAP_POOLS), required=False)
+    premium = None
+    if data.get("premium_subsidy") is not None:
+        raw = reader.obj(data, "premium_subsidy", "premium_subsidy")
+        if raw is not None:
+            day = reader.date(raw, "reference_date", "premium_subsidy.reference_date")
+            amount = reader.money(raw, "amount", "premium_subsidy.amount", positive=True)
+            for extra in sorted(set(raw) - {"reference_date", "amount"}):
+                reader.error(f"premium_subsidy.{extra}", _("Unknown field."))
+            if day is not None and amount is not None:
+                premium = {"reference_date": day.isoformat(), "amount": money_text(amount)}
 
     reader.raise_if_any()
     optional = {"demo": True} if demo else {}
@@ -282,6 +293,8 @@ def policy_parse(data: object) -> dict:
         optional["basic_insurance_rules"] = insurance_rules
     if cap_pool is not None:
         optional["annual_cap_pool"] = cap_pool
+    if premium is not None:
+        optional["premium_subsidy"] = premium
     return {
         **optional,
         "code": code,

@@ -98,6 +98,12 @@ class PolicyVersion(models.Model):
         """ "two" (default): a key recipient's inpatient and major-disease caps are separate; "one": shared."""
         return self.content.get("annual_cap_pool") or "two"
 
+    @property
+    def premium_subsidy(self) -> dict | None:
+        """{"reference_date", "amount"}: the roll day and the individual premium the county pays for
+        each 特困 and 低保 person (资助参保, seed 002 line ~1776), when the policy gives them."""
+        return self.content.get("premium_subsidy")
+
     def category_name(self, code: str) -> str:
         for extra in self.extra_categories:
             if extra["code"] == code:

@@ -35,6 +35,7 @@ from aidflow.reports.person_file import person_file
 from aidflow.reports.services import chart_bars, ontime_statistics, report_scope
 from aidflow.reports.statistics import month_bounds, monthly_figures, monthly_series
 from aidflow.reports.workbook import estimate_workbook, monthly_workbook
+from aidflow.subsidies.services import premium_month
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -119,6 +120,7 @@ class StatisticsView(TemplateView):
             "may_resign": role_of(request.user) == Role.COUNTY_APPROVER and len(region) == 6,
             # Money owed back after revocations: made, repaid, offset and written off in the month.
             "recoveries": recoveries_month(region=region, first=first_day, last=last_day),
+            "premium": premium_month(region=region, first=first_day, last=last_day),
             "may_submit": report is None and role_of(request.user) == Role.COUNTY_APPROVER and len(region) == 6,
             # A month is signed off from its report day on (INTERFACES section 11).
             "sign_off_from": month_sign_off_day(year, month),

@@ -1,7 +1,7 @@
-"""Making a payment batch: every approved application and approved settlement claim of one county
-that is neither paid nor waiting in a batch; items without an account are skipped with the reason.
-The candidates are locked, and the database refuses a second live line for an item, so two batches
-made at the same moment never share a line."""
+"""Making a payment batch: every approved application, approved settlement claim and confirmed
+premium subsidy roster of one county that is neither paid nor waiting in a batch; items without an
+account are skipped with the reason. The candidates are locked, and the database refuses a second
+live line for an item, so two batches made at the same moment never share a line."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ from aidflow.regions.codes import level_of, normalise_code
 from aidflow.regions.models import Level, Role
 from aidflow.regions.scope import in_scope, role_of
 from aidflow.settlements.models import ClaimStatus, SettlementClaim
+from aidflow.subsidies.models import PremiumRoster, RosterStatus
+from aidflow.subsidies.services import roster_payable_amount
 
 ZERO = Decimal("0.00")
 # A skipped claim's key for the offset that settles it in full (never stored with the batch).
@@ -97,6 +99,41 @@ def payable_claims(county: str):
         .select_related("hospital")
         .order_by("number")
     )
+
+
+def payable_rosters(county: str):
+    """Confirmed premium subsidy rosters not paid: their total goes to the insurance fund."""
+    return PremiumRoster.objects.filter(
+        county=county, status__in=[RosterStatus.CONFIRMED, RosterStatus.RECORDED], payment_status__in=PAYABLE
+    ).order_by("number")
+
+
+def _roster_lines(county: str, *, lock: bool, user) -> tuple[list[dict], list[dict]]:
+    rosters = payable_rosters(county)
+    if lock:
+        rosters = rosters.select_for_update()
+    lines, skipped = [], []
+    for roster in rosters:
+        amount = roster_payable_amount(roster)
+        if roster.confirmed_by_id == user.pk:
+            reason = _("You confirmed this roster; another finance officer must pay it.")
+            skipped.append({"kind": LineKind.PREMIUM, "ref": roster.number, "reason": reason})
+        elif amount <= 0:
+            reason = _("The agency accepted nobody on this roster: nothing to pay.")
+            skipped.append({"kind": LineKind.PREMIUM, "ref": roster.number, "reason": reason})
+        else:
+            lines.append(
+                {
+                    "kind": LineKind.PREMIUM,
+                    "item": roster,
+                    "ref": roster.number,
+                    "payee": roster.payee,
+                    "bank": roster.bank,
+                    "account": roster.account,
+                    "amount": amount,
+                }
+            )
+    return lines, skipped
 
 
 def _candidates(county: str, *, lock: bool, user) -> tuple[list[dict], list[dict]]:
@@ -184,7 +221,8 @@ def _candidates(county: str, *, lock: bool, user) -> tuple[list[dict], list[dict
                     "offset": offset,
                 }
             )
-    return lines, skipped
+    roster_lines, roster_skipped = _roster_lines(county, lock=lock, user=user)
+    return lines + roster_lines, skipped + roster_skipped
 
 
 def _plain(skipped: list[dict]) -> list[dict]:
@@ -267,6 +305,7 @@ def _batch_write(*, user, county: str, lines: list[dict], skipped: list[dict]) -
                 kind=line["kind"],
                 application_id=line["item"].pk if line["kind"] == LineKind.APPLICATION else None,
                 claim_id=line["item"].pk if line["kind"] == LineKind.CLAIM else None,
+                roster_id=line["item"].pk if line["kind"] == LineKind.PREMIUM else None,
                 ref=line["ref"],
                 payee=line["payee"],
                 bank=line["bank"],
@@ -285,6 +324,9 @@ def _batch_write(*, user, county: str, lines: list[dict], skipped: list[dict]) -
         payment_status=PaymentStatus.IN_BATCH, payment_batch=number, paid_on=None
     )
     SettlementClaim.objects.filter(payment_lines__batch=batch).update(
+        payment_status=PaymentStatus.IN_BATCH, payment_batch=number, paid_on=None
+    )
+    PremiumRoster.objects.filter(payment_lines__batch=batch).update(
         payment_status=PaymentStatus.IN_BATCH, payment_batch=number, paid_on=None
     )
     audit_record(

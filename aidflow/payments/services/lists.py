@@ -21,6 +21,8 @@ ZERO = Decimal("0.00")
 
 
 def _kind(kind: str) -> str:
+    if kind == LineKind.PREMIUM:
+        return _("Premium subsidies")
     return _("Hospital claim") if kind == LineKind.CLAIM else _("Application")
 
 

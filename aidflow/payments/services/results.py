@@ -26,6 +26,7 @@ from aidflow.payments.models import BatchStatus, LineStatus, PaymentBatch, Payme
 from aidflow.payments.services.approval import sendable_check
 from aidflow.payments.services.batching import finance_check
 from aidflow.settlements.models import SettlementClaim
+from aidflow.subsidies.models import PremiumRoster
 
 # The results file's columns: the line number, the outcome, the day paid, the reason of a failure.
 RESULT_COLUMNS = ("序号", "状态", "日期", "原因")
@@ -119,6 +120,7 @@ def results_record(*, user, batch: PaymentBatch, data: object, source: str = "ap
                 for model, ids in (
                     (Application, [line.application_id for line in chunk if line.application_id]),
                     (SettlementClaim, [line.claim_id for line in chunk if line.claim_id]),
+                    (PremiumRoster, [line.roster_id for line in chunk if line.roster_id]),
                 ):
                     if ids:
                         model.objects.filter(pk__in=ids).update(payment_status=item_status, paid_on=paid_on)
