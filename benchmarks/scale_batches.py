@@ -25,7 +25,6 @@ import datetime
 import gc
 import io
 import os
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -287,59 +286,6 @@ def resident_id(body: str) -> str:
     return body + "10X98765432"[total % 11]
 
 
-def roll_file(n: int, path: Path) -> None:
-    from scale_load import GIVEN, SURNAMES
-
-    villages = _villages(PAY_COUNTY)
-    born = datetime.date(1930, 1, 1)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id_number", "name", "category", "region", "valid_from", "valid_to"])
-        for index in range(n):
-            body = f"{PAY_COUNTY}{born + datetime.timedelta(days=index // 1000):%Y%m%d}{index % 1000:03d}"
-            name = SURNAMES[index % len(SURNAMES)] + GIVEN[(index // 7) % len(GIVEN)]
-            category = ("dibao", "tekun")[index % 2]
-            writer.writerow([resident_id(body), name, category, villages[index % len(villages)], ROLL_MARK, ""])
-
-
-def roll_figures(n: int, log) -> dict:
-    """The roll as a county office loads it: uploaded for its preview (every row's outcome, in the
-    worker), confirmed (written); then the same file again through `manage.py import_recipients`."""
-    from django.contrib.auth import get_user_model
-    from django.core.files import File
-    from django.core.management import call_command
-
-    from aidflow.imports.services import import_build, import_confirm, import_upload, import_write
-    from aidflow.regions.scope import scope_codes
-
-    log(f"rolls: {n:,} rows ...")
-    _sql("DELETE FROM rolls_rollchange WHERE valid_from = %s", [ROLL_MARK])
-    _sql("DELETE FROM rolls_rollperiod WHERE valid_from = %s", [ROLL_MARK])
-    path = Path(tempfile.gettempdir()) / f"aidflow-roll-{n}.csv"
-    if not path.exists():
-        roll_file(n, path)
-    approver = next(
-        user
-        for user in get_user_model().objects.filter(staff__role="county_approver", is_active=True)
-        if any(code.startswith(PAY_COUNTY) for code in scope_codes(user))
-    )
-    with Peak() as peak, path.open("rb") as handle:
-        data_import = import_build(import_upload(user=approver, kind="recipients", upload=File(handle)).pk)
-    log(f"  preview (upload + every row's outcome): {peak.seconds} s, +{peak.mb} MB: {data_import.counts}")
-    figures = {"preview": peak.figures(bytes=path.stat().st_size, summary=str(data_import.counts))}
-    with Peak() as peak:
-        import_confirm(user=approver, pk=data_import.pk)
-        data_import = import_write(data_import.pk)
-    log(f"  confirm (written): {peak.seconds} s, +{peak.mb} MB: {data_import.status} {data_import.result}")
-    figures["first"] = peak.figures(summary=f"{data_import.status} {data_import.result}")
-    out = io.StringIO()
-    with Peak() as peak:
-        call_command("import_recipients", str(path), stdout=out)
-    log(f"  import_recipients again (nothing changed): {peak.seconds} s, +{peak.mb} MB")
-    figures["again"] = peak.figures(summary=out.getvalue().strip())
-    return figures
-
-
 # --- pages --------------------------------------------------------------------------------------
 
 
@@ -357,6 +303,8 @@ def run(runs: int, log, parts=("payments", "claim", "rolls", "disclosure")) -> d
     if "claim" in parts:
         result["claim"] = claim_figures(CLAIM_SETTLEMENTS, log)
     if "rolls" in parts:
+        from scale_rolls import roll_figures
+
         result["rolls"] = roll_figures(ROLL_ROWS, log)
     month = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
     paths = []

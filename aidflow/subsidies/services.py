@@ -119,6 +119,8 @@ def _persons(county: str, first: datetime.date, last: datetime.date, listed: set
 
 def roster_build(*, user, data: object) -> PremiumRoster:
     """A draft roster of a county's year: the first from the roll day, later ones supplementary."""
+    if role_of(user) != Role.COUNTY_APPROVER:
+        raise ActionForbidden(_("The county approver builds and confirms the premium subsidy rosters."))
     county, year = _read(data)
     _approver(user, county)
     policy_code, day, amount = _terms(county, year)

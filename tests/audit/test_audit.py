@@ -309,6 +309,8 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "/workbench/imports/",
         "/workbench/imports/1/",
         "/workbench/rolls/conflicts/",
+        "/workbench/premium-subsidies/",
+        "/workbench/premium-subsidies/1/",
         "/admin/regions/region/add/",
         f"/admin/regions/staffprofile/{auditor.staff.pk}/change/",
     ]
@@ -349,6 +351,9 @@ def test_auditor_can_change_nothing(policy, clerk, auditor):
         "workbench:imports",
         "workbench:import",
         "workbench:roll_conflicts",
+        # Premium subsidy rosters: the county approver builds, confirms and records (tests/subsidies).
+        "workbench:premium_rosters",
+        "workbench:premium_roster",
     }, "a new POST route: add it to this sweep"
     for url in posts:
         response = client.post(url, {"decision": "forward", "reason": "x", "role": "admin"})

@@ -21,6 +21,7 @@ from aidflow.settlements.models import Settlement, SettlementClaim
 from tests.factories import FilingFactory, advance, certificate, make_staff, today
 from tests.payments.conftest import ACCOUNT, approved, payee
 from tests.settlements.conftest import ZHANG, discharged, register, settle_body, window  # noqa: F401 - fixtures
+from tests.subsidies.helpers import confirmed_roster
 from tests.workflows.helpers import client_for
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,8 @@ PERSONAL = {
     "api:application_form": "the application form PDF",
     "api:batch": "a payment batch: payees' full names",
     "api:batch_export": "the bank file: full accounts",
+    "api:roster_export": "the insurance agency's file: names and ID numbers in full",
+    "workbench:premium_roster_export": "the insurance agency's file: names and ID numbers in full",
     "api:notice_pdf": "a decision notice PDF",
     "api:recipient": "a roll look-up by ID number",
     "api:referrals": "referrals: patients and diagnoses",
@@ -119,15 +122,20 @@ NOT_PERSONAL = {
     "api:verifications": "verifications: settlement numbers, patients' names masked, hospitals, amounts",
     "api:verification_answer": "recording the patient's answer (POST), audited",
     "api:imports": "uploading a file for its preview (POST), audited",
+    "api:rosters": "premium subsidy rosters: numbers, counts and totals, nobody named",
+    "api:roster": "a premium subsidy roster: counts and totals, nobody named",
+    **dict.fromkeys(
+        ("api:roster_confirm", "api:roster_discard", "api:roster_results"), "a roster's step (POST), audited"
+    ),
+    "workbench:premium_rosters": "premium subsidy rosters: numbers, counts and totals, nobody named",
+    "workbench:premium_roster": "a roster's persons: ID numbers and names masked",
     "api:import": "an import's outcomes: counts, errors by row and column, ID numbers masked",
-    "api:import_confirm": "confirming an import (POST), audited",
-    "api:import_discard": "discarding an import (POST), audited",
-    "api:roll_conflicts": "conflicts between rolls: ID numbers and names masked",
+    **dict.fromkeys(("api:import_confirm", "api:import_discard"), "deciding on an import (POST), audited"),
     "api:roll_conflict_resolve": "resolving a conflict (POST), audited",
     "workbench:imports": "the upload form and the list of imports: file names, uploaders, counts",
     "workbench:import": "an import's rows: ID numbers and names masked, errors by column",
     "workbench:import_template": "a template: a header and a made-up example row",
-    "workbench:roll_conflicts": "conflicts between rolls: ID numbers and names masked",
+    **dict.fromkeys(("api:roll_conflicts", "workbench:roll_conflicts"), "conflicts between rolls: names masked"),
     "api:settlement_verification": "asking the patient about a settlement (POST), audited",
     "workbench:verifications": "verifications: settlement numbers, patients' names masked, hospitals, amounts",
     "workbench:hospital": "a hospital's figures: counts and amounts by month and reason, no person named",
@@ -264,6 +272,7 @@ def world(policy, clerk, reviewer, approver, auditor, window, capture_on_commit)
     )
     assert paid.status_code == 200, paid.content
     approved(clerk, order="041")  # payable, in no batch yet
+    roster = confirmed_roster(approver, data["applicant"], application.village_id)  # the applicant on a 低保 roll
     notice = Notice.objects.get(application=application)
     archive = archive_create(user=auditor, county="371403", month=today().strftime("%Y-%m"))
     archive_build(archive.pk)
@@ -276,6 +285,7 @@ def world(policy, clerk, reviewer, approver, auditor, window, capture_on_commit)
         "settlement": Settlement.objects.get(),
         "claim": SettlementClaim.objects.get(),
         "batch_id": batch.json()["id"],
+        "roster_id": roster.pk,
         "finance": finance,
         "secrets": {
             "name": data["applicant"]["name"],
@@ -306,8 +316,7 @@ def _path(route: str, world) -> str:
         "id_number": ZHANG,
         "county": "371403",
         "month": today().strftime("%Y-%m"),
-        "kind": "recipients",
-        "fmt": "csv",
+        **{"kind": "recipients", "fmt": "csv"},
     }
     by_collection = {
         "applications": world["application"].pk,
@@ -319,13 +328,9 @@ def _path(route: str, world) -> str:
         "payment-batches": world["batch_id"],
         "tasks": world["task"].pk,
         "archive": world["archive_id"],
-        # No revocation in this world: a recovery's page answers 404, and shows nobody.
-        "recoveries": 0,
-        # Nor a verification: its page answers 404.
-        "verifications": 0,
-        # Nor an import.
-        "imports": 0,
-        "roll-conflicts": 0,
+        # No revocation, verification, import or conflict in this world: their pages answer 404.
+        **dict.fromkeys(("recoveries", "verifications", "imports", "roll-conflicts"), 0),
+        **dict.fromkeys(("rosters", "premium-subsidies"), world["roster_id"]),
     }
 
     def value(match):

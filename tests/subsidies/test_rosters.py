@@ -16,12 +16,12 @@ from aidflow.subsidies.models import PremiumEntry, PremiumRoster
 from tests.factories import BEIJIE, NANYOUFANG, make_staff, person, today
 from tests.payments.conftest import finance  # noqa: F401 - fixture
 from tests.recoveries.test_revocation import post
+from tests.subsidies.helpers import FUND
 from tests.workflows.helpers import client_for
 
 pytestmark = pytest.mark.django_db
 YEAR = today().year - 1  # a year gone by: its rolls are complete whatever today is
 A, B, C, D, E, F, G = (person(f"06{index}") for index in range(7))
-FUND = {"payee": "陵城区医疗保障基金", "bank": "农业银行陵城支行", "account": "6228480000000000999"}
 
 
 def on_roll(who, category, start, end=None, region=BEIJIE):
