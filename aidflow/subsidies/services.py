@@ -296,7 +296,13 @@ def roster_results(*, user, pk, upload) -> PremiumRoster:
             errors["file"] = [_("%(count)d persons of the roster have no answer in the file.") % {"count": missing}]
         if errors:
             raise InputErrors(errors)
-        PremiumEntry.objects.bulk_update(entries.values(), ["result", "reason"], batch_size=2000)
+        # One UPDATE per answer and reason (most rows share one), a chunk of persons at a time.
+        groups: dict[tuple[str, str], list[int]] = {}
+        for entry in entries.values():
+            groups.setdefault((entry.result, entry.reason), []).append(entry.pk)
+        for (result, reason), keys in groups.items():
+            for first in range(0, len(keys), 5000):
+                PremiumEntry.objects.filter(pk__in=keys[first : first + 5000]).update(result=result, reason=reason)
         roster.accepted = sum(entry.result == "accepted" for entry in entries.values())
         roster.rejected = len(entries) - roster.accepted
         roster.status, roster.results_at, roster.results_by = RosterStatus.RECORDED, timezone.now(), user

@@ -19,6 +19,7 @@ from aidflow.reports.demo import seed_demo_ledger
 from aidflow.rolls.models import Hospital
 from aidflow.rolls.services import hospitals_import, recipients_import
 from aidflow.settlements.demo import seed_demo_settlements
+from aidflow.subsidies.demo import seed_demo_premium
 from aidflow.verifications.demo import seed_demo_verifications
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             )
             seed_demo_verifications(self.stdout, approver="approver_lingcheng", county="371403")
             seed_demo_payments(self.stdout, finance="finance_lingcheng", signer="finance2_lingcheng", county="371403")
+            seed_demo_premium(self.stdout, approver="approver_lingcheng", county="371403")
             seed_demo_ledger(self.stdout, approver="approver_lingcheng", county="371403")
         self._print_logins()
 
