@@ -75,6 +75,7 @@ def every_screen(*, clerk, month_set, window, finance) -> list[Screen]:
         Screen("estimate", "approver", "/workbench/reports/estimate/?region=371403"),
         Screen("imports", "approver", "/workbench/imports/"),
         Screen("roll-conflicts", "approver", "/workbench/rolls/conflicts/"),
+        Screen("premium-subsidies", "approver", "/workbench/premium-subsidies/"),
         Screen("on-time", "approver", "/workbench/reports/on-time/"),
         Screen("claims", "approver", "/workbench/claims/"),
         Screen("claim", "approver", f"/workbench/claims/{claim.pk}/"),
