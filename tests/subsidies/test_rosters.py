@@ -151,3 +151,33 @@ def test_the_screens(rolls, approver):
     assert 'id="roster-results"' in client.get(built["Location"]).content.decode()
     clerk = make_staff("clerk7", "village_clerk", BEIJIE, "李秀英")
     assert client_for(clerk).get("/workbench/premium-subsidies/").status_code == 403
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_rosters_built_at_once_list_nobody_twice(rolls, approver, finance, one_signature):  # noqa: F811
+    from django.db import connection
+
+    from aidflow.payments.services.batching import batch_create
+    from aidflow.subsidies.services import roster_build
+    from tests.concurrency import run_in_threads
+
+    data = {"county": "371403", "year": YEAR}
+    results = run_in_threads(
+        [lambda: roster_build(user=approver, data=data), lambda: roster_build(user=approver, data=data)]
+    )
+    built = [result for result in results if isinstance(result, PremiumRoster)]
+    assert len(built) == 1 and len(results) == 2
+    assert PremiumEntry.objects.count() == 3 and connection.vendor == "postgresql"
+    post(approver, f"/api/v1/premium-subsidies/rosters/{built[0].pk}/confirm/", FUND)
+    # Two batches at once: the roster is paid in one line of one of them.
+    batches = run_in_threads(
+        [
+            lambda: batch_create(user=finance, data={"county": "371403"}),
+            lambda: batch_create(user=finance, data={"county": "371403"}),
+        ]
+    )
+    from aidflow.payments.models import PaymentLine
+
+    assert PaymentLine.objects.filter(roster=built[0]).count() == 1
+    assert sum(1 for batch in batches if hasattr(batch, "number")) == 1
