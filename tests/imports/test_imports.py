@@ -275,3 +275,24 @@ def test_the_screens(approver, outsider, django_capture_on_commit_callbacks):
     assert resolved.status_code == 302
     conflict.refresh_from_db()
     assert conflict.status == "released"
+
+
+def test_the_administrator_imports_the_register_and_policies_on_screen(admin, django_capture_on_commit_callbacks):
+    client = client_for(admin)
+    page = client.get("/workbench/imports/").content.decode()
+    assert 'value="hospitals"' in page and 'value="policy"' in page and 'value="recipients"' not in page
+    policy = client.get("/workbench/imports/template/policy.json")
+    assert json.loads(policy.content)["code"] == "dezhou-2015-69"
+    header = "code,name,level,county,designated_from,designated_to\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            "/workbench/imports/",
+            {
+                "kind": "hospitals",
+                "file": SimpleUploadedFile("h.csv", (header + "H9,某医院,2,371403,2016-01-01,\n").encode()),
+            },
+        )
+    assert sent.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(sent["Location"], {"action": "confirm"}).status_code == 302
+    assert Hospital.objects.filter(code="H9").exists()
