@@ -20,6 +20,7 @@ from aidflow.recoveries.selectors import person_revocations
 from aidflow.regions.scope import scope_q
 from aidflow.rolls.models import RollChange, RollConflict, RollPeriod
 from aidflow.settlements.selectors import settlements_visible
+from aidflow.subsidies.models import PremiumEntry
 
 PERSON_FILE_READ = AuditAction.PERSON_FILE_READ
 
@@ -43,6 +44,12 @@ def person_file(*, user, id_number: str) -> dict:
     # The roll's change history and the rows held between counties, in the reader's region.
     roll_changes = list(
         RollChange.objects.filter(id_number=number).filter(scope_q(user, "region")).select_related("actor")[:200]
+    )
+    premiums = list(
+        PremiumEntry.objects.filter(id_number=number)
+        .filter(scope_q(user, "county"))
+        .select_related("roster")
+        .order_by("-year")
     )
     conflicts = list(
         RollConflict.objects.filter(id_number=number).filter(scope_q(user, "region") | scope_q(user, "other_county"))
@@ -96,6 +103,7 @@ def person_file(*, user, id_number: str) -> dict:
         "roll_periods": rolls,
         "roll_changes": roll_changes,
         "roll_conflicts": conflicts,
+        "premium_subsidies": premiums,
         "applications": applications,
         "settlements": settlements,
         "payments": payments,

@@ -149,6 +149,9 @@ def test_the_screens(rolls, approver):
     assert bad.status_code == 400
     assert client.post(built["Location"], {"action": "confirm", **FUND}).status_code == 302
     assert 'id="roster-results"' in client.get(built["Location"]).content.decode()
+    # The person file lists the subsidy.
+    person_page = client.get(f"/workbench/persons/{A}/").content.decode()
+    assert 'id="person-premiums"' in person_page and f"ZC-371403-{YEAR}-01" in person_page
     clerk = make_staff("clerk7", "village_clerk", BEIJIE, "李秀英")
     assert client_for(clerk).get("/workbench/premium-subsidies/").status_code == 403
 
