@@ -38,6 +38,8 @@ COVERED = (Category.TEKUN, Category.DIBAO)  # 特困 first: a person on both rol
 APPROVE = ["regions.approve_county"]
 ENTRY_COLUMNS = ["roster", "county", "year", "id_number", "name", "category", "region", "amount", "result", "reason"]
 RESULT_HEADER = ["id_number", "result", "reason"]
+# The same columns as the agency's staff may head them in Chinese.
+RESULT_HEADER_ZH = ["身份证号", "结果", "原因"]
 RESULT_WORDS = {"accepted": "accepted", "rejected": "rejected", "成功": "accepted", "失败": "rejected"}
 
 
@@ -240,11 +242,11 @@ def roster_workbook(*, user, pk) -> tuple[PremiumRoster, bytes]:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("资助参保名册")
     sheet.append([f"{roster.year}年度资助参保名册 {roster.number} 基准日{roster.reference_date}"])
-    sheet.append(["序号", "身份证号", "姓名", "类别", "区划代码", "资助金额", "id_number"])
+    sheet.append(["序号", "身份证号", "姓名", "类别", "区划代码", "资助金额"])
     names = {Category.TEKUN: "特困人员", Category.DIBAO: "低保对象"}
     entries = roster.entries.order_by("id_number").values_list("id_number", "name", "category", "region", "amount")
     for index, (id_number, name, category, region, amount) in enumerate(entries.iterator(chunk_size=5000), start=1):
-        sheet.append([index, id_number, name, names.get(category, category), region, amount, id_number])
+        sheet.append([index, id_number, name, names.get(category, category), region, amount])
     sheet.append(["合计", "", "", "", "", roster.total])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -258,17 +260,17 @@ def roster_workbook(*, user, pk) -> tuple[PremiumRoster, bytes]:
 
 
 def roster_results(*, user, pk, upload) -> PremiumRoster:
-    """The agency's answer for every person of the roster (id_number,result,reason; result accepted
-    or rejected, 成功 or 失败): all rows or none, each bad row named."""
+    """The agency's answer for every person of the roster (身份证号,结果,原因 or id_number,result,reason;
+    the result 成功 or 失败, accepted or rejected): all rows or none, each bad row named."""
     if upload is None:
         raise InputErrors({"file": [_("Choose the agency's file.")]})
     content = upload.read()
     upload.seek(0)
     table = table_upload(upload)
-    if table.header[:3] != RESULT_HEADER:
-        raise InputErrors(
-            {"file": [_("Row 1 (header): the header must be %(header)s.") % {"header": ",".join(RESULT_HEADER)}]}
-        )
+    if table.header[:3] not in (RESULT_HEADER, RESULT_HEADER_ZH):
+        message = _("Row 1 (header): the header must be %(header)s.")
+        headers = f"{','.join(RESULT_HEADER_ZH)} / {','.join(RESULT_HEADER)}"
+        raise InputErrors({"file": [message % {"header": headers}]})
     with transaction.atomic():
         roster = roster_get(user=user, pk=pk)
         _approver(user, roster.county)
@@ -277,7 +279,7 @@ def roster_results(*, user, pk, upload) -> PremiumRoster:
             raise Conflict({"status": [_("The agency's answer is recorded once, for a confirmed roster.")]})
         entries = {entry.id_number: entry for entry in roster.entries.all()}
         errors, seen = {}, set()
-        for number, row in table.records():
+        for number, row in table.records(RESULT_HEADER):
             id_number = row.get("id_number", "").upper()
             result = RESULT_WORDS.get(row.get("result", ""))
             if id_number not in entries:

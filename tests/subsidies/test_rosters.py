@@ -94,8 +94,8 @@ def test_nobody_twice_in_one_year_even_past_the_service(rolls, approver):
         )
 
 
-def results_file(rows) -> SimpleUploadedFile:
-    text = "id_number,result,reason\n" + "\n".join(rows) + "\n"
+def results_file(rows, header="身份证号,结果,原因") -> SimpleUploadedFile:
+    text = header + "\n" + "\n".join(rows) + "\n"
     return SimpleUploadedFile("answer.csv", text.encode("gb18030"))
 
 
@@ -110,7 +110,8 @@ def test_the_agency_file_its_answer_and_the_payment(rolls, approver, finance, on
     assert {row[1] for row in rows[2:5]} == {A, B, C} and rows[-1][5] == 1200
     # The answer: all rows or none, each bad row named.
     api = client_for(approver)
-    bad = api.post(f"{base}/results/", {"file": results_file([f"{A},成功,", f"{person('099')},成功,", f"{B},失败,"])})
+    rows = [f"{A},成功,", f"{person('099')},成功,", f"{B},失败,"]
+    bad = api.post(f"{base}/results/", {"file": results_file(rows, header="id_number,result,reason")})
     assert bad.status_code == 400
     assert set(bad.json()["errors"]) == {"row 3.id_number", "row 4.reason", "file"}
     assert PremiumRoster.objects.get(pk=roster["id"]).status == "confirmed"

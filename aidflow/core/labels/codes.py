@@ -113,7 +113,7 @@ BATCH_STATUS = {
     "open": _("Open"),
     "closed": _("Closed"),
 }
-LINE_KIND = {"application": _("Application"), "claim": _("Hospital claim")}
+LINE_KIND = {"application": _("Application"), "claim": _("Hospital claim"), "premium": _("Premium subsidies")}
 NOTIFICATION = {
     "due_soon": _("Due soon"),
     "overdue": _("Overdue"),
