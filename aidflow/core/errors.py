@@ -96,3 +96,11 @@ class NoAidDue(Exception):
         self.detail = detail
         self.reasons = reasons
         self.result = result
+
+
+def error_messages(error: Exception) -> list[str]:
+    """The messages of a service's error for a page: every field's of InputErrors and Conflict, else its text."""
+    errors = getattr(error, "errors", None)
+    if isinstance(errors, dict):
+        return [str(message) for values in errors.values() for message in values]
+    return [str(error)]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from aidflow.audit.models import AuditAction
 from aidflow.audit.services import audit_record
-from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, error_messages
 from aidflow.core.inserts import rows_insert
 from aidflow.core.tables import IMPORT_LIMITS, table_read
 from aidflow.imports.models import DataImport, ImportKind, ImportRow, ImportStatus
@@ -281,8 +281,7 @@ def import_write(pk: int) -> DataImport:
             data_import.finished_at = timezone.now()
             data_import.save(update_fields=["result", "status", "finished_at"])
     except Conflict as error:
-        text = " ".join(message for messages in error.errors.values() for message in messages)
-        return _finish(data_import, ImportStatus.FAILED, message=text)
+        return _finish(data_import, ImportStatus.FAILED, message=" ".join(error_messages(error)))
     except Exception as error:
         logger.exception("import %s could not be written", pk)
         _finish(data_import, ImportStatus.FAILED, message=str(error)[:1000])

@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from aidflow.core.downloads import attachment_bytes
-from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, error_messages
 from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.core.labels import label, region_names
 from aidflow.imports.models import ImportKind
@@ -51,12 +51,6 @@ TEMPLATES = {
 }
 
 
-def _errors_of(error) -> list[str]:
-    if isinstance(error, InputErrors | Conflict):
-        return [message for values in error.errors.values() for message in values]
-    return [str(error)]
-
-
 class ImportListView(TemplateView):
     template_name = "imports/list.html"
 
@@ -82,7 +76,7 @@ class ImportListView(TemplateView):
             return HttpResponseForbidden(str(error))
         except InputErrors as error:
             context = self.get_context_data()
-            context["page_errors"] = _errors_of(error)
+            context["page_errors"] = error_messages(error)
             return self.render_to_response(context, status=400)
         return redirect(reverse("workbench:import", args=[data_import.pk]))
 
@@ -132,7 +126,7 @@ class ImportDetailView(TemplateView):
             raise Http404(_("No such import.")) from None
         except (InputErrors, Conflict) as error:
             context = self.get_context_data(**kwargs)
-            context["page_errors"] = _errors_of(error)
+            context["page_errors"] = error_messages(error)
             return self.render_to_response(context, status=409 if isinstance(error, Conflict) else 400)
         return redirect(reverse("workbench:import", args=[kwargs["pk"]]))
 
@@ -231,7 +225,7 @@ class ConflictListView(TemplateView):
             return HttpResponseForbidden(str(error))
         except (InputErrors, Conflict, NotFound) as error:
             context = self.get_context_data()
-            context["page_errors"] = _errors_of(error)
+            context["page_errors"] = error_messages(error)
             return self.render_to_response(context, status=400 if isinstance(error, InputErrors) else 409)
         messages.success(request, _("The conflict was resolved."))
         return redirect(reverse("workbench:roll_conflicts"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from aidflow.core.errors import InputErrors
 from aidflow.regions.models import CODE_LENGTH_LEVEL, LEVEL_CODE_LENGTH, PARENT_LEVEL, Level
 
 
@@ -28,6 +29,17 @@ def normalise_code(raw: str) -> str:
         raise ValidationError(_("A region code has 2, 4, 6, 9 or 12 digits, got %(code)r.") % {"code": raw})
     if code[:2] == "00":
         raise ValidationError(_("%(code)r is not a region code.") % {"code": raw})
+    return code
+
+
+def county_read(raw: object, field: str = "county") -> str:
+    """A county code read from a request; InputErrors naming `field` otherwise."""
+    try:
+        code = normalise_code(str(raw or ""))
+    except ValidationError as error:
+        raise InputErrors({field: error.messages}) from None
+    if level_of(code) != Level.COUNTY:
+        raise InputErrors({field: [_("%(code)s is not a county code.") % {"code": code}]})
     return code
 
 

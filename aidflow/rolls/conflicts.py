@@ -18,7 +18,7 @@ from aidflow.audit.services import audit_record
 from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
 from aidflow.regions.models import Role
 from aidflow.regions.scope import in_scope, role_of, scope_codes
-from aidflow.rolls.importing import overlapping
+from aidflow.rolls.importing import iso_or_none, overlapping
 from aidflow.rolls.models import ConflictStatus, RollChange, RollChangeKind, RollConflict, RollPeriod
 
 ACTIONS = ("release", "apply", "withdraw")
@@ -95,7 +95,7 @@ def conflict_resolve(*, user, pk: int, data: object) -> RollConflict:
                         "Your period of %(category)s begins on %(day)s, not before the held one: end it by an import."
                     )
                     raise Conflict({"action": [message % {"category": period.category, "day": period.valid_from}]})
-                before = {"name": period.name, "region": period.region, "valid_to": _text(period.valid_to)}
+                before = {"name": period.name, "region": period.region, "valid_to": iso_or_none(period.valid_to)}
                 period.valid_to = end
                 period.save(update_fields=["valid_to"])
                 changes.append(
@@ -128,10 +128,6 @@ def conflict_resolve(*, user, pk: int, data: object) -> RollConflict:
             },
         )
     return conflict
-
-
-def _text(day) -> str | None:
-    return day.isoformat() if day else None
 
 
 def roll_history(id_number: str) -> list[RollChange]:

@@ -245,7 +245,7 @@ def _classify_person(rows: list, periods: list[_Period], scope: str | None) -> l
             periods.append(new)
             by_key[(category, start)] = new
             continue
-        before = {"name": period.name, "region": period.region, "valid_to": _text(period.valid_to)}
+        before = {"name": period.name, "region": period.region, "valid_to": iso_or_none(period.valid_to)}
         if before == fields:
             outcomes.append(RowOutcome(values["row"], UNCHANGED, key, fields, pk=period.pk))
             continue
@@ -263,7 +263,7 @@ def _classify_person(rows: list, periods: list[_Period], scope: str | None) -> l
     return outcomes
 
 
-def _text(day: datetime.date | None) -> str | None:
+def iso_or_none(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
@@ -358,8 +358,8 @@ def hospitals_classify(parsed: dict, *, lock: bool = False) -> list[RowOutcome]:
             "name": hospital.name,
             "level": hospital.level,
             "county": hospital.county.code,
-            "designated_from": _text(hospital.designated_from),
-            "designated_to": _text(hospital.designated_to),
+            "designated_from": iso_or_none(hospital.designated_from),
+            "designated_to": iso_or_none(hospital.designated_to),
             "bank": hospital.bank,
             "account": hospital.account,
         }

@@ -15,7 +15,7 @@ import io
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,8 +28,8 @@ from aidflow.core.payment import ACCOUNT
 from aidflow.core.tables import table_upload
 from aidflow.policy.models import Category
 from aidflow.policy.services import policy_select
-from aidflow.regions.codes import level_of, normalise_code
-from aidflow.regions.models import Level, Role
+from aidflow.regions.codes import county_read
+from aidflow.regions.models import Role
 from aidflow.regions.scope import in_scope, role_of, scope_codes
 from aidflow.rolls.models import RollPeriod
 from aidflow.subsidies.models import PremiumEntry, PremiumRoster, RosterStatus
@@ -72,11 +72,9 @@ def _read(data: object) -> tuple[str, int]:
         raise InputErrors({"body": [_("The request is a JSON object.")]})
     errors, county, year = {}, None, None
     try:
-        county = normalise_code(str(data.get("county") or ""))
-        if level_of(county) != Level.COUNTY:
-            errors["county"] = [_("%(code)s is not a county code.") % {"code": county}]
-    except Exception as error:
-        errors["county"] = getattr(error, "messages", [str(error)])
+        county = county_read(data.get("county"))
+    except InputErrors as error:
+        errors.update(error.errors)
     text = str(data.get("year") or "")
     today = timezone.localdate()
     if not text.isdigit() or not 2000 <= int(text) <= today.year + 1:
@@ -327,8 +325,6 @@ def roster_results(*, user, pk, upload) -> PremiumRoster:
 def premium_month(*, region: str, first: datetime.date, last: datetime.date) -> dict:
     """The month's premium subsidies of a county or city, for the monthly statistics: the rosters
     confirmed in it (persons and premiums) and what was paid to the insurance fund in it."""
-    from django.db.models import Count, F, Sum
-
     confirmed = PremiumRoster.objects.filter(
         county__startswith=region, confirmed_at__date__gte=first, confirmed_at__date__lte=last
     ).aggregate(rosters=Count("pk"), persons=Sum("count"), amount=Sum("total"))

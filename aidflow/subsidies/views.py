@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from aidflow.core.downloads import attachment_bytes
-from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound
+from aidflow.core.errors import ActionForbidden, Conflict, InputErrors, NotFound, error_messages
 from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.core.labels import label
 from aidflow.regions.models import Role
@@ -34,12 +34,6 @@ from aidflow.subsidies.services import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 READERS = (Role.COUNTY_APPROVER, Role.COUNTY_FINANCE, Role.AUDITOR)
-
-
-def _messages(error) -> list[str]:
-    if isinstance(error, InputErrors | Conflict):
-        return [message for values in error.errors.values() for message in values]
-    return [str(error)]
 
 
 class RosterListView(TemplateView):
@@ -66,7 +60,7 @@ class RosterListView(TemplateView):
             return HttpResponseForbidden(str(error))
         except (InputErrors, Conflict, NotFound) as error:
             context = self.get_context_data()
-            context["page_errors"] = _messages(error)
+            context["page_errors"] = error_messages(error)
             return self.render_to_response(context, status=409 if isinstance(error, Conflict) else 400)
         messages.success(request, _("The roster was built: review it and confirm it."))
         return redirect(reverse("workbench:premium_roster", args=[roster.pk]))
@@ -129,7 +123,7 @@ class RosterDetailView(TemplateView):
             raise Http404(_("No such roster.")) from None
         except (InputErrors, Conflict) as error:
             context = self.get_context_data(**kwargs)
-            context["page_errors"] = _messages(error)
+            context["page_errors"] = error_messages(error)
             return self.render_to_response(context, status=409 if isinstance(error, Conflict) else 400)
         return redirect(reverse("workbench:premium_roster", args=[pk]))
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -26,8 +25,8 @@ from aidflow.core.numbering import take_next
 from aidflow.core.payment import PAYABLE, PaymentStatus
 from aidflow.payments.models import BatchStatus, LineKind, PaymentBatch, PaymentCounter, PaymentLine
 from aidflow.recoveries.services.offsets import claim_offsets, offsets_record
-from aidflow.regions.codes import level_of, normalise_code
-from aidflow.regions.models import Level, Role
+from aidflow.regions.codes import county_read
+from aidflow.regions.models import Role
 from aidflow.regions.scope import in_scope, role_of
 from aidflow.settlements.models import ClaimStatus, SettlementClaim
 from aidflow.subsidies.models import PremiumRoster, RosterStatus
@@ -70,16 +69,6 @@ def finance_check(user, county: str) -> None:
         raise ActionForbidden(_("Only the county's finance officer pays approved aid."))
     if not in_scope(user, county, PAY_PERMISSION):
         raise NotFound(_("No such county in your scope."))
-
-
-def county_read(raw: object) -> str:
-    try:
-        code = normalise_code(str(raw or ""))
-    except ValidationError as error:
-        raise InputErrors({"county": error.messages}) from None
-    if level_of(code) != Level.COUNTY:
-        raise InputErrors({"county": [_("%(code)s is not a county code.") % {"code": code}]})
-    return code
 
 
 def payable_applications(county: str):
