@@ -190,6 +190,11 @@ def roster_discard(*, user, pk) -> None:
         roster.delete()
 
 
+def fund_account_of(county: str) -> PremiumRoster | None:
+    """The county's last roster with the insurance fund's account: the default of the next one."""
+    return PremiumRoster.objects.filter(county=county).exclude(account="").order_by("-pk").first()
+
+
 def roster_confirm(*, user, pk, data: object) -> PremiumRoster:
     """Confirm a draft with the insurance fund's account: the roster becomes payable."""
     if not isinstance(data, dict):
@@ -200,7 +205,7 @@ def roster_confirm(*, user, pk, data: object) -> PremiumRoster:
         roster = PremiumRoster.objects.select_for_update().get(pk=roster.pk)
         if roster.status != RosterStatus.DRAFT:
             raise Conflict({"status": [_("This roster was confirmed already.")]})
-        earlier = PremiumRoster.objects.filter(county=roster.county).exclude(account="").order_by("-pk").first()
+        earlier = fund_account_of(roster.county)
         payee = str(data.get("payee") or (earlier.payee if earlier else "")).strip()
         bank = str(data.get("bank") or (earlier.bank if earlier else "")).strip()
         account = str(data.get("account") or (earlier.account if earlier else "")).strip().replace(" ", "")

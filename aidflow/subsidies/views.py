@@ -20,8 +20,8 @@ from aidflow.core.identity import mask_name, mask_resident_id
 from aidflow.core.labels import label
 from aidflow.regions.models import Role
 from aidflow.regions.scope import role_of, scope_codes
-from aidflow.subsidies.models import PremiumRoster
 from aidflow.subsidies.services import (
+    fund_account_of,
     roster_build,
     roster_confirm,
     roster_discard,
@@ -76,7 +76,6 @@ class RosterDetailView(TemplateView):
         except NotFound:
             raise Http404(_("No such roster.")) from None
         page = Paginator(roster.entries.order_by("id_number"), 100).get_page(self.request.GET.get("page"))
-        earlier = PremiumRoster.objects.filter(county=roster.county).exclude(account="").order_by("-pk").first()
         context.update(
             {
                 "roster": roster,
@@ -95,7 +94,7 @@ class RosterDetailView(TemplateView):
                 ],
                 "payable": roster_payable_amount(roster),
                 "may_decide": role_of(self.request.user) == Role.COUNTY_APPROVER,
-                "account_default": earlier,
+                "account_default": fund_account_of(roster.county),
             }
         )
         return context
